@@ -1,0 +1,97 @@
+"""Settings from environment variables and flags; paths never come from the working directory."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from geomap.errors import ConfigError
+
+#: Folder of the repository's bundled reference data (``gazetteer/``).
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_GAZETTEER_DIR = PROJECT_ROOT / "gazetteer"
+SAMPLE_ARTICLES_DIR = PROJECT_ROOT / "geomap" / "samples"
+
+GEOCODERS = ("nominatim", "none")
+DEFAULT_USER_AGENT = "geomap/0.1 (open incident mapping; https://github.com/geomap)"
+DEFAULT_TILES = "OpenStreetMap"
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def user_data_dir() -> Path:
+    """Where the user's incident store lives by default (XDG data home)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "geomap"
+
+
+def user_cache_dir() -> Path:
+    """Where rebuildable files (the gazetteer index) live by default (XDG cache home)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "geomap"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, resolved once from the environment and CLI flags.
+
+    Examples
+    --------
+    >>> s = Settings.from_env({"GEOMAP_OFFLINE": "1", "GEOMAP_DB": "/tmp/x.sqlite"})
+    >>> s.offline, s.geocoder_enabled, str(s.db_path)
+    (True, False, '/tmp/x.sqlite')
+    """
+
+    db_path: Path
+    gazetteer_path: Path
+    offline: bool = False
+    geocoder: str = "nominatim"
+    nominatim_url: str | None = None
+    user_agent: str = DEFAULT_USER_AGENT
+    geocoder_timeout: float = 5.0
+    geocoder_min_delay: float = 1.0
+    tiles: str = DEFAULT_TILES
+
+    @property
+    def geocoder_enabled(self) -> bool:
+        """True when the network fallback may be used at all."""
+        return not self.offline and self.geocoder != "none"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        """Read ``GEOMAP_*`` variables (see the README's Configuration section)."""
+        env = dict(os.environ) if env is None else env
+        geocoder = (env.get("GEOMAP_GEOCODER") or "nominatim").strip().lower()
+        if geocoder not in GEOCODERS:
+            raise ConfigError(
+                f"GEOMAP_GEOCODER={geocoder!r} is not supported; use one of {', '.join(GEOCODERS)}"
+            )
+        db = env.get("GEOMAP_DB") or str(user_data_dir() / "geomap.sqlite")
+        gaz = env.get("GEOMAP_GAZETTEER") or str(user_cache_dir() / "gazetteer.sqlite")
+        try:
+            timeout = float(env.get("GEOMAP_GEOCODER_TIMEOUT") or 5.0)
+            min_delay = float(env.get("GEOMAP_GEOCODER_MIN_DELAY") or 1.0)
+        except ValueError as exc:
+            raise ConfigError(f"geocoder timeout/delay must be a number: {exc}") from None
+        return cls(
+            db_path=Path(db).expanduser(),
+            gazetteer_path=Path(gaz).expanduser(),
+            offline=_truthy(env.get("GEOMAP_OFFLINE")),
+            geocoder=geocoder,
+            nominatim_url=(env.get("GEOMAP_NOMINATIM_URL") or None),
+            user_agent=env.get("GEOMAP_USER_AGENT") or DEFAULT_USER_AGENT,
+            geocoder_timeout=timeout,
+            # A public Nominatim allows 1 request/s; never go faster than that by default.
+            geocoder_min_delay=max(min_delay, 0.0),
+            tiles=env.get("GEOMAP_TILES") or DEFAULT_TILES,
+        )
+
+    def with_overrides(self, **changes: object) -> Settings:
+        """A copy with CLI flags applied (``None`` values are ignored)."""
+        kept = {k: v for k, v in changes.items() if v is not None}
+        if "db_path" in kept:
+            kept["db_path"] = Path(str(kept["db_path"])).expanduser()
+        return replace(self, **kept)  # type: ignore[arg-type]
