@@ -1,0 +1,316 @@
+"""Build the gazetteer: GeoNames dumps -> the bundled files in ``gazetteer/`` -> a SQLite index.
+
+Two steps, so the repository carries compact data and every machine builds its own index:
+
+1. :func:`build_bundle` filters GeoNames ``cities500`` (Latin-script names only, unused
+   columns dropped) into ``gazetteer/places.tsv.gz`` and copies the admin1 and country tables.
+2. :func:`build_index` turns the bundle (plus any user additions) into one SQLite file with a
+   ``place`` table and a ``name`` table keyed by :func:`geomap.names.match_key`.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import shutil
+import sqlite3
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from geomap.errors import GazetteerError
+from geomap.names import match_keys
+
+__all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
+
+INDEX_VERSION = 3
+BUNDLE_FILES = ("places.tsv.gz", "admin1CodesASCII.txt", "countryInfo.txt", "country_points.csv")
+ALIASES_FILE = "aliases.csv"
+
+# Name kinds in the index, best first: the official name beats an alternate spelling.
+KIND_NAME, KIND_ALTERNATE, KIND_BARE_NAME, KIND_BARE_ALTERNATE = 0, 1, 2, 3
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE place (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
+    fclass TEXT NOT NULL, fcode TEXT NOT NULL, cc TEXT NOT NULL, admin1_code TEXT NOT NULL,
+    population INTEGER NOT NULL, origin TEXT NOT NULL
+);
+CREATE TABLE name (key TEXT NOT NULL, id INTEGER NOT NULL, kind INTEGER NOT NULL,
+                   PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE country (cc TEXT PRIMARY KEY, iso3 TEXT, name TEXT, id INTEGER);
+CREATE TABLE admin1 (code TEXT PRIMARY KEY, name TEXT, id INTEGER);
+CREATE TABLE demonym (key TEXT PRIMARY KEY, cc TEXT NOT NULL);
+CREATE TABLE addition (path TEXT PRIMARY KEY, kind TEXT NOT NULL, rows INTEGER NOT NULL,
+                       added TEXT NOT NULL);
+"""
+
+_PLACE_COLUMNS = (
+    "geonameid", "name", "asciiname", "alternatenames", "lat", "lon", "fclass", "fcode",
+    "cc", "admin1", "population",
+)  # fmt: skip
+
+
+def _latin(name: str) -> bool:
+    return all(ord(ch) < 0x250 or ch in "‘’ʻʿʾ" or 0x1E00 <= ord(ch) < 0x1F00 for ch in name)
+
+
+def _useful_alternate(name: str) -> bool:
+    """Latin-script names that are not codes (airport/ISO codes like ALP would match acronyms)."""
+    stripped = name.strip()
+    if len(stripped) < 2 or not _latin(stripped):
+        return False
+    return not (stripped.isupper() and len(stripped) <= 4) and not stripped.isdigit()
+
+
+def iter_geonames_rows(path: Path) -> Iterator[list[str]]:
+    """The 19-column rows of a GeoNames dump (``cities500.txt[.gz]``, ``SY.txt``...)."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+            for lineno, line in enumerate(fh, 1):
+                cols = line.rstrip("\n").split("\t")
+                if len(cols) != 19:
+                    raise GazetteerError(
+                        f"{path}:{lineno}: expected 19 tab-separated GeoNames columns, "
+                        f"got {len(cols)}"
+                    )
+                yield cols
+    except UnicodeDecodeError as exc:
+        raise GazetteerError(f"{path}: not UTF-8 ({exc.reason})") from None
+
+
+def build_bundle(source_dir: Path, out_dir: Path) -> dict[str, int]:
+    """Filter raw GeoNames dumps in ``source_dir`` into the compact bundle in ``out_dir``.
+
+    Returns row counts. ``country_points.csv`` (not a GeoNames file) must already be in
+    ``out_dir``; see ``gazetteer/README.md``.
+    """
+    cities = next(
+        (p for p in (source_dir / "cities500.txt.gz", source_dir / "cities500.txt") if p.exists()),
+        None,
+    )
+    if cities is None:
+        raise GazetteerError(f"{source_dir}: no cities500.txt(.gz) found")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rows = 0
+    buf = io.BytesIO()
+    # mtime=0 makes the gzip byte-identical across rebuilds, so git sees no spurious change.
+    with gzip.GzipFile(fileobj=buf, mode="wb", compresslevel=9, mtime=0) as gz:
+        text = io.TextIOWrapper(gz, encoding="utf-8", newline="\n")
+        text.write("\t".join(_PLACE_COLUMNS) + "\n")
+        for c in iter_geonames_rows(cities):
+            alternates = sorted({a for a in c[3].split(",") if _useful_alternate(a)} - {c[1]})
+            text.write(
+                "\t".join(
+                    (c[0], c[1], c[2], ",".join(alternates), c[4], c[5], c[6], c[7], c[8], c[10],
+                     c[14] or "0")
+                )  # fmt: skip
+                + "\n"
+            )
+            rows += 1
+        text.flush()
+        text.detach()
+    (out_dir / "places.tsv.gz").write_bytes(buf.getvalue())
+    for name in ("admin1CodesASCII.txt", "countryInfo.txt"):
+        if not (source_dir / name).exists():
+            raise GazetteerError(f"{source_dir}: {name} is missing")
+        shutil.copyfile(source_dir / name, out_dir / name)
+    return {"places": rows}
+
+
+def bundle_signature(bundle_dir: Path) -> str:
+    """A hash of the bundle files' sizes and names (cheap; changes when the bundle changes)."""
+    h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
+    for name in (*BUNDLE_FILES, ALIASES_FILE):
+        p = bundle_dir / name
+        h.update(f"{name}:{p.stat().st_size if p.exists() else -1};".encode())
+    return h.hexdigest()[:16]
+
+
+def _read_countries(bundle_dir: Path) -> Iterator[list[str]]:
+    with open(bundle_dir / "countryInfo.txt", encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\r\n")
+            if line and not line.startswith("#"):
+                yield line.split("\t")
+
+
+def _insert_names(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, Iterable[str]]]) -> None:
+    """Index (id, name, asciiname, alternates) under every key, with and without article."""
+
+    def gen() -> Iterator[tuple[str, int, int]]:
+        for pid, name, ascii_name, alternates in rows:
+            for official, names in ((True, (name, ascii_name)), (False, alternates)):
+                for n in names:
+                    keys = match_keys(n)
+                    for i, key in enumerate(keys):
+                        kind = (KIND_NAME if official else KIND_ALTERNATE) + (2 if i else 0)
+                        yield key, pid, kind
+
+    db.executemany(
+        "INSERT INTO name (key, id, kind) VALUES (?, ?, ?) "
+        "ON CONFLICT (key, id) DO UPDATE SET kind = min(kind, excluded.kind)",
+        gen(),
+    )
+
+
+def _load_places(db: sqlite3.Connection, bundle_dir: Path) -> dict[str, list[tuple[float, float, int]]]:
+    members: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    with gzip.open(bundle_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        batch: list[dict[str, str]] = []
+        for row in reader:
+            batch.append(row)
+            if len(batch) >= 20_000:
+                _insert_place_batch(db, batch, members)
+                batch = []
+        _insert_place_batch(db, batch, members)
+    return members
+
+
+def _insert_place_batch(
+    db: sqlite3.Connection,
+    batch: list[dict[str, str]],
+    members: dict[str, list[tuple[float, float, int]]],
+) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'geonames')",
+        [
+            (int(r["geonameid"]), r["name"], float(r["lat"]), float(r["lon"]), r["fclass"],
+             r["fcode"], r["cc"], r["admin1"], int(r["population"] or 0))
+            for r in batch
+        ],  # fmt: skip
+    )
+    for r in batch:
+        members[f"{r['cc']}.{r['admin1']}"].append(
+            (float(r["lat"]), float(r["lon"]), int(r["population"] or 0))
+        )
+    _insert_names(
+        db,
+        (
+            (int(r["geonameid"]), r["name"], r["asciiname"], r["alternatenames"].split(","))
+            for r in batch
+        ),
+    )
+
+
+def _load_admin1(
+    db: sqlite3.Connection, bundle_dir: Path, members: dict[str, list[tuple[float, float, int]]]
+) -> int:
+    """Admin1 areas as places; their point is the median of their member places."""
+    rows = 0
+    with open(bundle_dir / "admin1CodesASCII.txt", encoding="utf-8") as fh:
+        for line in fh:
+            code, name, ascii_name, gid = line.rstrip("\r\n").split("\t")
+            db.execute("INSERT OR REPLACE INTO admin1 VALUES (?, ?, ?)", (code, name, int(gid)))
+            pts = members.get(code)
+            if not pts:
+                continue
+            cc, a1 = code.split(".", 1)
+            lat = statistics.median(p[0] for p in pts)
+            lon = statistics.median(p[1] for p in pts)
+            pop = sum(p[2] for p in pts)
+            db.execute(
+                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', 'ADM1', ?, ?, ?, 'admin1')",
+                (int(gid), name, lat, lon, cc, a1, pop),
+            )
+            _insert_names(db, [(int(gid), name, ascii_name, ())])
+            rows += 1
+    return rows
+
+
+def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
+    points: dict[str, dict[str, str]] = {}
+    with open(bundle_dir / "country_points.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            points[row["iso2"]] = row
+    rows = 0
+    for cols in _read_countries(bundle_dir):
+        cc, iso3, name, pop, gid = cols[0], cols[1], cols[4], cols[7], cols[16]
+        if not gid:
+            continue
+        db.execute("INSERT OR REPLACE INTO country VALUES (?, ?, ?, ?)", (cc, iso3, name, int(gid)))
+        pt = points.get(cc)
+        if pt is None:
+            continue
+        db.execute(
+            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', 'PCLI', ?, '00', ?, 'country')",
+            (int(gid), name, float(pt["lat"]), float(pt["lon"]), cc, int(pop or 0)),
+        )
+        alternates = [pt["name"], pt["official"], *filter(None, pt["aliases"].split("|"))]
+        _insert_names(db, [(int(gid), name, name, alternates)])
+        for dem in filter(None, pt["demonyms"].split("|")):
+            db.execute("INSERT OR IGNORE INTO demonym VALUES (?, ?)", (match_keys(dem)[0], cc))
+        rows += 1
+    return rows
+
+
+def _load_aliases(db: sqlite3.Connection, bundle_dir: Path) -> int:
+    """Our own extra names (``aliases.csv``: alias, geonameid or ISO2 country code, note)."""
+    path = bundle_dir / ALIASES_FILE
+    if not path.exists():
+        return 0
+    rows = 0
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            target = row["target"].strip()
+            if target.isdigit():
+                pid = int(target)
+            else:
+                found = db.execute("SELECT id FROM country WHERE cc = ?", (target,)).fetchone()
+                if found is None:
+                    raise GazetteerError(f"{path}: unknown country code {target!r}")
+                pid = found[0]
+            _insert_names(db, [(pid, row["alias"], row["alias"], ())])
+            rows += 1
+    return rows
+
+
+def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
+    """Build the SQLite index from the bundle, atomically (a temp file renamed into place).
+
+    Returns row counts and the build time in milliseconds.
+    """
+    for name in BUNDLE_FILES:
+        if not (bundle_dir / name).exists():
+            raise GazetteerError(f"gazetteer bundle {bundle_dir} lacks {name}; see gazetteer/README.md")
+    started = time.perf_counter()
+    index_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = index_path.with_name(index_path.name + ".building")
+    tmp.unlink(missing_ok=True)
+    db = sqlite3.connect(tmp)
+    try:
+        db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;" + SCHEMA)
+        members = _load_places(db, bundle_dir)
+        counts = {"places": db.execute("SELECT count(*) FROM place").fetchone()[0]}
+        counts["countries"] = _load_countries(db, bundle_dir)
+        counts["admin1"] = _load_admin1(db, bundle_dir, members)
+        counts["aliases"] = _load_aliases(db, bundle_dir)
+        db.execute("CREATE INDEX name_id ON name (id)")
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [
+                ("signature", bundle_signature(bundle_dir)),
+                ("bundle_dir", str(bundle_dir)),
+                ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+            ],
+        )
+        db.commit()
+        db.execute("VACUUM")
+    finally:
+        db.close()
+    tmp.replace(index_path)
+    counts["names"] = _count(index_path, "name")
+    counts["build_ms"] = int((time.perf_counter() - started) * 1000)
+    return counts
+
+
+def _count(path: Path, table: str) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])

@@ -1,0 +1,100 @@
+"""The one match key for place names, used for gazetteer names and text mentions alike.
+
+Transliterations of the same Arabic name differ in diacritics, apostrophes (ayn/hamza),
+hyphens, the form of the article (al, el, ar-, as-, ash-...) and vowel spellings. The key
+folds all of those, so al-Bab, Al Bāb, El Bab and Al-Bab share a key, and so do al-Rai,
+Ar Ra'i and Al-Ra'i. Names are indexed with and without a leading article.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+__all__ = ["match_key", "match_keys", "strip_article"]
+
+# Apostrophes, ayn and hamza marks and quotes: dropped without a trace.
+_DROP = dict.fromkeys(map(ord, "'’‘`´ʿʾʻʼ′\"“”ʹ"), None)
+# Letters NFKD does not decompose.
+_LETTERS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"})
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# Always an article when followed by another word.
+_ARTICLES = {"al", "el", "ul", "il"}
+# Sun-letter forms: an article only before a word starting with the same consonant.
+_SUN_FORMS = {
+    "ar": "r", "as": "s", "ash": "sh", "at": "t", "ath": "th", "ad": "d", "adh": "dh",
+    "az": "z", "an": "n", "er": "r", "es": "s", "esh": "sh", "et": "t", "eth": "th",
+    "ed": "d", "edh": "dh", "ez": "z", "en": "n", "ud": "d", "us": "s", "ur": "r",
+}  # fmt: skip
+# Common abbreviations inside names.
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+_VOWELS = (("ee", "i"), ("ii", "i"), ("oo", "u"), ("ou", "u"), ("uu", "u"))
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+def _fold_token(token: str) -> str:
+    for old, new in _VOWELS:
+        token = token.replace(old, new)
+    token = _DOUBLED.sub(r"\1", token)
+    # Final -ah/-eh (Raqqah, Hasakah) is written -a in other spellings.
+    if len(token) > 3 and token.endswith(("ah", "eh")):
+        token = token[:-2] + "a"
+    return token
+
+
+@lru_cache(maxsize=200_000)
+def _tokens(name: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKD", name.translate(_DROP))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.translate(_LETTERS)
+    raw = [t for t in _NON_ALNUM.split(text) if t]
+    out: list[str] = []
+    for i, tok in enumerate(raw):
+        nxt = raw[i + 1] if i + 1 < len(raw) else ""
+        if nxt and (tok in _ARTICLES or (tok in _SUN_FORMS and nxt.startswith(_SUN_FORMS[tok]))):
+            out.append("al")
+        else:
+            out.append(_ABBREVIATIONS.get(tok, tok) if nxt else tok)
+    return tuple(_fold_token(t) for t in out)
+
+
+def match_key(name: str) -> str:
+    """The match key of a name: folded, article unified, spaces removed.
+
+    Examples
+    --------
+    >>> {match_key(n) for n in ["al-Bab", "Al Bāb", "El Bab", "Al-Bab"]}
+    {'albab'}
+    >>> {match_key(n) for n in ["al-Rai", "Ar Ra'i", "Al-Ra'i", "Ar Rā‘ī"]}
+    {'alrai'}
+    """
+    return "".join(_tokens(name))
+
+
+def strip_article(name: str) -> str:
+    """The key without a leading article ("al-Bab" -> "bab"), or "" if there is none.
+
+    >>> strip_article("Ar Ra'i"), strip_article("Aleppo")
+    ('rai', '')
+    """
+    tokens = _tokens(name)
+    if len(tokens) > 1 and tokens[0] == "al":
+        return "".join(tokens[1:])
+    return ""
+
+
+def match_keys(name: str) -> tuple[str, ...]:
+    """Every key a name is indexed (or looked up) under: with and without its article.
+
+    >>> match_keys("Deir ez-Zor")
+    ('deiralzor',)
+    >>> match_keys("al-Bab")
+    ('albab', 'bab')
+    """
+    key = match_key(name)
+    bare = strip_article(name)
+    if not key:
+        return ()
+    return (key, bare) if bare and bare != key else (key,)
