@@ -14,7 +14,7 @@ from pathlib import Path
 
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.errors import GazetteerError, NotFoundError
-from geomap.gazetteer_build import bundle_signature, build_index
+from geomap.gazetteer_build import build_index, bundle_signature
 from geomap.models import Place
 from geomap.names import match_keys
 

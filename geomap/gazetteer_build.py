@@ -28,8 +28,15 @@ from geomap.names import match_keys
 __all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
 
 INDEX_VERSION = 3
-BUNDLE_FILES = ("places.tsv.gz", "admin1CodesASCII.txt", "countryInfo.txt", "country_points.csv")
+BUNDLE_FILES = (
+    "places.tsv.gz",
+    "admin1CodesASCII.txt",
+    "admin2Codes.txt.gz",
+    "countryInfo.txt",
+    "country_points.csv",
+)
 ALIASES_FILE = "aliases.csv"
+REGIONS_FILE = "regions.csv"
 
 # Name kinds in the index, best first: the official name beats an alternate spelling.
 KIND_NAME, KIND_ALTERNATE, KIND_BARE_NAME, KIND_BARE_ALTERNATE = 0, 1, 2, 3
@@ -52,7 +59,7 @@ CREATE TABLE addition (path TEXT PRIMARY KEY, kind TEXT NOT NULL, rows INTEGER N
 
 _PLACE_COLUMNS = (
     "geonameid", "name", "asciiname", "alternatenames", "lat", "lon", "fclass", "fcode",
-    "cc", "admin1", "population",
+    "cc", "admin1", "admin2", "population",
 )  # fmt: skip
 
 
@@ -108,8 +115,20 @@ def build_bundle(source_dir: Path, out_dir: Path) -> dict[str, int]:
             alternates = sorted({a for a in c[3].split(",") if _useful_alternate(a)} - {c[1]})
             text.write(
                 "\t".join(
-                    (c[0], c[1], c[2], ",".join(alternates), c[4], c[5], c[6], c[7], c[8], c[10],
-                     c[14] or "0")
+                    (
+                        c[0],
+                        c[1],
+                        c[2],
+                        ",".join(alternates),
+                        c[4],
+                        c[5],
+                        c[6],
+                        c[7],
+                        c[8],
+                        c[10],
+                        c[11],
+                        c[14] or "0",
+                    )
                 )  # fmt: skip
                 + "\n"
             )
@@ -117,17 +136,21 @@ def build_bundle(source_dir: Path, out_dir: Path) -> dict[str, int]:
         text.flush()
         text.detach()
     (out_dir / "places.tsv.gz").write_bytes(buf.getvalue())
-    for name in ("admin1CodesASCII.txt", "countryInfo.txt"):
+    for name in ("admin1CodesASCII.txt", "countryInfo.txt", "admin2Codes.txt"):
         if not (source_dir / name).exists():
             raise GazetteerError(f"{source_dir}: {name} is missing")
-        shutil.copyfile(source_dir / name, out_dir / name)
+        if name == "admin2Codes.txt":
+            data = gzip.compress((source_dir / name).read_bytes(), compresslevel=9, mtime=0)
+            (out_dir / (name + ".gz")).write_bytes(data)
+        else:
+            shutil.copyfile(source_dir / name, out_dir / name)
     return {"places": rows}
 
 
 def bundle_signature(bundle_dir: Path) -> str:
     """A hash of the bundle files' sizes and names (cheap; changes when the bundle changes)."""
     h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
-    for name in (*BUNDLE_FILES, ALIASES_FILE):
+    for name in (*BUNDLE_FILES, ALIASES_FILE, REGIONS_FILE):
         p = bundle_dir / name
         h.update(f"{name}:{p.stat().st_size if p.exists() else -1};".encode())
     return h.hexdigest()[:16]
@@ -141,7 +164,9 @@ def _read_countries(bundle_dir: Path) -> Iterator[list[str]]:
                 yield line.split("\t")
 
 
-def _insert_names(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, Iterable[str]]]) -> None:
+def _insert_names(
+    db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, Iterable[str]]]
+) -> None:
     """Index (id, name, asciiname, alternates) under every key, with and without article."""
 
     def gen() -> Iterator[tuple[str, int, int]]:
@@ -160,7 +185,9 @@ def _insert_names(db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, It
     )
 
 
-def _load_places(db: sqlite3.Connection, bundle_dir: Path) -> dict[str, list[tuple[float, float, int]]]:
+def _load_places(
+    db: sqlite3.Connection, bundle_dir: Path
+) -> dict[str, list[tuple[float, float, int]]]:
     members: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     with gzip.open(bundle_dir / "places.tsv.gz", "rt", encoding="utf-8") as fh:
         reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
@@ -182,15 +209,25 @@ def _insert_place_batch(
     db.executemany(
         "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'geonames')",
         [
-            (int(r["geonameid"]), r["name"], float(r["lat"]), float(r["lon"]), r["fclass"],
-             r["fcode"], r["cc"], r["admin1"], int(r["population"] or 0))
+            (
+                int(r["geonameid"]),
+                r["name"],
+                float(r["lat"]),
+                float(r["lon"]),
+                r["fclass"],
+                r["fcode"],
+                r["cc"],
+                r["admin1"],
+                int(r["population"] or 0),
+            )
             for r in batch
         ],  # fmt: skip
     )
     for r in batch:
-        members[f"{r['cc']}.{r['admin1']}"].append(
-            (float(r["lat"]), float(r["lon"]), int(r["population"] or 0))
-        )
+        point = (float(r["lat"]), float(r["lon"]), int(r["population"] or 0))
+        members[f"{r['cc']}.{r['admin1']}"].append(point)
+        if r["admin2"]:
+            members[f"{r['cc']}.{r['admin1']}.{r['admin2']}"].append(point)
     _insert_names(
         db,
         (
@@ -200,27 +237,66 @@ def _insert_place_batch(
     )
 
 
-def _load_admin1(
-    db: sqlite3.Connection, bundle_dir: Path, members: dict[str, list[tuple[float, float, int]]]
+def _midrange(values: list[float]) -> float:
+    """Centre of the range, trimmed by 2% at each end when there are many members.
+
+    GeoNames puts an area's point near the middle of its extent; the midrange of the member
+    towns lands closer to it than their median, which leans towards dense parts.
+    """
+    values = sorted(values)
+    cut = len(values) // 50 if len(values) >= 50 else 0
+    kept = values[cut : len(values) - cut] or values
+    return (kept[0] + kept[-1]) / 2
+
+
+def _load_admin_areas(
+    db: sqlite3.Connection,
+    bundle_dir: Path,
+    members: dict[str, list[tuple[float, float, int]]],
+    *,
+    level: int,
 ) -> int:
-    """Admin1 areas as places; their point is the median of their member places."""
+    """Admin1 (or admin2) areas as places, placed at the midrange of their member places."""
+    name_file = "admin1CodesASCII.txt" if level == 1 else "admin2Codes.txt.gz"
+    opener = gzip.open if name_file.endswith(".gz") else open
     rows = 0
-    with open(bundle_dir / "admin1CodesASCII.txt", encoding="utf-8") as fh:
+    with opener(bundle_dir / name_file, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
         for line in fh:
             code, name, ascii_name, gid = line.rstrip("\r\n").split("\t")
-            db.execute("INSERT OR REPLACE INTO admin1 VALUES (?, ?, ?)", (code, name, int(gid)))
+            if level == 1:
+                db.execute("INSERT OR REPLACE INTO admin1 VALUES (?, ?, ?)", (code, name, int(gid)))
             pts = members.get(code)
             if not pts:
                 continue
-            cc, a1 = code.split(".", 1)
-            lat = statistics.median(p[0] for p in pts)
-            lon = statistics.median(p[1] for p in pts)
+            cc, a1 = code.split(".")[:2]
+            lat = _midrange([p[0] for p in pts])
+            lon = _midrange([p[1] for p in pts])
             pop = sum(p[2] for p in pts)
             db.execute(
-                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', 'ADM1', ?, ?, ?, 'admin1')",
-                (int(gid), name, lat, lon, cc, a1, pop),
+                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', ?, ?, ?, ?, ?)",
+                (int(gid), name, lat, lon, f"ADM{level}", cc, a1, pop, f"admin{level}"),
             )
             _insert_names(db, [(int(gid), name, ascii_name, ())])
+            rows += 1
+    return rows
+
+
+def _load_regions(db: sqlite3.Connection, bundle_dir: Path) -> int:
+    """Continents and large regions (``regions.csv``: id, name, lat, lon, code, aliases)."""
+    path = bundle_dir / REGIONS_FILE
+    if not path.exists():
+        return 0
+    rows = 0
+    with open(path, encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+            gid = int(row["geonameid"])
+            db.execute(
+                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'L', ?, '', '', ?, 'region')",
+                (gid, row["name"], float(row["lat"]), float(row["lon"]), row["feature_code"],
+                 int(row["population"] or 0)),
+            )  # fmt: skip
+            aliases = [a for a in row["aliases"].split("|") if a]
+            _insert_names(db, [(gid, row["name"], row["name"], aliases)])
             rows += 1
     return rows
 
@@ -279,7 +355,9 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
     """
     for name in BUNDLE_FILES:
         if not (bundle_dir / name).exists():
-            raise GazetteerError(f"gazetteer bundle {bundle_dir} lacks {name}; see gazetteer/README.md")
+            raise GazetteerError(
+                f"gazetteer bundle {bundle_dir} lacks {name}; see gazetteer/README.md"
+            )
     started = time.perf_counter()
     index_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = index_path.with_name(index_path.name + ".building")
@@ -290,7 +368,9 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
         members = _load_places(db, bundle_dir)
         counts = {"places": db.execute("SELECT count(*) FROM place").fetchone()[0]}
         counts["countries"] = _load_countries(db, bundle_dir)
-        counts["admin1"] = _load_admin1(db, bundle_dir, members)
+        counts["admin1"] = _load_admin_areas(db, bundle_dir, members, level=1)
+        counts["admin2"] = _load_admin_areas(db, bundle_dir, members, level=2)
+        counts["regions"] = _load_regions(db, bundle_dir)
         counts["aliases"] = _load_aliases(db, bundle_dir)
         db.execute("CREATE INDEX name_id ON name (id)")
         db.executemany(

@@ -41,6 +41,9 @@ def _fold_token(token: str) -> str:
     # Final -ah/-eh (Raqqah, Hasakah) is written -a in other spellings.
     if len(token) > 3 and token.endswith(("ah", "eh")):
         token = token[:-2] + "a"
+    # Final -y and -i are the same Arabic ending (Qamishly, Qamishli).
+    if len(token) > 3 and token.endswith("y"):
+        token = token[:-1] + "i"
     return token
 
 

@@ -1,0 +1,257 @@
+"""Find place mentions in raw news text, without any NER model.
+
+Candidates are runs of capitalised words (with Arabic articles and connectors such as
+"de", "ez-", "bin" inside) whose match key is in the gazetteer, longest first. Each is then
+kept or dropped on evidence that NER labels cannot give: a cue before it ("in", "near",
+"the town of"), its prominence (countries, admin areas, big cities), what surrounds it
+(a title such as "President" before, "University" after), and whether the word is an
+ordinary English word used in the same text. Datelines ("ANKARA (Reuters) -"), demonyms
+("Syrian") and regions ("northern Syria") are reported with their own ``kind``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from geomap.gazetteer import Candidate, Gazetteer
+from geomap.models import Mention
+from geomap.names import match_key
+from geomap.wordlists import (
+    COMMON_WORDS,
+    CONNECTORS,
+    CUE_PHRASES,
+    DIRECTIONS,
+    NON_PLACE_AFTER,
+    NON_PLACE_BEFORE,
+)
+
+__all__ = ["Token", "recognize", "tokenize"]
+
+_TOKEN = re.compile(r"[^\W\d_](?:[\w’'‘ʿʾ`]|[-.](?=\w))*", re.UNICODE)
+_DATELINE = re.compile(
+    r"^[ \t]*(?P<place>[A-Z][A-Z'’\-]+(?:[ \t]+[A-Z][A-Z'’\-]+){0,3})"
+    r"(?:,[ \t]*[A-Z][A-Za-z.]*(?:[ \t]+[A-Za-z.]+)?)?[ \t]*(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
+    r"[ \t]*(?:\((?:[A-Za-z .]{2,30})\))?[ \t]*[-—–:]",
+    re.MULTILINE,
+)
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad|ed|es|ez|et|er|en)-", re.I)
+MAX_SPAN_TOKENS = 5
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word with its offsets; ``sent_start`` marks the first word of a sentence."""
+
+    start: int
+    end: int
+    text: str
+    sent_start: bool
+
+    @property
+    def capitalised(self) -> bool:
+        head = _ARTICLE_PREFIX.sub("", self.text)
+        return bool(head) and head[0].isupper()
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with character offsets (hyphens and apostrophes stay inside words)."""
+    tokens: list[Token] = []
+    prev_end = 0
+    for m in _TOKEN.finditer(text):
+        word = m.group().rstrip(".")
+        gap = text[prev_end : m.start()]
+        sent_start = (
+            not tokens
+            or bool(re.search(r"[.!?:;\"“”]\s*$|\n\s*\n|^\s*$", gap))
+            and (not tokens or not _is_abbreviation(tokens[-1].text, text, tokens[-1].end))
+        )
+        if not tokens or "\n" in gap and not gap.strip():
+            sent_start = True
+        tokens.append(Token(m.start(), m.start() + len(word), word, sent_start))
+        prev_end = m.start() + len(word)
+    return tokens
+
+
+def _is_abbreviation(word: str, text: str, end: int) -> bool:
+    return word in {
+        "St",
+        "Mt",
+        "Ft",
+        "Dr",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Gen",
+        "Lt",
+        "Col",
+        "Sgt",
+        "Gov",
+    } and (text[end : end + 1] == ".")
+
+
+def _span_text(text: str, tokens: list[Token], i: int, j: int) -> str:
+    return text[tokens[i].start : tokens[j - 1].end]
+
+
+def _joinable(text: str, a: Token, b: Token) -> bool:
+    """Two tokens can be one name when only spaces (or "St." style dots) separate them."""
+    gap = text[a.end : b.start]
+    return gap in (" ", "-") or (gap in (". ", ".") and a.text in {"St", "Mt", "Ft", "Ste"})
+
+
+def _cue_before(text: str, tokens: list[Token], i: int) -> str:
+    lowered = [t.text.lower() for t in tokens[max(0, i - 3) : i]]
+    for n in (3, 2, 1):
+        if len(lowered) >= n:
+            phrase = " ".join(lowered[-n:])
+            if phrase in CUE_PHRASES:
+                return phrase
+    return ""
+
+
+class _Recognizer:
+    def __init__(self, text: str, gazetteer: Gazetteer) -> None:
+        self.text = text
+        self.gaz = gazetteer
+        self.tokens = tokenize(text)
+        self.lower_words = {t.text.lower() for t in self.tokens if not t.capitalised}
+
+    def candidates_at(self, i: int) -> tuple[int, list[Candidate]]:
+        """Longest gazetteer match starting at token i: (end token index, candidates)."""
+        toks = self.tokens
+        best: tuple[int, list[Candidate]] = (i, [])
+        j = i
+        while j < len(toks) and j - i < MAX_SPAN_TOKENS:
+            if j > i and not _joinable(self.text, toks[j - 1], toks[j]):
+                break
+            tok = toks[j]
+            if not tok.capitalised and not (j > i and tok.text.lower() in CONNECTORS):
+                break
+            j += 1
+            if toks[j - 1].text.lower() in CONNECTORS:
+                continue
+            surface = _span_text(self.text, toks, i, j)
+            found = self.gaz.candidates(surface)
+            if found:
+                best = (j, found)
+        return best
+
+    def keep(self, i: int, j: int, found: list[Candidate], cue: str) -> bool:
+        """Decide whether a capitalised gazetteer match is a place mention here."""
+        toks, text = self.tokens, self.text
+        first = toks[i]
+        surface = _span_text(text, toks, i, j)
+        word = surface.lower()
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[j] if j < len(toks) else None
+        top = max(found, key=lambda c: _prominence(c))
+        prominent = _prominence(top) >= 3
+        if prev and prev.text.rstrip(".") in NON_PLACE_BEFORE and not cue:
+            return False
+        if nxt and _joinable(text, toks[j - 1], nxt) and nxt.text in NON_PLACE_AFTER:
+            return False
+        # Part of a longer capitalised name that is not a place ("Jordan Peterson", "Paris Hilton").
+        if (
+            nxt
+            and nxt.capitalised
+            and _joinable(text, toks[j - 1], nxt)
+            and not nxt.sent_start
+            and not self.gaz.candidates(nxt.text)
+            and not (prominent and nxt.text in {"Governorate", "Province", "Region"})
+        ):
+            return False
+        if (
+            prev
+            and prev.capitalised
+            and not first.sent_start
+            and _joinable(text, prev, first)
+            and prev.text not in DIRECTIONS
+            and not self.gaz.candidates(prev.text)
+        ):
+            return False
+        if surface.isupper() and len(surface) <= 3 and top.place.feature_code[:3] != "PCL":
+            return False
+        common = word in COMMON_WORDS or word in self.lower_words
+        if common and not (cue and prominent):
+            return False
+        if first.sent_start and j - i == 1 and not prominent and not cue:
+            return False
+        if cue or prominent:
+            return True
+        # A small place with no cue: keep only if its name is an exact official spelling.
+        return top.exact_name and top.place.population >= 1000 or j - i > 1
+
+
+def _prominence(c: Candidate) -> float:
+    p = c.place
+    if p.feature_code.startswith("PCL"):
+        return 5.0
+    if p.feature_code == "ADM1" or p.feature_code == "PPLC":
+        return 4.0
+    pop = p.population
+    if pop >= 100_000:
+        return 3.5
+    if pop >= 20_000:
+        return 3.0
+    if pop >= 2_000:
+        return 2.0
+    return 1.0
+
+
+def _datelines(text: str, gaz: Gazetteer) -> Iterator[Mention]:
+    for m in _DATELINE.finditer(text[:2000]):
+        name = m.group("place")
+        if name and gaz.candidates(name.title()):
+            yield Mention(m.start("place"), m.end("place"), name, kind="dateline")
+
+
+def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list[Mention]:
+    """Every place mention in ``text``, in order, without overlaps.
+
+    Examples
+    --------
+    >>> [m.surface for m in recognize("Clashes near al-Bab and in Aleppo.", gazetteer=gaz)]
+    ... # doctest: +SKIP
+    ['al-Bab', 'Aleppo']
+    """
+    rec = _Recognizer(text, gazetteer)
+    mentions: list[Mention] = list(_datelines(text, gazetteer))
+    taken = {(m.start, m.end) for m in mentions}
+    toks = rec.tokens
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if any(s <= tok.start < e for s, e in taken):
+            i += 1
+            continue
+        if not tok.capitalised:
+            i += 1
+            continue
+        if demonyms and (cc := gazetteer.demonym_country(tok.text)) and tok.text[0].isupper():
+            mentions.append(Mention(tok.start, tok.end, tok.text, kind="demonym", cue=cc))
+            i += 1
+            continue
+        j, found = rec.candidates_at(i)
+        if not found:
+            i += 1
+            continue
+        cue = _cue_before(text, toks, i)
+        if rec.keep(i, j, found, cue):
+            start = toks[i].start
+            kind = "name"
+            prev = toks[i - 1] if i > 0 else None
+            if prev and prev.text.lower() in DIRECTIONS and _joinable(text, prev, toks[i]):
+                start, kind = prev.start, "region"
+            mentions.append(
+                Mention(start, toks[j - 1].end, text[start : toks[j - 1].end], kind, cue)
+            )
+        i = j
+    mentions.sort(key=lambda m: m.start)
+    return mentions
+
+
+def surface_key(surface: str) -> str:
+    """The match key of a mention's surface (exposed for the resolver's caches)."""
+    return match_key(surface)

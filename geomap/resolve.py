@@ -1,0 +1,289 @@
+"""Resolve mentions to places: gazetteer candidates ranked in context, geocoder as fallback.
+
+Each candidate gets an additive score from signals the strong geoparsers share; every
+signal that fires becomes a human-readable reason. Two passes: the first ranks by prior
+(feature class, population, name match) to learn the article's countries and centre, the
+second re-ranks with that context ("X, Y" parents, country and admin1 of other places,
+distance to other places, the dateline). A winner whose score stays low is reported as
+unresolved rather than guessed; the geocoder (if enabled) is asked only for those.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from geomap.gazetteer import Candidate, Gazetteer
+from geomap.models import METHOD_GAZETTEER, METHOD_GEOCODER, METHOD_NONE, Mention, Place, Resolution
+
+__all__ = ["MIN_SCORE", "distance_km", "resolve_mentions"]
+
+MIN_SCORE = 0.2  # calibrated score below which a gazetteer answer is not given
+_FEATURE_PRIOR = {
+    "PCLI": 3.0, "PCLD": 2.5, "PCLS": 2.5, "PCLF": 2.5, "PCL": 2.5, "PCLIX": 2.0,
+    "ADM1": 2.0, "PPLC": 2.4, "PPLA": 1.8, "PPLA2": 1.3, "PPLA3": 1.0, "PPLA4": 0.8,
+    "PPLA5": 0.7, "PPL": 0.6, "PPLX": 0.2, "PPLL": 0.3,
+}  # fmt: skip
+_PARENT_GAP = re.compile(r"^\s*(?:,|in|,\s*in|near|outside)\s*$", re.I)
+
+
+def distance_km(a: Place, b: Place) -> float:
+    """Great-circle distance in km.
+
+    >>> round(distance_km(Place(1, "a", 0, 0), Place(2, "b", 0, 1)))
+    111
+    """
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
+
+
+@dataclass
+class _Context:
+    countries: Counter[str]
+    admin1: Counter[str]
+    anchors: list[Place]
+    dateline_cc: str = ""
+    #: What each mention itself added (country, weight, admin1 key), so that a candidate
+    #: is never supported by its own first-pass guess.
+    own: dict[int, tuple[str, float, str]] = field(default_factory=dict)
+
+
+def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
+    p = c.place
+    reasons = []
+    score = _FEATURE_PRIOR.get(p.feature_code, 0.4 if p.feature_class == "P" else 0.3)
+    reasons.append(f"feature {p.feature_class}.{p.feature_code}")
+    if p.population:
+        score += 0.45 * math.log10(p.population + 1)
+        reasons.append(f"population {p.population:,}")
+    if c.kind == 0:
+        score += 1.0
+        reasons.append("official name")
+    elif c.kind == 1:
+        score += 0.5
+        reasons.append("alternate name")
+    else:
+        reasons.append("name matched without its article")
+    if surface.strip().lower() == p.name.lower():
+        score += 0.3
+    return score, reasons
+
+
+_ADMIN_AFTER = re.compile(
+    r"\s+(province|governorate|region|state|oblast|county|district|prefecture)\b", re.I
+)
+_ADMIN_BEFORE = re.compile(r"\b(province|governorate|region|state) of\s+$", re.I)
+
+
+def _admin_cue(text: str, m: Mention) -> str:
+    after = _ADMIN_AFTER.match(text, m.end)
+    if after:
+        return after.group(1).lower()
+    before = _ADMIN_BEFORE.search(text, max(0, m.start - 30), m.start)
+    return before.group(1).lower() if before else ""
+
+
+def _parent_bonus(
+    text: str, m: Mention, nxt: Mention | None, nxt_places: Sequence[Place], p: Place
+) -> tuple[float, str]:
+    """'X, Y' / 'X in Y': Y is the country or admin1 of candidate X."""
+    if nxt is None or not nxt_places:
+        return 0.0, ""
+    if not _PARENT_GAP.match(text[m.end : nxt.start]):
+        return 0.0, ""
+    for parent in nxt_places:
+        if parent.is_country and parent.country_code == p.country_code:
+            return 4.0, f"followed by its country {parent.name}"
+        if parent.is_admin1 and (parent.country_code, parent.admin1_code) == (
+            p.country_code,
+            p.admin1_code,
+        ):
+            return 5.0, f"followed by its region {parent.name}"
+        if (
+            parent.country_code == p.country_code
+            and parent.feature_class == "P"
+            and p.feature_class == "P"
+        ):
+            return 1.0, f"followed by {parent.name} in the same country"
+    return 0.0, ""
+
+
+def _context_bonus(
+    p: Place, ctx: _Context, idx: int, own: Place | None = None
+) -> tuple[float, list[str]]:
+    score, reasons = 0.0, []
+    own_cc, own_w, own_a1 = ctx.own.get(idx, ("", 0.0, ""))
+    n_cc = ctx.countries.get(p.country_code, 0.0) - (own_w if own_cc == p.country_code else 0.0)
+    total = (sum(ctx.countries.values()) - own_w) or 1.0
+    if n_cc:
+        share = n_cc / total
+        score += (0.5 + 1.5 * share) if p.is_country else (1.0 + 2.5 * share)
+        reasons.append(f"article mentions {p.country_code} ({share:.0%} of its places)")
+    if ctx.dateline_cc and ctx.dateline_cc == p.country_code and not p.is_country:
+        score += 0.8
+        reasons.append("dateline in the same country")
+    key = f"{p.country_code}.{p.admin1_code}"
+    if (
+        ctx.admin1.get(key, 0) - (1 if key == own_a1 else 0) > 0
+        and not p.is_admin1
+        and not p.is_country
+    ):
+        score += 0.8
+        reasons.append("same admin1 as other places")
+    anchors = [a for a in ctx.anchors if a is not own and a != p]
+    if anchors and not p.is_country and not p.is_admin1:
+        d = min(distance_km(p, a) for a in anchors)
+        bonus = 1.5 * math.exp(-d / 300.0)
+        if bonus > 0.1:
+            score += bonus
+            reasons.append(f"{d:.0f} km from other places in the article")
+    return score, reasons
+
+
+def _calibrate(best: float, second: float | None) -> float:
+    """Map the raw winner score and its margin to 0..1 (monotone in both)."""
+    margin = best - second if second is not None else 3.0
+    strength = 1 / (1 + math.exp(-(best - 3.0) / 1.2))
+    sure = 1 / (1 + math.exp(-(margin - 0.4) / 0.6))
+    return round(0.15 + 0.85 * strength * (0.4 + 0.6 * sure), 3)
+
+
+def _rank(
+    text: str,
+    mentions: Sequence[Mention],
+    cands: Sequence[list[Candidate]],
+    ctx: _Context | None,
+    firsts: Sequence[Place | None],
+) -> list[tuple[Place | None, float, list[str], tuple[Place, ...]]]:
+    out = []
+    for idx, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
+        if not cs:
+            out.append((None, 0.0, ["no gazetteer entry for this name"], ()))
+            continue
+        nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
+        nxt_places = [c.place for c in cands[idx + 1]][:10] if nxt else []
+        scored = []
+        admin_cue = _admin_cue(text, m)
+        towns = {c.place.country_code for c in cs if c.place.feature_class == "P" and c.kind <= 1}
+        for c in cs:
+            s, reasons = _prior(c, m.surface)
+            if c.place.is_admin1 and c.place.country_code in towns and not admin_cue:
+                # "Aleppo" alone means the city; "Aleppo province" means the area.
+                s -= 1.5
+                reasons.append("a town of the same name is more likely than the area")
+            elif c.place.is_admin1 and admin_cue:
+                s += 1.5
+                reasons.append(f"named as an area ({admin_cue})")
+            bonus, why = _parent_bonus(text, m, nxt, nxt_places, c.place)
+            if bonus:
+                s += bonus
+                reasons.append(why)
+            if ctx is not None:
+                b, more = _context_bonus(c.place, ctx, idx, firsts[idx])
+                s += b
+                reasons.extend(more)
+            scored.append((s, c.place, reasons))
+        scored.sort(key=lambda t: -t[0])
+        best_s, best_p, reasons = scored[0]
+        second = scored[1][0] if len(scored) > 1 else None
+        out.append(
+            (best_p, _calibrate(best_s, second), reasons, tuple(p for _, p, _ in scored[:5]))
+        )
+    return out
+
+
+def _context(
+    mentions: Sequence[Mention],
+    first: Sequence[tuple[Place | None, float, list[str], tuple[Place, ...]]],
+    gaz: Gazetteer,
+) -> _Context:
+    countries: Counter[str] = Counter()
+    admin1: Counter[str] = Counter()
+    anchors: list[Place] = []
+    dateline_cc = ""
+    own: dict[int, tuple[str, float, str]] = {}
+    for idx, (m, (p, score, _, _)) in enumerate(zip(mentions, first, strict=True)):
+        if m.kind == "demonym" and m.cue:
+            countries[m.cue] += 0.5
+            own[idx] = (m.cue, 0.5, "")
+            continue
+        if p is None or score < 0.45:
+            continue
+        weight = 1.0 if score >= 0.6 else 0.5
+        countries[p.country_code] += weight
+        a1 = "" if p.is_country else f"{p.country_code}.{p.admin1_code}"
+        own[idx] = (p.country_code, weight, a1)
+        if a1:
+            admin1[a1] += 1
+            if not p.is_admin1 and score >= 0.6:
+                anchors.append(p)
+        if m.kind == "dateline":
+            dateline_cc = p.country_code
+    return _Context(countries, admin1, anchors[:30], dateline_cc, own)
+
+
+def resolve_mentions(
+    text: str,
+    mentions: Sequence[Mention],
+    *,
+    gazetteer: Gazetteer,
+    geocoder: object | None = None,
+) -> list[Resolution]:
+    """Resolve each mention in context; one Resolution per mention, same order.
+
+    ``geocoder`` is a :class:`geomap.geocode.Geocoder` (or None): asked only for mentions the
+    gazetteer cannot place, restricted to the article's countries and checked against them.
+    """
+    cands = [_candidates(m, gazetteer) for m in mentions]
+    first = _rank(text, mentions, cands, None, [None] * len(mentions))
+    ctx = _context(mentions, first, gazetteer)
+    second = _rank(text, mentions, cands, ctx, [p for p, *_ in first])
+    results = []
+    top_countries = tuple(cc for cc, _ in ctx.countries.most_common(3))
+    for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):
+        if place is not None and score >= MIN_SCORE:
+            results.append(Resolution(m, place, score, METHOD_GAZETTEER, tuple(reasons), alts))
+            continue
+        results.append(_fallback(m, geocoder, top_countries, reasons, alts))
+    return results
+
+
+def _candidates(m: Mention, gazetteer: Gazetteer) -> list[Candidate]:
+    """Gazetteer candidates of a mention; a demonym ("Syrian") stands for its country."""
+    name = m.surface if m.kind != "region" else _strip_direction(m.surface)
+    cc = m.cue if m.kind == "demonym" else gazetteer.demonym_country(name)
+    found = [] if m.kind == "demonym" else gazetteer.candidates(name)
+    if cc:
+        try:
+            country = gazetteer.country(cc)
+        except KeyError:
+            return found
+        return [Candidate(country, 0), *(c for c in found if c.place != country)]
+    return found
+
+
+def _strip_direction(surface: str) -> str:
+    parts = surface.split(None, 1)
+    return parts[1] if len(parts) == 2 else surface
+
+
+def _fallback(
+    m: Mention,
+    geocoder: object | None,
+    countries: tuple[str, ...],
+    reasons: list[str],
+    alts: tuple[Place, ...],
+) -> Resolution:
+    if geocoder is None:
+        return Resolution(m, None, 0.0, METHOD_NONE, (*reasons, "geocoder off"), alts)
+    name = m.surface if m.kind != "region" else _strip_direction(m.surface)
+    result = geocoder.lookup(name, country_codes=countries)  # type: ignore[attr-defined]
+    if result.place is None:
+        return Resolution(m, None, 0.0, METHOD_NONE, (*reasons, result.reason), alts)
+    why = f"{result.reason}{' (cached)' if result.cached else ''}"
+    return Resolution(m, result.place, 0.5, METHOD_GEOCODER, (*reasons, why), alts)

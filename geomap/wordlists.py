@@ -1,0 +1,133 @@
+"""Small hand-written word lists the recognizer uses (English news conventions)."""
+
+from __future__ import annotations
+
+# Words before a name that announce a place ("near al-Bab", "the town of al-Rai").
+CUE_PHRASES = frozenset(
+    """in near at from to into outside around across towards toward via through
+    inside throughout between of
+    town of city of village of province of region of district of capital of
+    neighbourhood of neighborhood of suburb of outskirts of area of state of county of
+    north of south of east of west of km from miles from kilometres from kilometers from
+    based in born in near the""".split()
+    + [
+        "the town of",
+        "the city of",
+        "the village of",
+        "the province of",
+        "the region of",
+        "the district of",
+        "the capital of",
+        "the neighbourhood of",
+        "the neighborhood of",
+        "the outskirts of",
+        "the suburb of",
+        "the area of",
+        "the state of",
+        "the county of",
+        "town of",
+        "city of",
+        "village of",
+        "province of",
+        "region of",
+        "district of",
+        "capital of",
+        "neighbourhood of",
+        "neighborhood of",
+        "outskirts of",
+        "suburb of",
+        "north of",
+        "south of",
+        "east of",
+        "west of",
+        "based in",
+        "born in",
+        "located in",
+    ]
+)
+
+# Lower-case words allowed inside a multi-word name ("Deir ez-Zor", "Rio de Janeiro").
+CONNECTORS = frozenset(
+    "al el ul ar as ash at ath ad adh az an ed es ez et er en de del della di da do dos das du "
+    "des la le les of on upon am im an der den bin ibn abu bani beni y e i sur sous".split()
+)
+
+# Direction words that make a region of a place ("northern Syria").
+DIRECTIONS = frozenset(
+    """northern southern eastern western central north south east west
+    northeastern northwestern southeastern southwestern north-eastern north-western
+    south-eastern south-western northeast northwest southeast southwest
+    Northern Southern Eastern Western Central""".split()
+)
+
+# A capitalised word before a name that makes it a person or an organisation.
+NON_PLACE_BEFORE = frozenset(
+    """Mr Mrs Ms Miss Dr Prof President Gen General Sen Senator Rep Representative Gov
+    Governor Mayor Judge Justice Minister Secretary Chancellor King Queen Prince Princess
+    Sheikh Lt Col Colonel Capt Captain Sgt Sergeant Officer Coach Pope Saint Rev Father
+    Sister Brother Lord Lady Sir Dame Deputy Commissioner Chief Spokesman Spokeswoman
+    Ambassador Detective Agent Professor Dean Superintendent Trooper Councilman
+    Councilwoman Councillor Alderman Speaker Premier Emir Ayatollah Imam Rabbi Bishop
+    Cardinal""".split()
+)
+
+# A capitalised word after a name that makes it an organisation or a person ("Aleppo
+# University", "Washington Post"); "police", "army" and the like stay places (modifiers).
+NON_PLACE_AFTER = frozenset(
+    """University College School Institute Times Post Journal Herald Tribune Gazette Press
+    Inc Corp Corporation Company Co Ltd LLC Group Bank FC United Rovers Wanderers Athletic
+    Airlines Airways Records Studios Review Magazine Daily Weekly Observer Chronicle Sun Star
+    Bulletin Examiner Courier Dispatch Telegraph Standard Express Mail Globe Monitor Register
+    Republican Democrat Times-Picayune Hospital Clinic Church Cathedral Mosque Temple Hall
+    Stadium Arena Center Centre Street St Avenue Ave Road Rd Boulevard Blvd Lane Drive Dr Way
+    Park Square Bridge Hotel Mall Airport Station Prize Award Awards Cup Open Conference
+    Convention Agreement Accord Accords Treaty Declaration Protocol Process Summit Talks Club
+    Association Society Foundation Council Committee Commission Department Ministry Agency
+    Office Board Court Prison Jail Base Zoo Museum Library Theatre Theater Festival Fair
+    Show Games Marathon Sessions Symphony Orchestra Opera Ballet Pride Project""".split()
+)
+
+# Ordinary English words that are also place names somewhere; dropped unless cued and
+# prominent. Months and weekdays first.
+COMMON_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
+    of the a an and or but if in on at to for by with as is it its be are was were will
+    would can could should may might must shall said says say also just only even still
+    mark bath reading nice mobile deal hope police union street cross live lives long
+    grant young golden little chance rich best well wells bay hill hills green white black
+    brown gray grey rose lily ash oak pine palm beach coast park center centre north south
+    east west central early late new old good great big fair hot cold summer winter spring
+    fall autumn day night morning evening man woman men women people children family home
+    house city town village state country nation world land island river lake sea ocean
+    mountain valley way road bridge church temple school college university hospital court
+    office market bank post star sun moon sky rock stone wood woods field fields forest
+    garden gardens gate port harbor harbour haven bridgewater fort mount saint saints holy
+    christmas easter independence liberty victory union unity freedom justice peace war
+    army navy force forces guard guards police fire water gas oil gold silver iron steel
+    coal salt sugar cotton corn wheat rice tea coffee wine beer bread butter cheese milk
+    honey apple orange lemon cherry berry plum peach pearl diamond ruby crystal amber
+    jade coral ivory marble granite cedar maple willow elm birch laurel olive ivy holly
+    hazel heather daisy violet iris jasmine poppy tulip lotus rosa flora fauna
+    buffalo eagle hawk falcon raven crow swan dove lion tiger bear wolf fox deer elk moose
+    horse mule ox bull cow sheep goat lamb hog boar bee ant
+    media press news time times life love joy faith grace mercy charity patience prudence
+    constance trinity temperance felicity harmony concord
+    commerce industry enterprise progress providence paradise eden heaven hell
+    friendship welcome lucky fortune fame glory
+    republic kingdom empire commonwealth federation
+    government parliament congress senate council cabinet ministry
+    president minister governor mayor king queen prince princess duke earl lord lady
+    general colonel major captain sergeant officer chief
+    mission station camp base point end side top bottom middle centre center
+    man english french german spanish italian russian chinese japanese arabic
+    orient occident lincoln washington jackson jefferson franklin hamilton madison monroe
+    adams clinton kennedy johnson nixon carter reagan bush obama trump biden
+    victoria elizabeth charlotte florence alexandria augusta columbia savannah
+    jordan chad georgia israel sydney paris london berlin milan
+    """.split()
+) - frozenset(
+    # These are far more often places than anything else in news: never treat as common.
+    """jordan chad georgia israel sydney paris london berlin milan victoria columbia
+    alexandria savannah florence augusta charlotte washington lincoln""".split()
+)

@@ -1,0 +1,56 @@
+"""The match key: transliteration variants collected from news, GeoNames and maps."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.names import match_key, match_keys, strip_article
+
+# Each group: spellings of one place seen in English-language news, GeoNames names or
+# alternate names, and humanitarian maps. All in a group must share one key.
+VARIANT_GROUPS = {
+    "al-Bab": ["al-Bab", "Al Bāb", "El Bab", "Al-Bab", "AL-BAB", "al Bab", "El-Bāb"],
+    "al-Rai": ["al-Rai", "Ar Ra'i", "Al-Ra'i", "Ar Rā‘ī", "Ar-Ra'i", "al-Ra‘i", "Ar Ra`i"],
+    "Raqqa": ["ar-Raqqah", "Ar Raqqah", "al-Raqqa", "Al Raqqah", "Ar-Raqqa", "Ar Raqqa"],
+    "Aleppo": ["Ḩalab", "Halab", "Ḥalab"],
+    "Homs": ["Ḩimş", "Hims", "Ḥimṣ"],
+    "Deir ez-Zor": ["Deir ez-Zor", "Deir el-Zor", "Deir al-Zor", "Deir Ez Zor", "Deir az-Zor"],
+    "as-Suwayda": ["As Suwayda", "as-Suwayda", "Al-Suwayda", "Al Suwayda'"],
+    "Shaddadi": ["Ash Shaddadi", "ash-Shaddadi", "al-Shaddadi", "Al Shaddadi", "Ash-Shaddādī"],
+    "Nabk": ["An Nabk", "an-Nabk", "al-Nabk", "Al Nabk"],
+    "Sakhour": ["al-Sakhour", "Al Sakhur", "al-Sakhur", "As-Sakhour", "Al-Sakhoor"],
+    "Tell Abyad": ["Tall Abyaḑ", "Tall Abyad", "Tal Abyad"],
+    "Qamishli": ["Al Qāmishlī", "al-Qamishli", "Al-Qamishly", "Qamishli"],
+    "St. Petersburg": ["St. Petersburg", "Saint Petersburg", "St Petersburg", "Saint-Petersburg"],
+}
+
+
+@pytest.mark.parametrize("group", sorted(VARIANT_GROUPS))
+def test_variants_share_one_key(group: str) -> None:
+    # Compare on every lookup key (with and without the article), as lookups do.
+    key_sets = [set(match_keys(v)) for v in VARIANT_GROUPS[group]]
+    common = set.intersection(*key_sets)
+    assert common, f"{group}: {dict(zip(VARIANT_GROUPS[group], key_sets, strict=True))}"
+
+
+def test_sun_letter_forms_are_articles_only_before_their_consonant() -> None:
+    assert match_key("Ar Raqqah") == match_key("al-Raqqah")
+    # "An" before G is not an article: An Giang (Vietnam) keeps its first word.
+    assert match_key("An Giang") == "angiang"
+    assert strip_article("An Giang") == ""
+
+
+def test_article_is_indexed_both_ways() -> None:
+    assert match_keys("al-Bab") == ("albab", "bab")
+    assert match_keys("Aleppo") == ("alepo",)  # doubled letters fold
+
+
+def test_distinct_places_keep_distinct_keys() -> None:
+    assert match_key("Homs") != match_key("Hama")
+    assert match_key("Praia") != match_key("Rai")
+    assert match_key("Idlib") != match_key("Irbid")
+
+
+def test_empty_and_symbol_only_names_have_no_keys() -> None:
+    assert match_keys("") == ()
+    assert match_keys("'-‘") == ()
