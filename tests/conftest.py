@@ -48,3 +48,9 @@ def gazetteer(_isolated_environment: None) -> Iterator[Gazetteer]:
 def settings(tmp_path: Path) -> Settings:
     """Offline settings with a fresh store file in tmp_path."""
     return Settings.from_env().with_overrides(db_path=tmp_path / "store.sqlite", offline=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """In CI (GEOMAP_REQUIRE_BROWSER=1) a missing Chromium is an error, not a skip."""
+    if os.environ.get("GEOMAP_REQUIRE_BROWSER") == "1" and not Path("/usr/bin/chromium").exists():
+        raise pytest.UsageError("GEOMAP_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
