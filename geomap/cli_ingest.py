@@ -1,17 +1,175 @@
-"""``geomap ingest`` and ``geomap incidents`` (placeholder until the incidents work lands)."""
+"""``geomap ingest`` (articles into the store) and ``geomap incidents`` (list what was found)."""
 
 from __future__ import annotations
 
+import json
+import sys
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
 import click
+
+from geomap.cli import command_settings, settings_option
+from geomap.models import IncidentFilter
+from geomap.pipeline import ingest_paths
+from geomap.store import iter_incidents, open_store
+
+
+class _Bar:
+    """A one-line progress bar on stderr (only used when stderr is a terminal)."""
+
+    def __init__(self) -> None:
+        self.drawn = False
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if total:
+            width = 30
+            filled = int(width * done / total)
+            line = f"\ringesting [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files"
+        else:
+            line = f"\ringesting {done} files"
+        click.echo(line, nl=False, err=True)
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            click.echo("", err=True)
 
 
 @click.command("ingest")
-def ingest_command() -> None:
-    """Ingest articles (not yet implemented)."""
-    raise click.UsageError("not implemented yet")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@settings_option
+@click.pass_context
+def ingest_command(
+    ctx: click.Context, paths: tuple[str, ...], sub_db: Path | None, sub_offline: bool
+) -> None:
+    """Ingest articles: files, folders (recursively) or - for stdin.
+
+    Formats: .txt, .html/.htm, .json (object or list), .jsonl, .csv (a "text" column and
+    optional title, url, source, published). Re-ingesting the same text is a no-op.
+    Exit status: 0 all ingested, 1 some inputs failed (each named on stderr), 2 usage error.
+
+    \b
+    Examples:
+      geomap ingest articles/ extra/report.html --db incidents.sqlite
+      cat feed.jsonl | geomap ingest - --offline
+    """
+    settings = command_settings(ctx, sub_db, sub_offline)
+    with open_store(settings.db_path) as store:
+        bar = _Bar() if sys.stderr.isatty() else None
+        try:
+            report = ingest_paths(
+                list(paths),
+                settings=settings,
+                store=store,
+                progress=bar,
+                stdin=click.get_text_stream("stdin"),
+            )
+        finally:
+            if bar is not None:
+                bar.finish()
+    for source, message in report.notices:
+        click.echo(f"geomap: note: {_clean(source)}: {_clean(message)}", err=True)
+    for source, message in report.failed:
+        click.echo(f"geomap: failed: {_clean(source)}: {_clean(message)}", err=True)
+    click.echo(f"{report.summary()} ({report.elapsed:.1f} s)")
+    if report.failed:
+        sys.exit(1)
+
+
+def _clean(value: object, width: int | None = None) -> str:
+    """Text safe for a terminal: control characters (escape sequences) become spaces."""
+    text = "" if value is None else str(value)
+    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    if width is not None and len(text) > width:
+        text = text[: width - 1] + "…"
+    return text
+
+
+_COLUMNS = (
+    ("date", "event_date", 10),
+    ("type", "sub_event_type", 28),
+    ("location", "location", 22),
+    ("country", "country", 14),
+    ("killed", "fatalities", 6),
+    ("injured", "injured", 7),
+    ("sources", "source", 30),
+)
+
+
+def _table_row(values: list[str]) -> str:
+    cells = [f"{_clean(v, w):<{w}}" for v, (_, _, w) in zip(values, _COLUMNS, strict=True)]
+    return "  ".join(cells).rstrip()
+
+
+def _cell(record: dict[str, Any], key: str) -> str:
+    value = record.get(key)
+    if key == "sub_event_type":
+        value = value or record.get("event_type")
+    if key == "source":
+        value = f"{record.get('source_count', 0)}: {value or ''}"
+    return "" if value is None else str(value)
+
+
+_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command("incidents")
-def incidents_command() -> None:
-    """List incidents (not yet implemented)."""
-    raise click.UsageError("not implemented yet")
+@settings_option
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line (all fields).")
+@click.option("--country", "countries", multiple=True, help="Country name or ISO3 (repeatable).")
+@click.option("--type", "types", multiple=True, help="ACLED event type (repeatable).")
+@click.option("--actor", "actors", multiple=True, help="Actor name (repeatable).")
+@click.option("--source", "sources", multiple=True, help="Source name (repeatable).")
+@click.option("--text", default="", help="Text in location, notes, actors or excerpts.")
+@click.option("--since", type=_DATE, default=None, help="First event date, YYYY-MM-DD.")
+@click.option("--until", type=_DATE, default=None, help="Last event date, YYYY-MM-DD.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Show at most N.")
+@click.pass_context
+def incidents_command(
+    ctx: click.Context,
+    sub_db: Path | None,
+    sub_offline: bool,
+    as_json: bool,
+    countries: tuple[str, ...],
+    types: tuple[str, ...],
+    actors: tuple[str, ...],
+    sources: tuple[str, ...],
+    text: str,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+) -> None:
+    """List the incidents in the store, oldest first, as a table or JSON lines.
+
+    \b
+    Examples:
+      geomap incidents --country Syria --since 2017-02-01
+      geomap incidents --type "Explosions/Remote violence" --json > strikes.jsonl
+    """
+    settings = command_settings(ctx, sub_db, sub_offline)
+    flt = IncidentFilter(
+        date_from=since.date() if since else None,
+        date_to=until.date() if until else None,
+        event_types=types,
+        countries=countries,
+        actors=actors,
+        sources=sources,
+        text=text,
+    )
+    shown = 0
+    with open_store(settings.db_path, readonly=True) as store:
+        if not as_json:
+            click.echo(_table_row([title for title, _, _ in _COLUMNS]))
+        for record in iter_incidents(store, flt):
+            if limit is not None and shown >= limit:
+                break
+            if as_json:
+                click.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                click.echo(_table_row([_cell(record, key) for _, key, _ in _COLUMNS]))
+            shown += 1
+    if not shown:
+        click.echo("geomap: no incidents match", err=True)

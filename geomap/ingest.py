@@ -1,0 +1,542 @@
+"""Articles from files, folders (recursively) and stdin, read lazily, one error per bad input.
+
+Formats, chosen by the file's suffix:
+
+- ``.txt`` (and any other explicitly named text file): one article; the title is the first
+  non-empty line when it looks like a headline (short, no closing full stop).
+- ``.html`` / ``.htm``: the main text and metadata (title, date, url, site name) via trafilatura,
+  or a plain tag strip when trafilatura finds nothing.
+- ``.json``: one object or a list of objects; ``.jsonl``: one object per line.
+- ``.csv``: a header row with a ``text`` column and optional ``title``, ``url``, ``source``,
+  ``published``; other columns are ignored.
+
+JSON/CSV records use the keys ``text`` (also ``body`` / ``content``), ``title`` (``headline``),
+``url`` (``link``), ``source`` (``sitename`` / ``site`` / ``publisher``) and ``published``
+(``date`` / ``published_at``).
+
+Limits: a single-document file (.txt, .html, .json, stdin) is read up to 20 MB
+(:data:`MAX_BYTES`); a larger one is reported as an error, not loaded. ``.jsonl`` and ``.csv``
+are streamed record by record, each record up to 20 MB, with no limit on the file.
+
+Text decoding: UTF-8 (with or without BOM; UTF-16 with a BOM), else a careful guess between
+Windows-1256 (Arabic) and Windows-1252 / Latin-1, reported as an :class:`InputNotice`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO, TextIO
+
+from geomap.errors import InputError
+from geomap.ingest_html import html_to_article_fields
+from geomap.models import Article
+from geomap.pubdate import find_published, parse_date_value
+
+__all__ = [
+    "MAX_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "InputItem",
+    "InputNotice",
+    "article_id",
+    "count_sources",
+    "decode_bytes",
+    "iter_articles",
+    "iter_sources",
+    "make_article",
+    "normalise_text",
+    "read_article_file",
+    "read_source",
+]
+
+#: Largest single document (or JSONL line / CSV record) read, in bytes.
+MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
+STDIN = "-"
+
+_KEYS = {
+    "text": ("text", "body", "content"),
+    "title": ("title", "headline"),
+    "url": ("url", "link"),
+    "source": ("source", "sitename", "site", "publisher"),
+    "published": ("published", "date", "published_at"),
+}
+_WS = re.compile(r"\s+")
+_HEADLINE_END = (".", ",", ";", ":")
+
+
+@dataclass(frozen=True)
+class InputNotice:
+    """Something worth telling the user about an input that was still read (e.g. its encoding)."""
+
+    source: str
+    message: str
+
+
+InputItem = Article | InputError | InputNotice
+
+
+# -- text ------------------------------------------------------------------------------------
+def normalise_text(text: str) -> str:
+    """The text an article id is computed from: NFC, whitespace collapsed, stripped.
+
+    Examples
+    --------
+    >>> normalise_text("  Clashes\\r\\n near   al-Bab ")
+    'Clashes near al-Bab'
+    """
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def article_id(text: str) -> str:
+    """The article id: the first 16 hex digits of the SHA-256 of the normalised text.
+
+    Examples
+    --------
+    >>> article_id("Clashes near al-Bab.") == article_id(" Clashes  near\\nal-Bab. ")
+    True
+    """
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()[:16]
+
+
+def _clean_body(text: str) -> str:
+    """The stored text: NFC, Unix newlines, no trailing spaces, stripped (paragraphs kept)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip()
+
+
+def _headline(text: str) -> str:
+    """The first non-empty line when it looks like a headline, else ""."""
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if len(lines) < 2:
+        return ""
+    first = lines[0]
+    if len(first) > 160 or len(first.split()) > 25 or first.endswith(_HEADLINE_END):
+        return ""
+    return first
+
+
+def make_article(
+    text: str,
+    *,
+    origin: str,
+    title: str = "",
+    url: str = "",
+    source: str = "",
+    published: object = None,
+) -> tuple[Article, list[InputNotice]]:
+    """An :class:`Article` from raw fields: id, cleaned text, title and publication date.
+
+    The date comes from ``published`` (metadata) when it parses, else from the text
+    (:func:`geomap.pubdate.find_published`); ``published_from`` records which.
+
+    Examples
+    --------
+    >>> art, notes = make_article("Strike in Idlib\\nPosted 9 Feb 2017\\nA strike.", origin="a.txt")
+    >>> art.title, art.published.isoformat(), art.published_from
+    ('Strike in Idlib', '2017-02-09', 'text:timestamp')
+    """
+    body = _clean_body(text)
+    notices: list[InputNotice] = []
+    when: date | None = parse_date_value(published)
+    how = "metadata" if when else ""
+    if when is None and published not in (None, ""):
+        notices.append(
+            InputNotice(origin, f"published value {str(published)[:40]!r} not understood")
+        )
+    if when is None:
+        when, how = find_published(body)
+    article = Article(
+        id=article_id(body),
+        text=body,
+        title=_WS.sub(" ", title or "").strip() or _headline(body),
+        url=(url or "").strip(),
+        source=(source or "").strip(),
+        published=when,
+        published_from=how,
+        origin=origin,
+    )
+    return article, notices
+
+
+# -- decoding --------------------------------------------------------------------------------
+def _looks_arabic(data: bytes) -> bool:
+    """True when the non-ASCII bytes read as Arabic words in Windows-1256.
+
+    Arabic text in cp1256 is runs of high bytes (whole words); Latin-1 text has high bytes
+    scattered one at a time inside ASCII words ("café"). Both tests must agree.
+    """
+    high = [i for i, b in enumerate(data) if b >= 0x80]
+    if len(high) < 4:
+        return False
+    in_runs = sum(
+        1
+        for i in high
+        if (i > 0 and data[i - 1] >= 0x80) or (i + 1 < len(data) and data[i + 1] >= 0x80)
+    )
+    decoded = data.decode("cp1256", errors="replace")
+    letters = [c for c in decoded if ord(c) >= 0x80 and c.isalpha()]
+    arabic = sum(1 for c in letters if "ARABIC" in unicodedata.name(c, ""))
+    return in_runs / len(high) > 0.6 and bool(letters) and arabic / len(letters) > 0.7
+
+
+def decode_bytes(data: bytes, *, source: str) -> tuple[str, str]:
+    """Decode a file's bytes; returns ``(text, encoding used)``.
+
+    Raises InputError for binary content (NUL bytes without a UTF-16 BOM).
+
+    Examples
+    --------
+    >>> decode_bytes("café".encode("cp1252"), source="a.txt")
+    ('café', 'cp1252')
+    >>> decode_bytes("حلب".encode("cp1256") * 3, source="a.txt")[1]
+    'cp1256'
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            data = data[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise InputError(source, f"has a UTF-16 BOM but is not UTF-16: {exc.reason}") from None
+    if b"\x00" in data:
+        raise InputError(source, "binary content (NUL bytes), not a text file")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _looks_arabic(data):
+        return data.decode("cp1256", errors="replace"), "cp1256"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _read_limited(path: Path, source: str) -> bytes:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:
+        raise InputError(
+            source,
+            f"larger than the {MAX_BYTES // 2**20} MB limit for one document; "
+            "split it or use JSONL/CSV (read record by record)",
+        )
+    return data
+
+
+def _decode_file(data: bytes, source: str) -> tuple[str, list[InputNotice]]:
+    if not data.strip():
+        raise InputError(source, "empty file")
+    text, enc = decode_bytes(data, source=source)
+    if not text.strip():
+        raise InputError(source, "empty file")
+    notices = []
+    if enc not in ("utf-8", "utf-8-sig"):
+        notices.append(InputNotice(source, f"not valid UTF-8; decoded as {enc}"))
+    return text, notices
+
+
+# -- records ---------------------------------------------------------------------------------
+def _field(record: dict[str, object], name: str) -> object:
+    for key in _KEYS[name]:
+        if record.get(key) not in (None, ""):
+            return record[key]
+    return None
+
+
+def _record_article(record: object, where: str) -> Iterator[InputItem]:
+    """An article from one JSON/CSV record, or an error naming ``where``."""
+    if not isinstance(record, dict):
+        yield InputError(where, f"expected a JSON object, got {type(record).__name__}")
+        return
+    text = _field(record, "text")
+    if text is None:
+        yield InputError(where, "no 'text' field")
+        return
+    if not isinstance(text, str):
+        yield InputError(where, f"'text' must be a string, got {type(text).__name__}")
+        return
+    if not text.strip():
+        yield InputError(where, "empty 'text'")
+        return
+    if len(text) > MAX_BYTES:
+        yield InputError(where, f"'text' is larger than {MAX_BYTES // 2**20} MB")
+        return
+    fields = {k: _field(record, k) for k in ("title", "url", "source")}
+    article, notices = make_article(
+        text,
+        origin=where,
+        title=str(fields["title"] or ""),
+        url=str(fields["url"] or ""),
+        source=str(fields["source"] or ""),
+        published=_field(record, "published"),
+    )
+    yield from notices
+    yield article
+
+
+def _iter_json(path: Path, source: str) -> Iterator[InputItem]:
+    text, notices = _decode_file(_read_limited(path, source), source)
+    yield from notices
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield InputError(f"{source}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})")
+        return
+    if isinstance(data, list):
+        if not data:
+            yield InputError(source, "empty JSON list")
+        for i, record in enumerate(data, 1):
+            yield from _record_article(record, f"{source}[{i}]")
+    else:
+        yield from _record_article(data, source)
+
+
+def _iter_binary_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; ``None`` for a line longer than MAX_BYTES (skipped)."""
+    lineno = 0
+    while True:
+        line = fh.readline(MAX_BYTES + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) > MAX_BYTES and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of the long line
+                line = fh.readline(MAX_BYTES + 1)
+            yield lineno, None
+        else:
+            yield lineno, line
+
+
+def _iter_jsonl_lines(
+    lines: Iterator[tuple[int, bytes | None]], source: str
+) -> Iterator[InputItem]:
+    seen_any = False
+    noted: set[str] = set()
+    for lineno, raw in lines:
+        where = f"{source}:{lineno}"
+        if raw is None:
+            yield InputError(where, f"line longer than {MAX_BYTES // 2**20} MB")
+            continue
+        if not raw.strip():
+            continue
+        seen_any = True
+        try:
+            line, enc = decode_bytes(raw, source=where)
+        except InputError as exc:
+            yield exc
+            continue
+        if enc not in ("utf-8", "utf-8-sig") and enc not in noted:
+            noted.add(enc)
+            yield InputNotice(source, f"line {lineno} is not valid UTF-8; decoded as {enc}")
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        yield from _record_article(record, where)
+    if not seen_any:
+        yield InputError(source, "empty file")
+
+
+def _iter_jsonl(path: Path, source: str) -> Iterator[InputItem]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield InputError(source, f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        yield from _iter_jsonl_lines(_iter_binary_lines(fh), source)
+
+
+def _iter_csv(path: Path, source: str) -> Iterator[InputItem]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield InputError(source, f"cannot read: {exc.strerror or exc}")
+        return
+    with fh:
+        head = fh.read(64 * 1024)
+        if not head.strip():
+            yield InputError(source, "empty file")
+            return
+        try:
+            # Judge the encoding on the head (an incomplete last character is fine).
+            codecs.getincrementaldecoder("utf-8")().decode(head.removeprefix(codecs.BOM_UTF8))
+            enc = "utf-8-sig"
+            if b"\x00" in head:
+                raise InputError(source, "binary content (NUL bytes), not a text file")
+        except UnicodeDecodeError:
+            try:
+                enc = decode_bytes(head, source=source)[1]
+            except InputError as exc:
+                yield exc
+                return
+            yield InputNotice(source, f"not valid UTF-8; decoded as {enc}")
+        except InputError as exc:
+            yield exc
+            return
+        fh.seek(0)
+        text = io.TextIOWrapper(fh, encoding=enc, newline="")
+        csv.field_size_limit(MAX_BYTES)
+        reader = csv.DictReader(text)
+        try:
+            names = [(n or "").strip().lower() for n in (reader.fieldnames or [])]
+            if "text" not in names:
+                shown = ", ".join(n for n in names if n) or "none"
+                yield InputError(source, f"no 'text' column (columns: {shown})")
+                return
+            reader.fieldnames = names
+            for row in reader:
+                record = {k: v for k, v in row.items() if k}
+                yield from _record_article(record, f"{source}:{reader.line_num}")
+        except (csv.Error, UnicodeDecodeError) as exc:
+            yield InputError(f"{source}:{reader.line_num}", f"unreadable CSV: {exc}")
+
+
+def _iter_text(path: Path, source: str, *, html: bool) -> Iterator[InputItem]:
+    text, notices = _decode_file(_read_limited(path, source), source)
+    yield from notices
+    if html:
+        fields = html_to_article_fields(text)
+        if not fields["text"].strip():
+            yield InputError(source, "no text found in the HTML page")
+            return
+        article, more = make_article(origin=source, **fields)
+    else:
+        article, more = make_article(text, origin=source)
+    yield from more
+    yield article
+
+
+def read_source(source: str | Path, *, stdin: TextIO | None = None) -> Iterator[InputItem]:
+    """Every article (or error / notice) in one file, or in stdin when ``source`` is ``"-"``.
+
+    Never raises for a bad input: problems are yielded as :class:`InputError`.
+    """
+    if str(source) == STDIN:
+        yield from _iter_stdin(stdin)
+        return
+    path = Path(source)
+    name = str(source)
+    if not path.exists():
+        yield InputError(name, "no such file or directory")
+        return
+    if path.is_dir():
+        yield InputError(name, "is a directory")
+        return
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            yield from _iter_json(path, name)
+        elif suffix == ".jsonl":
+            yield from _iter_jsonl(path, name)
+        elif suffix == ".csv":
+            yield from _iter_csv(path, name)
+        else:
+            yield from _iter_text(path, name, html=suffix in (".html", ".htm"))
+    except InputError as exc:
+        yield exc
+
+
+def _iter_stdin(stdin: TextIO | None) -> Iterator[InputItem]:
+    """stdin is JSONL when every non-empty line starts with "{", else one plain-text article."""
+    if stdin is None:
+        import sys
+
+        stdin = sys.stdin
+    text = stdin.read(MAX_BYTES + 1)
+    if len(text) > MAX_BYTES:
+        yield InputError("<stdin>", f"larger than {MAX_BYTES // 2**20} MB; use a JSONL file")
+        return
+    lines = [line for line in text.split("\n") if line.strip()]
+    if not lines:
+        yield InputError("<stdin>", "empty input")
+    elif all(line.lstrip().startswith("{") for line in lines):
+        numbered = ((i, line.encode("utf-8")) for i, line in enumerate(text.split("\n"), 1))
+        yield from _iter_jsonl_lines(numbered, "<stdin>")
+    else:
+        article, notices = make_article(text, origin="<stdin>")
+        yield from notices
+        yield article
+
+
+# -- paths -----------------------------------------------------------------------------------
+def iter_sources(paths: Sequence[str | Path]) -> Iterator[str | InputError]:
+    """Files to read, in a stable order: named files as given, folders walked lazily.
+
+    Inside folders only files with a supported suffix are taken; hidden files and folders are
+    skipped. A path that does not exist is yielded as an InputError.
+    """
+    for given in paths:
+        name = str(given)
+        if name == STDIN:
+            yield STDIN
+            continue
+        path = Path(given)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path, onerror=None):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED_SUFFIXES:
+                        yield os.path.join(root, f)
+        elif path.exists():
+            yield name
+        else:
+            yield InputError(name, "no such file or directory")
+
+
+def count_sources(paths: Sequence[str | Path]) -> int:
+    """How many files :func:`iter_sources` will yield (cheap: walks names, reads nothing)."""
+    return sum(1 for _ in iter_sources(paths))
+
+
+def iter_articles(
+    paths: Sequence[str | Path], *, stdin: TextIO | None = None
+) -> Iterator[InputItem]:
+    """Every article under ``paths`` (files, folders, ``"-"`` for stdin), lazily.
+
+    Yields :class:`~geomap.models.Article`, :class:`~geomap.errors.InputError` (a file or record
+    that could not be read; the others go on) and :class:`InputNotice`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("Clashes in Idlib.")
+    >>> [type(x).__name__ for x in iter_articles([d, d / "missing.txt"])]
+    ['Article', 'InputError']
+    """
+    for src in iter_sources(paths):
+        if isinstance(src, InputError):
+            yield src
+        else:
+            yield from read_source(src, stdin=stdin)
+
+
+def read_article_file(path: str | Path) -> list[Article]:
+    """All articles in one file; raises the first :class:`InputError` met."""
+    out = []
+    for item in read_source(path):
+        if isinstance(item, InputError):
+            raise item
+        if isinstance(item, Article):
+            out.append(item)
+    return out

@@ -1,0 +1,190 @@
+"""The store's SQLite schema: versioned migrations (``PRAGMA user_version``) and row helpers.
+
+Only the store modules (``store``, ``store_query``, ``schema``) hold SQL, so that a PostgreSQL
+store can follow with the same functions.
+
+Tables: ``article`` (one per distinct text), ``mention`` (places named in an article),
+``candidate`` (an incident as one article reports it, with its own values and link reasons),
+``incident`` (the merged values, recomputed from its candidates on every change),
+``geocode_cache`` (same layout as ``geomap.geocode.SQLiteGeocodeCache``) and ``correction``
+(analysts' manual place corrections, kept across re-ingest).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from geomap.errors import StoreError
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+
+_V1 = """
+CREATE TABLE article (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    published_from TEXT NOT NULL DEFAULT '',
+    origin TEXT NOT NULL DEFAULT '',
+    text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE mention (
+    article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    surface TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'name',
+    cue TEXT NOT NULL DEFAULT '',
+    geonameid INTEGER,
+    name TEXT,
+    lat REAL,
+    lon REAL,
+    feature_code TEXT,
+    country_code TEXT,
+    admin1 TEXT,
+    country TEXT,
+    score REAL NOT NULL DEFAULT 0,
+    method TEXT NOT NULL DEFAULT 'unresolved',
+    reasons TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (article_id, idx)
+);
+CREATE TABLE incident (
+    id TEXT PRIMARY KEY,
+    event_date TEXT,
+    time_precision INTEGER,
+    event_type TEXT NOT NULL DEFAULT '',
+    sub_event_type TEXT NOT NULL DEFAULT '',
+    actor1 TEXT NOT NULL DEFAULT '',
+    actor2 TEXT NOT NULL DEFAULT '',
+    iso3 TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    admin1 TEXT NOT NULL DEFAULT '',
+    location TEXT NOT NULL DEFAULT '',
+    latitude REAL,
+    longitude REAL,
+    geo_precision INTEGER,
+    source TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    fatalities INTEGER,
+    injured INTEGER,
+    source_count INTEGER NOT NULL DEFAULT 0,
+    geonameid INTEGER,
+    location_method TEXT NOT NULL DEFAULT '',
+    confidence REAL NOT NULL DEFAULT 0,
+    sources TEXT NOT NULL DEFAULT '[]',
+    evidence TEXT NOT NULL DEFAULT '[]',
+    link_reasons TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX incident_country_date ON incident (country, event_date);
+CREATE INDEX incident_date ON incident (event_date);
+CREATE TABLE candidate (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES article(id) ON DELETE CASCADE,
+    idx INTEGER NOT NULL,
+    incident_id TEXT NOT NULL REFERENCES incident(id),
+    event_type TEXT NOT NULL DEFAULT '',
+    sub_event_type TEXT NOT NULL DEFAULT '',
+    event_date TEXT,
+    anchor_date TEXT,
+    time_precision INTEGER NOT NULL DEFAULT 3,
+    location TEXT NOT NULL DEFAULT '',
+    location_surface TEXT NOT NULL DEFAULT '',
+    geonameid INTEGER,
+    latitude REAL,
+    longitude REAL,
+    feature_code TEXT NOT NULL DEFAULT '',
+    country_code TEXT NOT NULL DEFAULT '',
+    admin1 TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    location_method TEXT NOT NULL DEFAULT '',
+    confidence REAL NOT NULL DEFAULT 0,
+    geo_precision INTEGER NOT NULL DEFAULT 3,
+    actor1 TEXT NOT NULL DEFAULT '',
+    actor2 TEXT NOT NULL DEFAULT '',
+    fatalities INTEGER,
+    injured INTEGER,
+    weekday INTEGER,
+    notes TEXT NOT NULL DEFAULT '',
+    excerpt TEXT NOT NULL DEFAULT '',
+    evidence TEXT NOT NULL DEFAULT '[]',
+    link_reasons TEXT NOT NULL DEFAULT '[]',
+    link_score REAL
+);
+CREATE INDEX candidate_block ON candidate (country, anchor_date);
+CREATE INDEX candidate_incident ON candidate (incident_id);
+CREATE INDEX candidate_article ON candidate (article_id);
+CREATE TABLE IF NOT EXISTS geocode_cache (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TABLE correction (
+    id INTEGER PRIMARY KEY,
+    scope TEXT NOT NULL CHECK (scope IN ('incident', 'mention')),
+    target TEXT NOT NULL,
+    name_key TEXT NOT NULL,
+    context_key TEXT NOT NULL DEFAULT '',
+    geonameid INTEGER,
+    name TEXT NOT NULL,
+    lat REAL NOT NULL,
+    lon REAL NOT NULL,
+    feature_code TEXT NOT NULL DEFAULT '',
+    country_code TEXT NOT NULL DEFAULT '',
+    admin1 TEXT NOT NULL DEFAULT '',
+    country TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+CREATE INDEX correction_name ON correction (name_key, context_key);
+CREATE INDEX correction_target ON correction (scope, target);
+"""
+
+#: One entry per schema version; entry ``i`` moves a store from version ``i`` to ``i + 1``.
+#: Never edit a released entry: append a new one.
+MIGRATIONS: Sequence[str] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def migrate(conn: sqlite3.Connection, *, path: str = "") -> int:
+    """Bring the store up to :data:`SCHEMA_VERSION`; returns the version it was at.
+
+    Each migration runs in its own transaction together with the version bump, so an
+    interrupted migration leaves the store at the previous version.
+    """
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"store {path} has schema version {current}, newer than this geomap "
+            f"({SCHEMA_VERSION}); upgrade geomap"
+        )
+    for version in range(current, SCHEMA_VERSION):
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            if version == 0 and _has_foreign_tables(conn):
+                raise StoreError(f"{path} is an SQLite file but not a geomap store")
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return current
+
+
+def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
+    """True when a version-0 file already has tables (other than a geocode cache)."""
+    names = {
+        r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    }
+    return bool(names - {"geocode_cache"})

@@ -1,0 +1,209 @@
+"""Reading the store: incidents as flat ``INCIDENT_FIELDS`` records, mentions, facets.
+
+Everything streams from a cursor (no ``fetchall`` of a whole table) and filters run in SQL.
+Import these from ``geomap.store``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from geomap.errors import NotFoundError
+from geomap.models import INCIDENT_FIELDS, IncidentFilter
+
+if TYPE_CHECKING:
+    from geomap.store import Store
+
+__all__ = [
+    "ORDERS",
+    "count_incidents",
+    "facet_values",
+    "get_incident",
+    "iter_candidates",
+    "iter_incidents",
+    "iter_mentions",
+]
+
+_JSON_FIELDS = tuple(k for k, t in INCIDENT_FIELDS.items() if t == "json")
+_SELECT = ", ".join("id AS incident_id" if k == "incident_id" else k for k in INCIDENT_FIELDS)
+#: Accepted ``order_by`` values; a leading "-" sorts descending.
+ORDERS = ("event_date", "incident_id", "fatalities", "updated_at", "country", "source_count")
+
+
+def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
+    """SQL condition and parameters for a filter (on the ``incident`` table)."""
+    parts: list[str] = []
+    params: list[Any] = []
+
+    def any_of(expr: str, values: tuple[str, ...]) -> None:
+        parts.append(f"{expr} IN ({', '.join('?' * len(values))})")
+        params.extend(values)
+
+    if flt.date_from is not None:
+        parts.append("event_date >= ?")
+        params.append(flt.date_from.isoformat())
+    if flt.date_to is not None:
+        parts.append("event_date <= ?")
+        params.append(flt.date_to.isoformat())
+    if flt.event_types:
+        any_of("event_type", flt.event_types)
+    if flt.countries:
+        # Country names as stored, or ISO3 codes; either matches.
+        marks = ", ".join("?" * len(flt.countries))
+        parts.append(f"(country IN ({marks}) OR iso3 IN ({marks}))")
+        params.extend(flt.countries)
+        params.extend(c.upper() for c in flt.countries)
+    if flt.actors:
+        marks = ", ".join("?" * len(flt.actors))
+        parts.append(f"(actor1 IN ({marks}) OR actor2 IN ({marks}))")
+        params.extend(flt.actors * 2)
+    if flt.sources:
+        marks = ", ".join("?" * len(flt.sources))
+        parts.append(
+            "EXISTS (SELECT 1 FROM json_each(incident.sources) s"
+            f" WHERE json_extract(s.value, '$.name') IN ({marks}))"
+        )
+        params.extend(flt.sources)
+    if flt.text.strip():
+        parts.append(
+            "instr(geomap_fold(location || ' ' || admin1 || ' ' || notes || ' ' || actor1"
+            " || ' ' || actor2 || ' ' || sources), ?) > 0"
+        )
+        params.append(flt.text.strip().casefold())
+    if flt.min_confidence > 0:
+        parts.append("confidence >= ?")
+        params.append(flt.min_confidence)
+    if flt.bbox is not None:
+        min_lon, min_lat, max_lon, max_lat = flt.bbox
+        parts.append("latitude BETWEEN ? AND ?")
+        params.extend((min_lat, max_lat))
+        if min_lon <= max_lon:
+            parts.append("longitude BETWEEN ? AND ?")
+            params.extend((min_lon, max_lon))
+        else:  # the box crosses the antimeridian
+            parts.append("(longitude >= ? OR longitude <= ?)")
+            params.extend((min_lon, max_lon))
+    return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+
+def _order(order_by: str) -> str:
+    key = order_by.lstrip("-")
+    if key not in ORDERS:
+        raise ValueError(f"order_by must be one of {', '.join(ORDERS)} (optionally with '-')")
+    column = "id" if key == "incident_id" else key
+    direction = "DESC" if order_by.startswith("-") else "ASC"
+    nulls = "NULLS LAST" if direction == "ASC" else "NULLS FIRST"
+    return f" ORDER BY {column} {direction} {nulls}, id"
+
+
+def _record(names: list[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    record = dict(zip(names, row, strict=True))
+    for key in _JSON_FIELDS:
+        record[key] = json.loads(record[key] or "[]")
+    return record
+
+
+def iter_incidents(
+    store: Store, flt: IncidentFilter | None = None, *, order_by: str = "event_date"
+) -> Iterator[dict[str, Any]]:
+    """Incidents matching ``flt`` as flat records with exactly the ``INCIDENT_FIELDS`` keys.
+
+    Dates are ISO ``YYYY-MM-DD`` strings, missing numbers None, JSON fields (``sources``,
+    ``evidence``, ``link_reasons``) Python lists. Streams from a cursor. ``order_by`` is one of
+    :data:`ORDERS`, "-" for descending; ties go by incident id.
+    """
+    where, params = _where(flt or IncidentFilter())
+    cur = store.conn.execute(f"SELECT {_SELECT} FROM incident{where}{_order(order_by)}", params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        yield _record(names, row)
+
+
+def count_incidents(store: Store, flt: IncidentFilter | None = None) -> int:
+    """How many incidents match ``flt``."""
+    where, params = _where(flt or IncidentFilter())
+    return int(store.conn.execute(f"SELECT count(*) FROM incident{where}", params).fetchone()[0])
+
+
+def get_incident(store: Store, incident_id: str) -> dict[str, Any]:
+    """One incident record; raises NotFoundError when there is no such incident."""
+    cur = store.conn.execute(f"SELECT {_SELECT} FROM incident WHERE id = ?", (incident_id,))
+    row = cur.fetchone()
+    if row is None:
+        raise NotFoundError(f"no incident {incident_id!r} in {store.path}")
+    return _record([d[0] for d in cur.description], row)
+
+
+def iter_candidates(store: Store, incident_id: str) -> Iterator[dict[str, Any]]:
+    """The reports (candidates) merged into an incident, each with its own values and the
+    link reasons that joined it, in the order they were stored."""
+    cur = store.conn.execute(
+        "SELECT c.*, a.title AS article_title, a.url AS article_url, a.source AS article_source,"
+        " a.published AS article_published FROM candidate c JOIN article a ON a.id = c.article_id"
+        " WHERE c.incident_id = ? ORDER BY c.rowid",
+        (incident_id,),
+    )
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        rec = dict(zip(names, row, strict=True))
+        rec["evidence"] = json.loads(rec["evidence"])
+        rec["link_reasons"] = json.loads(rec["link_reasons"])
+        yield rec
+
+
+def iter_mentions(
+    store: Store, *, article_id: str | None = None, resolved_only: bool = False
+) -> Iterator[dict[str, Any]]:
+    """Places mentioned in articles (the map's and the export's mentions layer).
+
+    Each record: ``article_id``, ``start``, ``end``, ``surface``, ``kind``, ``cue``,
+    ``geonameid``, ``name``, ``latitude``, ``longitude``, ``feature_code``, ``country_code``,
+    ``admin1``, ``country``, ``score``, ``method``, ``reasons`` (list), and the article's
+    ``title``, ``url``, ``published``.
+    """
+    sql = (
+        'SELECT m.article_id, m.start, m."end", m.surface, m.kind, m.cue, m.geonameid, m.name,'
+        " m.lat AS latitude, m.lon AS longitude, m.feature_code, m.country_code, m.admin1,"
+        " m.country, m.score, m.method, m.reasons, a.title, a.url, a.published"
+        " FROM mention m JOIN article a ON a.id = m.article_id"
+    )
+    conds, params = [], []
+    if article_id is not None:
+        conds.append("m.article_id = ?")
+        params.append(article_id)
+    if resolved_only:
+        conds.append("m.lat IS NOT NULL")
+    if conds:
+        sql += " WHERE " + " AND ".join(conds)
+    cur = store.conn.execute(sql + " ORDER BY m.article_id, m.idx", params)
+    names = [d[0] for d in cur.description]
+    for row in cur:
+        rec = dict(zip(names, row, strict=True))
+        rec["reasons"] = json.loads(rec["reasons"])
+        yield rec
+
+
+def facet_values(store: Store) -> dict[str, list[str]]:
+    """Values for the app's sidebar: ``event_types``, ``countries``, ``actors``, ``sources``
+    (sorted, distinct) and ``dates`` (``[min, max]`` ISO dates, or ``[]`` when no dated
+    incident is stored)."""
+    conn = store.conn
+
+    def distinct(sql: str) -> list[str]:
+        return [str(r[0]) for r in conn.execute(sql) if r[0]]
+
+    lo, hi = conn.execute("SELECT min(event_date), max(event_date) FROM incident").fetchone()
+    return {
+        "event_types": distinct("SELECT DISTINCT event_type FROM incident ORDER BY 1"),
+        "countries": distinct("SELECT DISTINCT country FROM incident ORDER BY 1"),
+        "actors": distinct(
+            "SELECT actor1 FROM incident UNION SELECT actor2 FROM incident ORDER BY 1"
+        ),
+        "sources": distinct(
+            "SELECT DISTINCT json_extract(s.value, '$.name') FROM incident,"
+            " json_each(incident.sources) s ORDER BY 1"
+        ),
+        "dates": [lo, hi] if lo else [],
+    }
