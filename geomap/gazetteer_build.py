@@ -322,7 +322,9 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
         alternates = [pt["name"], pt["official"], *filter(None, pt["aliases"].split("|"))]
         _insert_names(db, [(int(gid), name, name, alternates)])
         for dem in filter(None, pt["demonyms"].split("|")):
-            db.execute("INSERT OR IGNORE INTO demonym VALUES (?, ?)", (match_keys(dem)[0], cc))
+            plural = dem if dem.endswith(("sh", "ch", "ese", "s", "x", "z")) else dem + "s"
+            for form in {dem, plural}:
+                db.execute("INSERT OR IGNORE INTO demonym VALUES (?, ?)", (match_keys(form)[0], cc))
         rows += 1
     return rows
 

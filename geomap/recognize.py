@@ -24,7 +24,13 @@ from geomap.wordlists import (
     CUE_PHRASES,
     DIRECTIONS,
     NON_PLACE_AFTER,
+    FIRST_NAMES,
+    FUNCTION_WORDS,
     NON_PLACE_BEFORE,
+    PLACE_NOUNS,
+    SPEECH_VERBS,
+    STREET_WORDS,
+    STRONG_CUES,
 )
 
 __all__ = ["Token", "recognize", "tokenize"]
@@ -36,6 +42,7 @@ _DATELINE = re.compile(
     r"[ \t]*(?:\((?:[A-Za-z .]{2,30})\))?[ \t]*[-—–:]",
     re.MULTILINE,
 )
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad|ed|es|ez|et|er|en)-", re.I)
 MAX_SPAN_TOKENS = 5
 
@@ -60,7 +67,7 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     prev_end = 0
     for m in _TOKEN.finditer(text):
-        word = m.group().rstrip(".")
+        word = _POSSESSIVE.sub("", m.group().rstrip("."))
         gap = text[prev_end : m.start()]
         sent_start = (
             not tokens
@@ -117,6 +124,19 @@ class _Recognizer:
         self.gaz = gazetteer
         self.tokens = tokenize(text)
         self.lower_words = {t.text.lower() for t in self.tokens if not t.capitalised}
+        self.people = self._person_words()
+
+    def _person_words(self) -> set[str]:
+        """Surnames seen after a given name or a title ("Tim Hughes", "Mr Bell"): a later
+        bare "Hughes" or "Bell" in the same text is that person."""
+        out = set()
+        toks = self.tokens
+        for a, b in zip(toks, toks[1:], strict=False):
+            if not (b.capitalised and _joinable(self.text, a, b)):
+                continue
+            if a.text.lower() in FIRST_NAMES or a.text.rstrip(".") in NON_PLACE_BEFORE:
+                out.add(b.text.lower())
+        return out
 
     def candidates_at(self, i: int) -> tuple[int, list[Candidate]]:
         """Longest gazetteer match starting at token i: (end token index, candidates)."""
@@ -138,6 +158,41 @@ class _Recognizer:
                 best = (j, found)
         return best
 
+    def street_at(self, i: int) -> int:
+        """End token index of a street name starting at i ("Royal Street"), else 0."""
+        toks = self.tokens
+        j = i
+        while j < len(toks) and j - i < 5 and toks[j].capitalised:
+            if j > i and not _joinable(self.text, toks[j - 1], toks[j]):
+                break
+            if j > i and toks[j].text in STREET_WORDS:
+                if toks[i].text in NON_PLACE_BEFORE or toks[i].text.lower() in FUNCTION_WORDS:
+                    return 0
+                return j + 1
+            j += 1
+        return 0
+
+    def unknown_place_at(self, i: int) -> tuple[int, str] | None:
+        """A name the gazetteer lacks but the text calls a place ("the village of Tal Jijan",
+        "the al-Sakhour neighbourhood"): (end token index, cue), else None."""
+        toks = self.tokens
+        j = i
+        while (
+            j < len(toks) and j - i < 4 and toks[j].capitalised and not toks[j].sent_start or j == i
+        ):
+            if j > i and not _joinable(self.text, toks[j - 1], toks[j]):
+                break
+            if not toks[j].capitalised or toks[j].text in NON_PLACE_BEFORE:
+                return None
+            j += 1
+        cue = _cue_before(self.text, toks, i)
+        if cue in STRONG_CUES:
+            return j, cue
+        after = toks[j].text.lower() if j < len(toks) else ""
+        if after in PLACE_NOUNS and i > 0 and toks[i - 1].text.lower() == "the":
+            return j, after
+        return None
+
     def keep(self, i: int, j: int, found: list[Candidate], cue: str) -> bool:
         """Decide whether a capitalised gazetteer match is a place mention here."""
         toks, text = self.tokens, self.text
@@ -149,6 +204,14 @@ class _Recognizer:
         top = max(found, key=lambda c: _prominence(c))
         prominent = _prominence(top) >= 3
         if prev and prev.text.rstrip(".") in NON_PLACE_BEFORE and not cue:
+            return False
+        if j - i == 1 and word in FUNCTION_WORDS:
+            return False
+        if j - i == 1 and word in self.people and not prominent:
+            return False
+        if j - i == 1 and word in FIRST_NAMES and not (cue and prominent):
+            return False
+        if nxt and nxt.text.lower() in SPEECH_VERBS and not prominent:
             return False
         if nxt and _joinable(text, toks[j - 1], nxt) and nxt.text in NON_PLACE_AFTER:
             return False
@@ -171,8 +234,12 @@ class _Recognizer:
             and not self.gaz.candidates(prev.text)
         ):
             return False
-        if surface.isupper() and len(surface) <= 3 and top.place.feature_code[:3] != "PCL":
-            return False
+        if surface.isalpha() and surface.isupper() and len(surface) <= 5:
+            # Acronyms (NATO, IRNA, EU) are organisations unless an alias says otherwise.
+            if top.place.feature_code[:3] != "PCL" and not top.exact_name:
+                return False
+            if len(surface) > 2 and top.place.feature_class == "P":
+                return False
         common = word in COMMON_WORDS or word in self.lower_words
         if common and not (cue and prominent):
             return False
@@ -233,20 +300,46 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             mentions.append(Mention(tok.start, tok.end, tok.text, kind="demonym", cue=cc))
             i += 1
             continue
+        street = rec.street_at(i)
+        if street:
+            mentions.append(
+                Mention(
+                    tok.start,
+                    toks[street - 1].end,
+                    text[tok.start : toks[street - 1].end],
+                    "street",
+                )
+            )
+            i = street
+            continue
         j, found = rec.candidates_at(i)
         if not found:
+            unknown = rec.unknown_place_at(i)
+            if unknown:
+                end, cue = unknown
+                mentions.append(
+                    Mention(
+                        tok.start,
+                        toks[end - 1].end,
+                        text[tok.start : toks[end - 1].end],
+                        "name",
+                        cue,
+                    )
+                )
+                i = end
+                continue
             i += 1
             continue
         cue = _cue_before(text, toks, i)
-        if rec.keep(i, j, found, cue):
-            start = toks[i].start
-            kind = "name"
-            prev = toks[i - 1] if i > 0 else None
-            if prev and prev.text.lower() in DIRECTIONS and _joinable(text, prev, toks[i]):
-                start, kind = prev.start, "region"
-            mentions.append(
-                Mention(start, toks[j - 1].end, text[start : toks[j - 1].end], kind, cue)
-            )
+        if not rec.keep(i, j, found, cue):
+            i += 1
+            continue
+        start = toks[i].start
+        kind = "name"
+        prev = toks[i - 1] if i > 0 else None
+        if prev and prev.text.lower() in DIRECTIONS and _joinable(text, prev, toks[i]):
+            start, kind = prev.start, "region"
+        mentions.append(Mention(start, toks[j - 1].end, text[start : toks[j - 1].end], kind, cue))
         i = j
     mentions.sort(key=lambda m: m.start)
     return mentions

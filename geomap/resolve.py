@@ -51,6 +51,7 @@ class _Context:
     #: What each mention itself added (country, weight, admin1 key), so that a candidate
     #: is never supported by its own first-pass guess.
     own: dict[int, tuple[str, float, str]] = field(default_factory=dict)
+    main_town: Place | None = None
 
 
 def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
@@ -224,7 +225,13 @@ def _context(
                 anchors.append(p)
         if m.kind == "dateline":
             dateline_cc = p.country_code
-    return _Context(countries, admin1, anchors[:30], dateline_cc, own)
+    towns = Counter(a.geonameid for a in anchors)
+    main_town = (
+        next((a for a in anchors if a.geonameid == towns.most_common(1)[0][0]), None)
+        if towns
+        else None
+    )
+    return _Context(countries, admin1, anchors[:30], dateline_cc, own, main_town)
 
 
 def resolve_mentions(
@@ -246,6 +253,10 @@ def resolve_mentions(
     results = []
     top_countries = tuple(cc for cc, _ in ctx.countries.most_common(3))
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):
+        if place is None and m.kind == "street" and ctx.main_town is not None:
+            why = f"a street, placed at the article's main town {ctx.main_town.name}"
+            results.append(Resolution(m, ctx.main_town, 0.3, METHOD_GAZETTEER, (why,), ()))
+            continue
         if place is not None and score >= MIN_SCORE:
             results.append(Resolution(m, place, score, METHOD_GAZETTEER, tuple(reasons), alts))
             continue

@@ -5,11 +5,7 @@ from __future__ import annotations
 # Words before a name that announce a place ("near al-Bab", "the town of al-Rai").
 CUE_PHRASES = frozenset(
     """in near at from to into outside around across towards toward via through
-    inside throughout between of
-    town of city of village of province of region of district of capital of
-    neighbourhood of neighborhood of suburb of outskirts of area of state of county of
-    north of south of east of west of km from miles from kilometres from kilometers from
-    based in born in near the""".split()
+    inside throughout between of""".split()
     + [
         "the town of",
         "the city of",
@@ -43,7 +39,39 @@ CUE_PHRASES = frozenset(
         "based in",
         "born in",
         "located in",
+        "km from",
+        "miles from",
+        "kilometres from",
+        "kilometers from",
+        "near the",
     ]
+)
+
+# Cues strong enough to call an unknown capitalised name a place (sent to the fallback).
+STRONG_CUES = frozenset(
+    [
+        "town of",
+        "city of",
+        "village of",
+        "neighbourhood of",
+        "neighborhood of",
+        "district of",
+        "suburb of",
+        "outskirts of",
+        "the town of",
+        "the city of",
+        "the village of",
+        "the neighbourhood of",
+        "the neighborhood of",
+        "the district of",
+        "the suburb of",
+        "the outskirts of",
+    ]
+)
+
+# Nouns after "the X ..." that make X a place ("the al-Sakhour neighbourhood").
+PLACE_NOUNS = frozenset(
+    "neighbourhood neighborhood district quarter village town suburb camp area region".split()
 )
 
 # Lower-case words allowed inside a multi-word name ("Deir ez-Zor", "Rio de Janeiro").
@@ -130,4 +158,46 @@ COMMON_WORDS = frozenset(
     # These are far more often places than anything else in news: never treat as common.
     """jordan chad georgia israel sydney paris london berlin milan victoria columbia
     alexandria savannah florence augusta charlotte washington lincoln""".split()
+)
+
+# Sentence-initial function words and pronouns that GeoNames also has as place names.
+FUNCTION_WORDS = frozenset(
+    """we she he they you i it all some no not since buy this that these those there here
+    what when where who why how our your my his her their its one two three any many most
+    more much such then than now after before during while because although though however
+    meanwhile yet so nor both each every either neither other another same over under
+    about above below again further once only own too very can will just don should
+    st mt ft nov dec jan feb mar apr jun jul aug sep sept oct area""".split()
+)
+
+# Common given names: a bare one is a person far more often than a place.
+FIRST_NAMES = frozenset(
+    """james john robert michael william david richard joseph thomas charles christopher
+    daniel matthew anthony mark donald steven paul andrew joshua kenneth kevin brian george
+    timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan stephen larry
+    justin scott brandon benjamin samuel gregory alexander frank patrick raymond jack dennis
+    jerry tyler aaron jose adam nathan henry douglas zachary peter kyle walter ethan jeremy
+    harold keith christian roger noah gerald carl terry sean austin arthur lawrence jesse
+    dylan bryan joe jordan billy bruce albert willie gabriel logan alan juan wayne roy ralph
+    randy eugene vincent russell elijah louis bobby philip johnny mary patricia jennifer
+    linda elizabeth barbara susan jessica sarah karen nancy lisa betty margaret sandra ashley
+    kimberly emily donna michelle dorothy carol amanda melissa deborah stephanie rebecca
+    sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela nicole emma
+    samantha katherine christine debra rachel catherine carolyn janet ruth maria heather
+    diane virginia julie joyce victoria olivia kelly christina lauren joan evelyn judith
+    megan cheryl andrea hannah martha jacqueline frances gloria ann teresa kathryn sara janice
+    jean alice madison doris abigail julia judy grace denise amber marilyn beverly danielle
+    theresa sophia marie diana brittany natalie isabella charlotte rose alexis kayla bill
+    bob jim tom mike dave dan ron don ben sam tim ted fred ed al ken steve chris pat tony
+    nick rick jeff greg doug barry levi desmond adrian bernard nicolas marshal jerome tara
+    martin morris dang viktoria""".split()
+)
+
+# Verbs of speech after a name: "Hughes said" is a person (a small town rarely speaks).
+SPEECH_VERBS = frozenset("said says told added noted explained wrote asked replied argued".split())
+
+# Capitalised words that end a street or road name ("Royal Street", "Highway 403").
+STREET_WORDS = frozenset(
+    """Street St Avenue Ave Road Rd Boulevard Blvd Lane Drive Way Highway Hwy Close Court
+    Place Terrace Crescent Parkway Pkwy Square Circle Trail Pike""".split()
 )
