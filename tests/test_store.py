@@ -1,0 +1,406 @@
+"""The SQLite store: schema, transactions, merged incidents, filters, corrections."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from geomap.errors import NotFoundError, StoreError
+from geomap.ingest import make_article
+from geomap.models import (
+    INCIDENT_FIELDS,
+    METHOD_GAZETTEER,
+    Article,
+    Evidence,
+    IncidentCandidate,
+    IncidentFilter,
+    Mention,
+    Place,
+    Resolution,
+)
+from geomap.schema import SCHEMA_VERSION
+from geomap.store import (
+    Store,
+    add_correction,
+    count_incidents,
+    facet_values,
+    find_correction,
+    get_incident,
+    has_article,
+    incident_id_for,
+    iter_candidates,
+    iter_incidents,
+    iter_mentions,
+    open_store,
+    unlink_candidate,
+    write_article,
+)
+
+BAB = Place(170000, "Al Bāb", 36.3705, 37.5157, "P", "PPL", "SY", "09", "Aleppo", "Syria", 63000)
+IDLIB = Place(169388, "Idlib", 35.9306, 36.6339, "P", "PPLA", "SY", "08", "Idlib", "Syria", 128840)
+MOSUL = Place(99072, "Mosul", 36.335, 43.1189, "P", "PPLA", "IQ", "15", "Nineveh", "Iraq", 664221)
+
+
+def res(place: Place | None, surface: str, start: int = 0) -> Resolution:
+    mention = Mention(start, start + len(surface), surface, "name", "near")
+    return Resolution(mention, place, 0.9 if place else 0.0, METHOD_GAZETTEER, ("test",))
+
+
+def cand(
+    article: Article,
+    place: Place | None,
+    *,
+    when: date | None = date(2017, 2, 9),
+    kind: str = "Explosions/Remote violence",
+    killed: int | None = 3,
+    injured: int | None = None,
+    precision: int = 1,
+) -> IncidentCandidate:
+    return IncidentCandidate(
+        article_id=article.id,
+        event_type=kind,
+        sub_event_type="Air/drone strike",
+        event_date=when,
+        time_precision=1,
+        location=res(place, place.name if place else "somewhere"),
+        geo_precision=precision,
+        actor1="Military Forces of Turkey",
+        fatalities=killed,
+        injured=injured,
+        notes="An air strike.",
+        excerpt=f"excerpt of {article.origin}",
+        evidence=(Evidence("fatalities", str(killed), "Three were killed.", "digits"),),
+    )
+
+
+def art(text: str, **kw: Any) -> Article:
+    article, _ = make_article(text, origin=kw.pop("origin", "in.txt"), **kw)
+    return article
+
+
+@dataclass(frozen=True)
+class Choice:
+    target_id: str | None
+    reasons: tuple[str, ...]
+    score: float = 1.0
+
+
+def same_place_linker(candidate: IncidentCandidate, rows: list[dict[str, Any]]) -> Choice:
+    """A test linker: join the first stored report at the same geonameid and date."""
+    place = candidate.location.place if candidate.location else None
+    for row in rows:
+        if (
+            place
+            and row["geonameid"] == place.geonameid
+            and row["event_date"] == str(candidate.event_date)
+        ):
+            return Choice(row["incident_id"], (f"same place {place.name}",))
+    return Choice(None, ("no match",))
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> Store:
+    s = open_store(tmp_path / "deep" / "dir" / "store.sqlite")
+    yield s
+    s.close()
+
+
+# -- opening ---------------------------------------------------------------------------------
+def test_open_creates_dirs_wal_version_and_foreign_keys(tmp_path: Path) -> None:
+    path = tmp_path / "a" / "b" / "s.sqlite"
+    with open_store(path) as s:
+        assert path.exists()
+        assert s.journal_mode == "wal"
+        assert s.schema_version == SCHEMA_VERSION == 1
+        assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
+    with open_store(path) as s:  # reopening migrates nothing and keeps the version
+        assert s.schema_version == SCHEMA_VERSION
+
+
+def test_newer_schema_and_foreign_files_are_refused(tmp_path: Path) -> None:
+    newer = tmp_path / "newer.sqlite"
+    with sqlite3.connect(newer) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this geomap"):
+        open_store(newer)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE people (name TEXT)")
+    with pytest.raises(StoreError, match="not a geomap store"):
+        open_store(other)
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(StoreError, match=r"cannot open store .*junk\.sqlite"):
+        open_store(junk)
+
+
+def test_readonly_store(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "none.sqlite", readonly=True)
+    with open_store(tmp_path / "s.sqlite") as s:
+        write_article(s, art("A strike."), [], [])
+    with open_store(tmp_path / "s.sqlite", readonly=True) as ro:
+        assert count_incidents(ro) == 0
+        with pytest.raises(sqlite3.OperationalError):
+            ro.conn.execute("DELETE FROM article")
+
+
+def test_store_geocode_cache(store: Store) -> None:
+    cache = store.geocode_cache
+    assert cache.get("k") is None
+    cache.put("k", '{"a": 1}')
+    cache.put("k", '{"a": 2}')
+    assert cache.get("k") == '{"a": 2}'
+
+
+# -- writing ---------------------------------------------------------------------------------
+def test_write_article_is_idempotent(store: Store) -> None:
+    a = art("Strike near al-Bab kills three.", published="2017-02-09")
+    first = write_article(store, a, [res(BAB, "al-Bab", 12)], [cand(a, BAB)])
+    again = write_article(store, a, [res(BAB, "al-Bab", 12)], [cand(a, BAB)])
+    assert first.new and first.incidents_created == (incident_id_for(a.id, 0),)
+    assert not again.new and again.incidents_created == ()
+    assert has_article(store, a.id)
+    counts = [
+        store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("article", "mention", "candidate", "incident")
+    ]
+    assert counts == [1, 1, 1, 1]
+
+
+def test_a_failure_mid_article_leaves_nothing_of_it(store: Store) -> None:
+    good = art("First report.")
+    write_article(store, good, [res(BAB, "al-Bab")], [cand(good, BAB)])
+    bad = art("Second report.")
+    broken = cand(bad, IDLIB, killed=object())  # type: ignore[arg-type]  # cannot be bound
+    with pytest.raises(sqlite3.Error):
+        write_article(store, bad, [res(IDLIB, "Idlib")], [cand(bad, IDLIB), broken])
+    assert not has_article(store, bad.id)
+    for table, column in (("mention", "article_id"), ("candidate", "article_id")):
+        n = store.conn.execute(f"SELECT count(*) FROM {table} WHERE {column} = ?", (bad.id,))
+        assert n.fetchone()[0] == 0
+    assert count_incidents(store) == 1  # only the good article's incident
+    assert not store.conn.in_transaction
+    # and the store still takes writes afterwards
+    assert write_article(store, bad, [], [cand(bad, IDLIB)]).new
+
+
+def test_killed_process_keeps_committed_articles_whole(tmp_path: Path) -> None:
+    db = tmp_path / "crash.sqlite"
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from datetime import date
+        from geomap.ingest import make_article
+        from geomap.store import open_store, write_article
+        from tests.test_store import BAB, cand, res
+        s = open_store({str(db)!r})
+        for i in range(40):
+            a, _ = make_article(f"Report {{i}} of a strike.", origin=f"{{i}}.txt")
+            if i == 25:
+                s.conn.execute("BEGIN IMMEDIATE")
+                s.conn.execute(
+                    "INSERT INTO article (id, text, ingested_at) VALUES ('half', 'x', 'now')"
+                )
+                os.kill(os.getpid(), signal.SIGKILL)
+            write_article(s, a, [res(BAB, "al-Bab")], [cand(a, BAB)])
+        """
+    )
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True)
+    assert proc.returncode == -9, proc.stderr.decode()
+    with open_store(db) as s:
+        assert s.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert s.conn.execute("SELECT count(*) FROM article").fetchone()[0] == 25
+        assert not has_article(s, "half")
+        rows = s.conn.execute(
+            "SELECT a.id, (SELECT count(*) FROM mention m WHERE m.article_id = a.id),"
+            " (SELECT count(*) FROM candidate c WHERE c.article_id = a.id) FROM article a"
+        ).fetchall()
+        assert {(m, c) for _, m, c in rows} == {(1, 1)}
+        assert count_incidents(s) == 25
+
+
+def test_linked_reports_merge_with_chosen_values(store: Store) -> None:
+    a = art("Wire report.", source="Wire A", url="https://a.example/1", published="2017-02-09")
+    b = art("Second report.", url="https://www.b.example/2", origin="/in/b.txt")
+    c = art("Third report.", origin="/in/c.txt")
+    write_article(store, a, [], [cand(a, BAB, killed=3, precision=2)], linker=same_place_linker)
+    write_article(store, b, [], [cand(b, BAB, killed=5, injured=7)], linker=same_place_linker)
+    r = write_article(store, c, [], [cand(c, IDLIB)], linker=same_place_linker)
+    assert r.incidents_created == (incident_id_for(c.id, 0),)
+    assert count_incidents(store) == 2
+    inc = get_incident(store, incident_id_for(a.id, 0))
+    assert set(inc) == set(INCIDENT_FIELDS)
+    assert inc["fatalities"] == 5 and inc["injured"] == 7  # highest figure reported
+    assert inc["geo_precision"] == 1  # the more precise report's location
+    assert (inc["source_count"], inc["source"]) == (2, "Wire A; b.example")
+    assert [s["name"] for s in inc["sources"]] == ["Wire A", "b.example"]
+    assert inc["sources"][0] == {
+        "name": "Wire A",
+        "url": "https://a.example/1",
+        "published": "2017-02-09",
+        "excerpt": "excerpt of in.txt",
+        "article_id": a.id,
+    }
+    assert inc["link_reasons"] == ["same place Al Bāb"]
+    assert (inc["iso3"], inc["country"], inc["event_date"]) == ("SYR", "Syria", "2017-02-09")
+    per_source = [row["fatalities"] for row in iter_candidates(store, inc["incident_id"])]
+    assert per_source == [3, 5]
+    assert get_incident(store, incident_id_for(c.id, 0))["source"] == "c.txt"
+
+
+def test_linking_only_sees_the_country_and_date_window(store: Store) -> None:
+    seen: list[int] = []
+
+    def spy(candidate: IncidentCandidate, rows: list[dict[str, Any]]) -> Choice:
+        seen.append(len(rows))
+        return Choice(None, ())
+
+    for i in range(30):
+        a = art(f"Report {i}.")
+        when = date(2017, 1 + i % 12, 1 + i % 28)
+        write_article(store, a, [], [cand(a, MOSUL if i % 2 else BAB, when=when)], linker=spy)
+    a = art("The new report.")
+    write_article(store, a, [], [cand(a, BAB, when=date(2017, 2, 9))], linker=spy)
+    # Only Syrian reports (even i) within 62 days of 9 Feb 2017 (Dec 9 .. Apr 12):
+    # i = 0, 12, 24 (January) and 2, 14, 26 (March); not May..Dec, not Iraq.
+    assert seen[-1] == 6
+    plan = " ".join(
+        str(r)
+        for r in store.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM candidate WHERE country = ?"
+            " AND anchor_date BETWEEN ? AND ?",
+            ("Syria", "2017-01-01", "2017-03-01"),
+        )
+    )
+    assert "candidate_block" in plan
+
+
+# -- reading ---------------------------------------------------------------------------------
+@pytest.fixture()
+def filled(store: Store) -> Store:
+    rows = [
+        ("One.", BAB, date(2017, 2, 9), "Explosions/Remote violence", "Wire A"),
+        ("Two.", IDLIB, date(2017, 3, 1), "Battles", "Wire B"),
+        ("Three.", MOSUL, date(2016, 10, 20), "Explosions/Remote violence", "Wire B"),
+        ("Four.", None, None, "Protests", ""),
+    ]
+    for text, place, when, kind, source in rows:
+        a = art(text, source=source)
+        write_article(store, a, [res(place, "x")], [cand(a, place, when=when, kind=kind)])
+    return store
+
+
+def test_iter_incidents_filters(filled: Store) -> None:
+    def locs(**kw: Any) -> list[str]:
+        return [r["location"] for r in iter_incidents(filled, IncidentFilter(**kw))]
+
+    assert locs() == ["Mosul", "Al Bāb", "Idlib", ""]  # by date, undated last
+    assert locs(date_from=date(2017, 1, 1)) == ["Al Bāb", "Idlib"]
+    assert locs(date_to=date(2017, 2, 9)) == ["Mosul", "Al Bāb"]
+    assert locs(event_types=("Battles", "Protests")) == ["Idlib", ""]
+    assert locs(countries=("Iraq",)) == locs(countries=("irq",)) == ["Mosul"]
+    assert locs(sources=("Wire B",)) == ["Mosul", "Idlib"]
+    assert locs(actors=("Military Forces of Turkey",)) == ["Mosul", "Al Bāb", "Idlib", ""]
+    assert locs(text="AL BĀB") == ["Al Bāb"]
+    assert locs(bbox=(36.0, 35.0, 38.0, 37.0)) == ["Al Bāb", "Idlib"]
+    assert locs(min_confidence=0.5) == ["Mosul", "Al Bāb", "Idlib"]
+    assert count_incidents(filled, IncidentFilter(countries=("Syria",))) == 2
+    newest = [r["location"] for r in iter_incidents(filled, order_by="-event_date")]
+    assert newest == ["", "Idlib", "Al Bāb", "Mosul"]
+    with pytest.raises(ValueError, match="order_by"):
+        list(iter_incidents(filled, order_by="text; DROP TABLE incident"))
+
+
+def test_records_have_the_contract_types(filled: Store) -> None:
+    for rec in iter_incidents(filled):
+        assert list(rec) == list(INCIDENT_FIELDS)
+        for key, kind in INCIDENT_FIELDS.items():
+            value = rec[key]
+            if kind == "json":
+                assert isinstance(value, list)
+            elif value is not None:
+                expected = {"str": str, "int": int, "float": float, "date": str}[kind]
+                assert isinstance(value, expected), (key, value)
+
+
+def test_get_incident_unknown_raises(filled: Store) -> None:
+    with pytest.raises(NotFoundError, match="no incident 'nope'"):
+        get_incident(filled, "nope")
+
+
+def test_facets_and_mentions(filled: Store) -> None:
+    facets = facet_values(filled)
+    assert facets["countries"] == ["Iraq", "Syria"]
+    assert facets["event_types"] == ["Battles", "Explosions/Remote violence", "Protests"]
+    assert facets["sources"] == ["Wire A", "Wire B", "in.txt"]
+    assert facets["actors"] == ["Military Forces of Turkey"]
+    assert facets["dates"] == ["2016-10-20", "2017-03-01"]
+    mentions = list(iter_mentions(filled))
+    assert len(mentions) == 4
+    resolved = list(iter_mentions(filled, resolved_only=True))
+    assert {m["name"] for m in resolved} == {"Al Bāb", "Idlib", "Mosul"}
+    one = resolved[0]
+    assert {"article_id", "start", "end", "surface", "latitude", "longitude", "title"} <= set(one)
+    assert next(iter_mentions(filled, article_id=one["article_id"]))["surface"] == "x"
+
+
+# -- corrections and unlinking ---------------------------------------------------------------
+def test_incident_correction_survives_later_merges_and_is_reusable(store: Store) -> None:
+    a = art("First.")
+    write_article(store, a, [res(BAB, "al-Bab")], [cand(a, BAB)], linker=same_place_linker)
+    iid = incident_id_for(a.id, 0)
+    fixed = Place(None, "Qabasin", 36.3713, 37.6847, country_code="SY", country="Syria")
+    add_correction(store, scope="incident", target=iid, place=fixed)
+    inc = get_incident(store, iid)
+    assert (inc["location"], inc["location_method"], inc["confidence"]) == (
+        "Qabasin",
+        "manual",
+        1.0,
+    )
+    b = art("Second.")
+    write_article(store, b, [], [cand(b, BAB)], linker=same_place_linker)
+    inc = get_incident(store, iid)
+    assert inc["source_count"] == 2 and inc["location"] == "Qabasin"
+    cid, place = find_correction(store, surface="Al Bab", context=["SY"])  # type: ignore[misc]
+    assert place.name == "Qabasin" and cid >= 1
+    assert find_correction(store, surface="al-Bab", context=["IQ"]) is None
+    with pytest.raises(NotFoundError):
+        add_correction(store, scope="incident", target="nope", place=fixed)
+
+
+def test_mention_correction(store: Store) -> None:
+    a = art("Clashes in Sakhour.")
+    write_article(store, a, [res(None, "Sakhour", 11)], [])
+    fixed = Place(None, "Al-Sakhour", 36.22, 37.18, country_code="SY", country="Syria")
+    add_correction(store, scope="mention", target=f"{a.id}:11", place=fixed, context=["SY"])
+    [m] = iter_mentions(store, article_id=a.id)
+    assert (m["name"], m["method"], m["latitude"]) == ("Al-Sakhour", "manual", 36.22)
+    assert find_correction(store, surface="sakhour", context=["SY"]) is not None
+    with pytest.raises(NotFoundError):
+        add_correction(store, scope="mention", target=f"{a.id}:99", place=fixed)
+
+
+def test_unlink_reverses_a_merge(store: Store) -> None:
+    a, b = art("First."), art("Second.")
+    write_article(store, a, [], [cand(a, BAB, killed=3)], linker=same_place_linker)
+    write_article(store, b, [], [cand(b, BAB, killed=9)], linker=same_place_linker)
+    iid = incident_id_for(a.id, 0)
+    assert get_incident(store, iid)["fatalities"] == 9
+    new = unlink_candidate(store, f"{b.id}-0")
+    assert new == incident_id_for(b.id, 0)
+    assert get_incident(store, iid)["fatalities"] == 3
+    assert get_incident(store, new)["source_count"] == 1
+    assert count_incidents(store) == 2
+    with pytest.raises(NotFoundError):
+        unlink_candidate(store, "missing-0")
