@@ -1,0 +1,225 @@
+"""Choosing the event place among the places a sentence mentions.
+
+Each mention is scored from its context in the sentence: a cue in the event's own clause
+("near X", "in X", "the town of X", "X province", "the al-Sakhour neighbourhood of X")
+raises it; a statement or metonymy context ("Ankara said", "told reporters in Moscow",
+"speaking in St. Petersburg", "Moscow and Ankara announced", "Ankara's foreign ministry",
+a dateline) rejects it; distance to the event verb lowers it. Countries and admin areas
+only win when nothing finer is in the clause, and then at geo_precision 3.
+
+geo_precision: 1 the place itself, 2 near it / part of it / a neighbourhood placed at its
+town, 3 a region or the country.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from geomap.models import Place, Resolution
+
+__all__ = ["MentionScore", "PlaceChoice", "choose_event_place", "score_mention"]
+
+
+class _Areas(Protocol):
+    def admin1_place(self, country_code: str, admin1_code: str) -> Place | None: ...
+
+
+_ADJ = (
+    r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|northeastern"
+    r"|northwestern|southeastern|southwestern|rebel-held|besieged|embattled|nearby|neighbouring"
+    r"|neighboring|[\w]+-held|[\w]+-controlled|border|Syrian|Iraqi|Turkish|Kurdish|flashpoint)\s+)*"
+)
+_UNIT = r"(?:town|city|village|hamlet|district|camp|suburb|settlement|area|region|province)"
+_PART_OF = re.compile(
+    r"\b(?:neighbou?rhoods?|quarters?|suburbs?|district|outskirts|countryside|parts?|areas?"
+    r"|edge|centre|center|(?:north|south|east|west|northeast|northwest|southeast|southwest)"
+    r"(?:ern)?(?:\s+(?:part|side|edge|outskirts))?|side|environs)\s+of\s+(?:the\s+)?"
+    rf"(?:{_UNIT}\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_NEAR = re.compile(
+    r"\b(?:near|nearby|outside|close to|around|not far from|(?:\d+|a few|several)\s*"
+    r"(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:from|of|outside)|on the road to"
+    r"|road between|on the outskirts of|in the vicinity of)\s+(?:the\s+)?"
+    rf"{_ADJ}(?:{_UNIT}\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_TOWN_OF = re.compile(rf"\b{_UNIT}\s+of\s+$", re.IGNORECASE)
+_IN = re.compile(
+    r"\b(?:in|at|inside|into|across|on|hit|struck|targeted|attacked|shelled|bombed|pounded"
+    r"|stormed|captured|seized|entered|besieged|overran|recaptured|retook|over|throughout"
+    r"|rocked|shook)\s+(?:the\s+)?" + _ADJ + "$",
+    re.IGNORECASE,
+)
+_FROM = re.compile(r"\bfrom\s+(?:the\s+)?" + _ADJ + "$", re.IGNORECASE)
+_PROVINCE_AFTER = re.compile(
+    r"^\s+(?:province|governorate|region|district|county|countryside|area)\b", re.IGNORECASE
+)
+_PART_AFTER = re.compile(
+    r"^\s+(?:neighbou?rhood|district|quarter|suburb|area)\s+of\b", re.IGNORECASE
+)
+_SAY = (
+    r"(?:said|say|says|saying|announced|announce|announces|stated|claimed|denied|deny|denies"
+    r"|confirmed|confirms|accused|accuses|blamed|blames|condemned|condemns|warned|warns"
+    r"|insisted|called|calls|urged|urges|expressed|expresses|agreed|agree|reported|reports"
+    r"|told|responded|demanded|demands|rejected|welcomed|vowed|pledged|promised|added"
+    r"|summoned|declared|acknowledged|admitted|apologi[sz]ed|offered|sent|launched|opened"
+    r"|ordered|insists|believes|hopes|wants|plans)"
+)
+_STATEMENT_AFTER = re.compile(
+    r"^(?:\s*(?:'s|’s))?\s*(?:and\s+[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)?\s+)?"
+    r"(?:(?:also|have|has|had|jointly|later|quickly|officially|publicly|immediately|swiftly"
+    r"|separately|subsequently|on\s+\w+)\s+)*" + _SAY + r"\b"
+)
+_STATEMENT_BEFORE = re.compile(
+    r"(?:\b(?:told|telling)\s+(?:\w+\s+){0,3}?(?:in|from)"
+    r"|\b(?:speaking|spoke|speech|statement|statements|conference|briefing|interview|visit"
+    r"|visiting|talks|meeting|summit|officials?|ministry|embassy|sources?|authorities"
+    r"|government|based|headquartered|reporters|journalists|correspondent|said|says"
+    r"|announced|reported|leaders?|diplomats?)\s+(?:\w+\s+){0,2}?(?:in|from|at)"
+    r"|\b(?:returned|flew|travelled|traveled|arrived)\s+(?:\w+\s+){0,2}?(?:to|in|from)"
+    r"|\b(?:between|ties with|relations with|talks with|agreement with))\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_IN_COMMA_SAID = re.compile(r"^\s*,\s*(?:[\w’'.-]+\s+){0,5}?" + _SAY + r"\b")
+_METONYMY_AFTER = re.compile(
+    r"^(?:-based|(?:'s|’s)\s+(?:\w+\s+)?(?:ministry|government|embassy|officials?|president"
+    r"|leaders?|foreign|defen[cs]e|spokes\w*|prime|army|military|general|response|position"
+    r"|envoy|ambassador|relations|decision|intelligence|presidency|parliament|ally|allies))",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class MentionScore:
+    """How likely a mention is the event place: ``score`` (None = rejected), precision, rule."""
+
+    score: float | None
+    geo_precision: int
+    rule: str
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """The chosen event place: a Resolution (possibly widened to its admin1 area)."""
+
+    resolution: Resolution
+    geo_precision: int
+    rule: str
+    index: int | None
+    reasons: tuple[str, ...] = ()
+
+
+def score_mention(
+    text: str,
+    start: int,
+    end: int,
+    *,
+    trigger: tuple[int, int] | None = None,
+    bounds: tuple[int, int] | None = None,
+    kind: str = "name",
+    cue: str = "",
+) -> MentionScore:
+    """Score one mention ``text[start:end]`` as the place of the event at ``trigger``.
+
+    ``bounds`` limits the context to the sentence. Works on spans alone, so it can rank
+    mentions that were never resolved (as the event-location benchmark does).
+
+    Examples
+    --------
+    >>> s = "Putin, speaking in St. Petersburg, said a strike near al-Bab killed three."
+    >>> score_mention(s, 19, 33).score is None
+    True
+    >>> score_mention(s, 54, 60, trigger=(43, 49))
+    MentionScore(score=4.995, geo_precision=2, rule='near')
+    """
+    lo, hi = bounds if bounds is not None else (0, len(text))
+    pre = text[max(lo, start - 80) : start]
+    post = text[end : min(hi, end + 80)]
+    if kind == "dateline":
+        return MentionScore(None, 3, "dateline")
+    if _STATEMENT_BEFORE.search(pre) or _STATEMENT_AFTER.match(post):
+        return MentionScore(None, 3, "statement-place")
+    if re.search(r"(?:^|\W)in\s+$", pre, re.IGNORECASE) and _IN_COMMA_SAID.match(post):
+        return MentionScore(None, 3, "statement-place")
+    if _METONYMY_AFTER.match(post):
+        return MentionScore(None, 3, "metonymy")
+    if _PART_AFTER.match(post):
+        return MentionScore(None, 2, "named-part-of-later-place")
+    if _PART_OF.search(pre) or cue in ("neighbourhood of", "neighborhood of", "district of"):
+        base, precision, rule = 5.5, 2, "part-of"
+    elif _NEAR.search(pre) or cue in ("near", "outside", "outskirts of"):
+        base, precision, rule = 5.0, 2, "near"
+    elif _TOWN_OF.search(pre) or cue in ("town of", "village of", "city of"):
+        base, precision, rule = 5.5, 1, "town-of"
+    elif _PROVINCE_AFTER.match(post):
+        base, precision, rule = 4.0, 3, "province"
+    elif _IN.search(pre) or cue in ("in", "at"):
+        base, precision, rule = 4.5, 1, "in"
+    elif _FROM.search(pre):
+        base, precision, rule = 3.0, 1, "from"
+    else:
+        base, precision, rule = 2.5, 1, "bare"
+    if kind == "demonym":
+        base, precision, rule = 0.3, 3, "demonym-country"
+    elif kind == "region":
+        base, precision = min(base, 1.5), 3
+    if trigger is not None:
+        gap = trigger[0] - end if end <= trigger[0] else start - trigger[1]
+        base -= min(max(gap, 0), 300) / 1000.0
+    return MentionScore(round(base, 3), precision, rule)
+
+
+def _place_level(place: Place) -> str:
+    if place.is_country:
+        return "country"
+    if place.feature_class == "A" or place.feature_code in ("RGN", "AREA"):
+        return "area"
+    return "place"
+
+
+def choose_event_place(
+    text: str,
+    resolutions: Sequence[Resolution],
+    *,
+    trigger: tuple[int, int] | None = None,
+    bounds: tuple[int, int] | None = None,
+    gazetteer: _Areas | None = None,
+) -> PlaceChoice | None:
+    """The event place among resolved mentions inside ``bounds`` (the sentence), or None.
+
+    A town beats an admin area, which beats a country, whatever their cues; "X province"
+    becomes X's admin1 area when the gazetteer has it.
+    """
+    lo, hi = bounds if bounds is not None else (0, len(text))
+    best: tuple[float, int, PlaceChoice] | None = None
+    for i, r in enumerate(resolutions):
+        m = r.mention
+        if r.place is None or m.start < lo or m.end > hi:
+            continue
+        ms = score_mention(
+            text, m.start, m.end, trigger=trigger, bounds=(lo, hi), kind=m.kind, cue=m.cue
+        )
+        if ms.score is None:
+            continue
+        level = _place_level(r.place)
+        rank = {"place": 2, "area": 1, "country": 0}[level]
+        precision = ms.geo_precision if level == "place" else 3
+        res, rule = r, ms.rule
+        if ms.rule == "province" and level == "place" and gazetteer is not None:
+            area = gazetteer.admin1_place(r.place.country_code, r.place.admin1_code)
+            if area is not None:
+                res = replace(r, place=area, reasons=(*r.reasons, "province cue: admin1 area"))
+                rank = 1
+        if ms.rule == "demonym-country":
+            rank = -1
+        choice = PlaceChoice(
+            res, precision, rule, i, (f"{rule} ({m.surface})", f"score {ms.score}")
+        )
+        key = (rank, ms.score)
+        if best is None or key > (best[1], best[0]):
+            best = (ms.score, rank, choice)
+    return best[2] if best else None
