@@ -307,7 +307,9 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
         for row in csv.DictReader(fh):
             points[row["iso2"]] = row
     rows = 0
-    for cols in _read_countries(bundle_dir):
+    # Most populous first: a shared demonym ("American": US and MP) names the larger country.
+    countries = sorted(_read_countries(bundle_dir), key=lambda c: -int(c[7] or 0))
+    for cols in countries:
         cc, iso3, name, pop, gid = cols[0], cols[1], cols[4], cols[7], cols[16]
         if not gid:
             continue

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from geomap.gazetteer import Candidate, Gazetteer
 from geomap.models import METHOD_GAZETTEER, METHOD_GEOCODER, METHOD_NONE, Mention, Place, Resolution
+from geomap.names import match_key
 
 __all__ = ["MIN_SCORE", "distance_km", "resolve_mentions"]
 
@@ -49,9 +50,11 @@ class _Context:
     anchors: list[Place]
     dateline_cc: str = ""
     #: What each mention itself added (country, weight, admin1 key), so that a candidate
-    #: is never supported by its own first-pass guess.
-    own: dict[int, tuple[str, float, str]] = field(default_factory=dict)
+    #: is never supported by its own first-pass guess, nor by other mentions of the same
+    #: name ("Gainesville" three times must not vote for itself three times).
+    own: dict[str, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
     main_town: Place | None = None
+    anchor_keys: list[str] = field(default_factory=list)
 
 
 def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
@@ -114,13 +117,11 @@ def _parent_bonus(
     return 0.0, ""
 
 
-def _context_bonus(
-    p: Place, ctx: _Context, idx: int, own: Place | None = None
-) -> tuple[float, list[str]]:
+def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
-    own_cc, own_w, own_a1 = ctx.own.get(idx, ("", 0.0, ""))
-    n_cc = ctx.countries.get(p.country_code, 0.0) - (own_w if own_cc == p.country_code else 0.0)
-    total = (sum(ctx.countries.values()) - own_w) or 1.0
+    own_cc, own_a1 = ctx.own.get(key, (Counter(), Counter()))
+    n_cc = ctx.countries.get(p.country_code, 0.0) - own_cc.get(p.country_code, 0.0)
+    total = (sum(ctx.countries.values()) - sum(own_cc.values())) or 1.0
     if n_cc:
         share = n_cc / total
         score += (0.5 + 1.5 * share) if p.is_country else (1.0 + 2.5 * share)
@@ -128,15 +129,12 @@ def _context_bonus(
     if ctx.dateline_cc and ctx.dateline_cc == p.country_code and not p.is_country:
         score += 0.8
         reasons.append("dateline in the same country")
-    key = f"{p.country_code}.{p.admin1_code}"
-    if (
-        ctx.admin1.get(key, 0) - (1 if key == own_a1 else 0) > 0
-        and not p.is_admin1
-        and not p.is_country
-    ):
-        score += 0.8
-        reasons.append("same admin1 as other places")
-    anchors = [a for a in ctx.anchors if a is not own and a != p]
+    a1key = f"{p.country_code}.{p.admin1_code}"
+    same_a1 = ctx.admin1.get(a1key, 0) - own_a1.get(a1key, 0)
+    if same_a1 > 0 and not p.is_admin1 and not p.is_country:
+        score += 0.6 + 0.4 * min(same_a1, 3)
+        reasons.append(f"same admin1 as {same_a1:g} other place(s)")
+    anchors = [a for a, k in zip(ctx.anchors, ctx.anchor_keys, strict=True) if k != key]
     if anchors and not p.is_country and not p.is_admin1:
         d = min(distance_km(p, a) for a in anchors)
         bonus = 1.5 * math.exp(-d / 300.0)
@@ -185,7 +183,7 @@ def _rank(
                 s += bonus
                 reasons.append(why)
             if ctx is not None:
-                b, more = _context_bonus(c.place, ctx, idx, firsts[idx])
+                b, more = _context_bonus(c.place, ctx, _mention_key(m))
                 s += b
                 reasons.extend(more)
             scored.append((s, c.place, reasons))
@@ -207,22 +205,27 @@ def _context(
     admin1: Counter[str] = Counter()
     anchors: list[Place] = []
     dateline_cc = ""
-    own: dict[int, tuple[str, float, str]] = {}
-    for idx, (m, (p, score, _, _)) in enumerate(zip(mentions, first, strict=True)):
+    own: dict[str, tuple[Counter[str], Counter[str]]] = {}
+    anchor_keys: list[str] = []
+    for m, (p, score, _, _) in zip(mentions, first, strict=True):
+        key = _mention_key(m)
+        own_cc, own_a1 = own.setdefault(key, (Counter(), Counter()))
         if m.kind == "demonym" and m.cue:
             countries[m.cue] += 0.5
-            own[idx] = (m.cue, 0.5, "")
+            own_cc[m.cue] += 0.5
             continue
         if p is None or score < 0.45:
             continue
         weight = 1.0 if score >= 0.6 else 0.5
         countries[p.country_code] += weight
+        own_cc[p.country_code] += weight
         a1 = "" if p.is_country else f"{p.country_code}.{p.admin1_code}"
-        own[idx] = (p.country_code, weight, a1)
         if a1:
             admin1[a1] += 1
+            own_a1[a1] += 1
             if not p.is_admin1 and score >= 0.6:
                 anchors.append(p)
+                anchor_keys.append(key)
         if m.kind == "dateline":
             dateline_cc = p.country_code
     towns = Counter(a.geonameid for a in anchors)
@@ -231,7 +234,11 @@ def _context(
         if towns
         else None
     )
-    return _Context(countries, admin1, anchors[:30], dateline_cc, own, main_town)
+    return _Context(countries, admin1, anchors[:30], dateline_cc, own, main_town, anchor_keys[:30])
+
+
+def _mention_key(m: Mention) -> str:
+    return match_key(m.surface)
 
 
 def resolve_mentions(
