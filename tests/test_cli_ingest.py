@@ -1,0 +1,179 @@
+"""``geomap ingest`` and ``geomap incidents``: exit codes, messages, output formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geomap.cli import main
+from geomap.ingest import make_article
+from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
+from geomap.store import open_store, write_article
+
+ROOT = Path(__file__).resolve().parent.parent
+STRIKE = """Strike near al-Bab
+
+ANKARA, Feb 9, 2017 (Wire A) - An air strike killed three soldiers and wounded eleven near
+the Syrian town of al-Bab on Thursday, the army said.
+"""
+
+
+def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+
+def fill(db: Path, location: str = "Al Bāb", source: str = "Wire A") -> None:
+    """A store with one incident written directly (no extraction involved)."""
+    place = Place(170000, location, 36.37, 37.52, "P", "PPL", "SY", "09", "Aleppo", "Syria")
+    article, _ = make_article(f"Report about {location}.", origin="a.txt", source=source)
+    res = Resolution(Mention(13, 13 + len(location), location), place, 0.9, METHOD_GAZETTEER)
+    cand = IncidentCandidate(
+        article.id, "Explosions/Remote violence", "Air/drone strike", date(2017, 2, 9), 1,
+        res, 1, fatalities=3, injured=11,
+    )  # fmt: skip
+    with open_store(db) as store:
+        write_article(store, article, [res], [cand])
+
+
+# -- ingest ----------------------------------------------------------------------------------
+def test_ingest_help_has_an_example() -> None:
+    result = invoke("ingest", "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and "geomap ingest articles/" in result.output
+
+
+def test_ingest_without_paths_is_a_usage_error() -> None:
+    result = invoke("ingest")
+    assert result.exit_code == 2
+    assert "Missing argument 'PATH...'" in result.stderr
+
+
+def test_ingest_failures_are_named_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    db = tmp_path / "s.sqlite"
+    result = invoke("ingest", str(tmp_path / "empty.txt"), str(tmp_path / "nope.txt"), "--db",
+                    str(db))  # fmt: skip
+    assert result.exit_code == 1
+    assert f"geomap: failed: {tmp_path / 'empty.txt'}: empty file" in result.stderr
+    assert f"geomap: failed: {tmp_path / 'nope.txt'}: no such file or directory" in result.stderr
+    assert result.stdout.startswith("articles: 0 new, 0 already known, 2 failed; incidents: 0")
+    assert db.exists()
+
+
+def test_ingest_then_reingest(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STRIKE, encoding="utf-8")
+    db = str(tmp_path / "s.sqlite")
+    first = invoke("--db", db, "ingest", str(tmp_path))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout.startswith("articles: 1 new, 0 already known, 0 failed; incidents: 1 ")
+    again = invoke("ingest", str(tmp_path), "--db", db, "--offline")
+    assert again.exit_code == 0
+    assert again.stdout.startswith("articles: 0 new, 1 already known, 0 failed; incidents: 0 ")
+
+
+def test_ingest_stdin_jsonl_with_a_bad_line(tmp_path: Path) -> None:
+    feed = json.dumps({"text": STRIKE}) + "\nnot json\n"
+    result = invoke("ingest", "-", "--db", str(tmp_path / "s.sqlite"), stdin=feed)
+    # "not json" does not start with "{", so stdin is one plain-text article
+    assert result.exit_code == 0
+    feed = json.dumps({"text": STRIKE}) + "\n{not json\n"
+    result = invoke("ingest", "-", "--db", str(tmp_path / "t.sqlite"), stdin=feed)
+    assert result.exit_code == 1
+    assert "geomap: failed: <stdin>:2: invalid JSON" in result.stderr
+    assert result.stdout.startswith("articles: 1 new")
+
+
+def test_ingest_notes_the_encoding(tmp_path: Path) -> None:
+    (tmp_path / "latin.txt").write_bytes("Frappe près de la ville.".encode("cp1252"))
+    result = invoke("ingest", str(tmp_path), "--db", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 0
+    assert f"geomap: note: {tmp_path / 'latin.txt'}: not valid UTF-8; decoded as cp1252" in (
+        result.stderr
+    )
+
+
+# -- incidents -------------------------------------------------------------------------------
+def test_incidents_table_and_json(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    fill(db)
+    table = invoke("incidents", "--db", str(db))
+    assert table.exit_code == 0
+    header, row = table.stdout.splitlines()
+    assert header.split() == ["date", "type", "location", "country", "killed", "injured", "sources"]
+    assert row.split()[:3] == ["2017-02-09", "Air/drone", "strike"]
+    assert "Al Bāb" in row and "Syria" in row and "1: Wire A" in row
+    lines = invoke("incidents", "--db", str(db), "--json").stdout.splitlines()
+    rec = json.loads(lines[0])
+    assert (rec["location"], rec["fatalities"], rec["injured"]) == ("Al Bāb", 3, 11)
+    assert rec["sources"][0]["name"] == "Wire A"
+
+
+def test_incidents_filters(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    fill(db)
+    for args, n in [
+        (("--country", "Syria"), 1),
+        (("--country", "SYR"), 1),
+        (("--country", "Iraq"), 0),
+        (("--since", "2017-02-10"), 0),
+        (("--until", "2017-02-09"), 1),
+        (("--type", "Battles"), 0),
+        (("--source", "Wire A"), 1),
+        (("--text", "bāb"), 1),
+    ]:
+        result = invoke("incidents", "--db", str(db), "--json", *args)
+        assert result.exit_code == 0
+        assert len(result.stdout.splitlines()) == n, args
+        if n == 0:
+            assert "no incidents match" in result.stderr
+
+
+def test_incidents_usage_errors_and_missing_store(tmp_path: Path) -> None:
+    bad = invoke("incidents", "--db", str(tmp_path / "s.sqlite"), "--since", "9 Feb")
+    assert bad.exit_code == 2 and "--since" in bad.stderr
+    missing = invoke("incidents", "--db", str(tmp_path / "none.sqlite"))
+    assert missing.exit_code == 1
+    assert missing.stderr.startswith("geomap: error: store ") and "does not exist" in (
+        missing.stderr
+    )
+    assert not (tmp_path / "none.sqlite").exists()
+
+
+def test_incidents_table_never_prints_control_characters(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    fill(db, location="Evil\x1b[2J\x07Town", source="Src\x1b]0;owned\x07")
+    out = invoke("incidents", "--db", str(db)).stdout
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Evil [2J Town" in out
+
+
+# -- as a real process -----------------------------------------------------------------------
+@pytest.mark.slow
+def test_python_m_geomap_ingest_and_list(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STRIKE, encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "geomap", *args], cwd=tmp_path, env=env, text=True,
+            capture_output=True, timeout=300,
+        )  # fmt: skip
+
+    done = run("ingest", str(tmp_path / "a.txt"), str(tmp_path / "gone.txt"), "--db", str(db))
+    assert done.returncode == 1
+    assert f"geomap: failed: {tmp_path / 'gone.txt'}: no such file or directory" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.startswith("articles: 1 new, 0 already known, 1 failed;")
+    listed = run("incidents", "--db", str(db), "--json")
+    assert listed.returncode == 0
+    assert [json.loads(line)["country"] for line in listed.stdout.splitlines()] == ["Syria"]
+    usage = run("ingest")
+    assert usage.returncode == 2

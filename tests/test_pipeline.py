@@ -1,0 +1,163 @@
+"""The ingest pipeline end to end over the real gazetteer, geoparser, extraction and linking."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from geomap.config import Settings
+from geomap.gazetteer import Gazetteer
+from geomap.models import Place
+from geomap.pipeline import IngestReport, ingest_paths
+from geomap.store import (
+    add_correction,
+    count_incidents,
+    iter_incidents,
+    iter_mentions,
+    open_store,
+)
+
+# Our own sample texts (no third-party article text in the repo).
+REPORT_A = """Air strike kills three near al-Bab
+
+ANKARA, Feb 9, 2017 (Wire A) - An air strike killed three soldiers and wounded eleven near
+the Syrian town of al-Bab on Thursday, the army said in a statement in Ankara.
+"""
+REPORT_B = """Deadly strike near al-Bab
+
+BEIRUT, Feb 9, 2017 (Wire B) - Three soldiers were killed on Thursday when an air strike hit
+a building near al-Bab in northern Syria, a war monitor said.
+"""
+REPORT_C = """Clashes in Idlib
+
+DAMASCUS, March 3, 2017 (Wire C) - Heavy clashes between rebels and government forces in
+the city of Idlib killed seven fighters on Friday, a monitor said.
+"""
+
+
+def write_folder(root: Path) -> Path:
+    folder = root / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text(REPORT_A, encoding="utf-8")
+    (folder / "sub" / "b.txt").write_text(REPORT_B, encoding="utf-8")
+    rec = {"text": REPORT_C, "url": "https://c.example/idlib", "source": "Wire C"}
+    (folder / "c.jsonl").write_text(json.dumps(rec) + "\n{broken\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    return folder
+
+
+def run(paths: list[Path | str], settings: Settings, gaz: Gazetteer, db: Path) -> IngestReport:
+    with open_store(db) as store:
+        return ingest_paths(paths, settings=settings, store=store, gazetteer=gaz)
+
+
+def stored(db: Path) -> list[dict[str, object]]:
+    with open_store(db) as store:
+        return list(iter_incidents(store, order_by="incident_id"))
+
+
+def test_ingest_reports_counts_and_failures(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    folder = write_folder(tmp_path)
+    db = tmp_path / "s.sqlite"
+    report = run([folder, tmp_path / "missing.txt"], settings, gazetteer, db)
+    assert (report.new, report.known) == (3, 0)
+    failed = dict(report.failed)
+    assert failed == {
+        f"{folder / 'c.jsonl'}:2": failed[f"{folder / 'c.jsonl'}:2"],
+        str(folder / "empty.txt"): "empty file",
+        str(tmp_path / "missing.txt"): "no such file or directory",
+    }
+    assert "invalid JSON" in failed[f"{folder / 'c.jsonl'}:2"]
+    assert not report.ok and report.elapsed > 0
+    with open_store(db) as store:
+        n_incidents = count_incidents(store)
+        n_candidates = store.conn.execute("SELECT count(*) FROM candidate").fetchone()[0]
+        mentions = list(iter_mentions(store, resolved_only=True))
+    assert n_incidents == report.incidents_created >= 1
+    assert n_candidates == report.incidents_created + report.incidents_merged
+    assert any(m["name"] == "Al Bāb" for m in mentions)
+    assert report.summary().startswith("articles: 3 new, 0 already known, 3 failed; incidents: ")
+
+
+def test_reingest_is_a_no_op(tmp_path: Path, settings: Settings, gazetteer: Gazetteer) -> None:
+    folder = write_folder(tmp_path)
+    db = tmp_path / "s.sqlite"
+    run([folder], settings, gazetteer, db)
+    before = stored(db)
+    again = run([folder, folder / "a.txt"], settings, gazetteer, db)
+    assert (again.new, again.known, again.incidents_created, again.incidents_merged) == (0, 4, 0, 0)
+    assert stored(db) == before
+
+
+def test_same_inputs_give_the_same_incidents(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    folder = write_folder(tmp_path)
+    run([folder], settings, gazetteer, tmp_path / "one.sqlite")
+    run([folder], settings, gazetteer, tmp_path / "two.sqlite")
+    one, two = stored(tmp_path / "one.sqlite"), stored(tmp_path / "two.sqlite")
+    assert [r["incident_id"] for r in one] == [r["incident_id"] for r in two]
+    assert one == two
+
+
+def test_two_reports_of_one_strike_become_one_incident(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    folder = write_folder(tmp_path)
+    db = tmp_path / "s.sqlite"
+    report = run([folder], settings, gazetteer, db)
+    assert report.incidents_merged >= 1
+    bab = [r for r in stored(db) if r["location"] == "Al Bāb"]
+    assert len(bab) == 1
+    assert bab[0]["source_count"] == 2
+    assert bab[0]["event_date"] == "2017-02-09"
+    assert bab[0]["link_reasons"]
+
+
+def test_progress_is_reported_per_file(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    folder = write_folder(tmp_path)
+    calls: list[tuple[int, int | None]] = []
+    with open_store(tmp_path / "s.sqlite") as store:
+        ingest_paths(
+            [folder], settings=settings, store=store, gazetteer=gazetteer,
+            progress=lambda done, total: calls.append((done, total)),
+        )  # fmt: skip
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_stored_corrections_apply_to_later_articles(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    db = tmp_path / "s.sqlite"
+    first = tmp_path / "a.txt"
+    first.write_text(REPORT_A, encoding="utf-8")
+    run([first], settings, gazetteer, db)
+    with open_store(db) as store:
+        bab = next(m for m in iter_mentions(store) if m["surface"] == "al-Bab")
+        fixed = Place(None, "Al Bab (corrected)", 36.37, 37.52, country_code="SY", country="Syria")
+        add_correction(store, scope="mention", target=f"{bab['article_id']}:{bab['start']}",
+                       place=fixed)  # fmt: skip
+    second = tmp_path / "b.txt"
+    second.write_text(REPORT_B, encoding="utf-8")
+    run([second], settings, gazetteer, db)
+    with open_store(db) as store:
+        later = [m for m in iter_mentions(store) if m["article_id"] != bab["article_id"]]
+    hits = [m for m in later if m["surface"] == "al-Bab"]
+    assert hits and all(m["method"] == "manual" for m in hits)
+    assert hits[0]["name"] == "Al Bab (corrected)"
+
+
+def test_offline_ingest_makes_no_geocoder_requests(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    doc = tmp_path / "x.txt"
+    doc.write_text("Clashes broke out in Qwertyuiopville on Monday, residents said.", "utf-8")
+    db = tmp_path / "s.sqlite"
+    report = run([doc], settings.with_overrides(offline=True), gazetteer, db)
+    assert report.new == 1 and report.ok
+    with open_store(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM geocode_cache").fetchone()[0] == 0
