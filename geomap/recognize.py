@@ -23,9 +23,9 @@ from geomap.wordlists import (
     CONNECTORS,
     CUE_PHRASES,
     DIRECTIONS,
-    NON_PLACE_AFTER,
     FIRST_NAMES,
     FUNCTION_WORDS,
+    NON_PLACE_AFTER,
     NON_PLACE_BEFORE,
     PLACE_NOUNS,
     SPEECH_VERBS,
@@ -69,12 +69,11 @@ def tokenize(text: str) -> list[Token]:
     for m in _TOKEN.finditer(text):
         word = _POSSESSIVE.sub("", m.group().rstrip("."))
         gap = text[prev_end : m.start()]
-        sent_start = (
-            not tokens
-            or bool(re.search(r"[.!?:;\"“”]\s*$|\n\s*\n|^\s*$", gap))
+        sent_start = not tokens or (
+            bool(re.search(r"[.!?:;\"“”]\s*$|\n\s*\n", gap))
             and (not tokens or not _is_abbreviation(tokens[-1].text, text, tokens[-1].end))
         )
-        if not tokens or "\n" in gap and not gap.strip():
+        if not tokens or ("\n" in gap and not gap.strip()):
             sent_start = True
         tokens.append(Token(m.start(), m.start() + len(word), word, sent_start))
         prev_end = m.start() + len(word)
@@ -127,16 +126,23 @@ class _Recognizer:
         self.people = self._person_words()
 
     def _person_words(self) -> set[str]:
-        """Surnames seen after a given name or a title ("Tim Hughes", "Mr Bell"): a later
-        bare "Hughes" or "Bell" in the same text is that person."""
+        """Names the text shows to be people: after a given name or a title ("Tim Hughes",
+        "Mr Bell"), or a small place name before a speech verb ("Hughes said"). A later bare
+        "Hughes" or "Bell" in the same text is that person."""
         out = set()
         toks = self.tokens
         for a, b in zip(toks, toks[1:], strict=False):
-            if not (b.capitalised and _joinable(self.text, a, b)):
+            if not b.capitalised or not _joinable(self.text, a, b):
+                if a.capitalised and b.text.lower() in SPEECH_VERBS and self._small_place(a.text):
+                    out.add(a.text.lower())
                 continue
             if a.text.lower() in FIRST_NAMES or a.text.rstrip(".") in NON_PLACE_BEFORE:
                 out.add(b.text.lower())
         return out
+
+    def _small_place(self, name: str) -> bool:
+        found = self.gaz.candidates(name)
+        return bool(found) and max(_prominence(c) for c in found) < 4
 
     def candidates_at(self, i: int) -> tuple[int, list[Candidate]]:
         """Longest gazetteer match starting at token i: (end token index, candidates)."""
@@ -178,8 +184,8 @@ class _Recognizer:
         toks = self.tokens
         j = i
         while (
-            j < len(toks) and j - i < 4 and toks[j].capitalised and not toks[j].sent_start or j == i
-        ):
+            j < len(toks) and j - i < 4 and toks[j].capitalised and not toks[j].sent_start
+        ) or j == i:
             if j > i and not _joinable(self.text, toks[j - 1], toks[j]):
                 break
             if not toks[j].capitalised or toks[j].text in NON_PLACE_BEFORE:
@@ -207,11 +213,12 @@ class _Recognizer:
             return False
         if j - i == 1 and word in FUNCTION_WORDS:
             return False
-        if j - i == 1 and word in self.people and not prominent:
+        if j - i == 1 and word in self.people and not cue:
             return False
-        if j - i == 1 and word in FIRST_NAMES and not (cue and prominent):
+        if j - i == 1 and word in FIRST_NAMES and not cue and _prominence(top) < 4:
             return False
-        if nxt and nxt.text.lower() in SPEECH_VERBS and not prominent:
+        if nxt and nxt.text.lower() in SPEECH_VERBS and _prominence(top) < 4:
+            # "Ankara said" is metonymy for a government; "Hughes said" is a person.
             return False
         if nxt and _joinable(text, toks[j - 1], nxt) and nxt.text in NON_PLACE_AFTER:
             return False
@@ -222,13 +229,14 @@ class _Recognizer:
             and _joinable(text, toks[j - 1], nxt)
             and not nxt.sent_start
             and not self.gaz.candidates(nxt.text)
-            and not (prominent and nxt.text in {"Governorate", "Province", "Region"})
+            and _prominence(top) < 3  # "Georgia Bureau of Investigation" names Georgia
         ):
             return False
         if (
             prev
             and prev.capitalised
             and not first.sent_start
+            and not _ordinary_word(prev.text)
             and _joinable(text, prev, first)
             and prev.text not in DIRECTIONS
             and not self.gaz.candidates(prev.text)
@@ -247,8 +255,17 @@ class _Recognizer:
             return False
         if cue or prominent:
             return True
+        if _ARTICLE_PREFIX.match(first.text) and first.text[0].islower():
+            # "al-Rai", "ar-Raqqa": a lower-case Arabic article marks a transliterated name.
+            return True
         # A small place with no cue: keep only if its name is an exact official spelling.
-        return top.exact_name and top.place.population >= 1000 or j - i > 1
+        return (top.exact_name and top.place.population >= 1000) or j - i > 1
+
+
+def _ordinary_word(word: str) -> bool:
+    """A capitalised word that is not a name ("In", "The", "When" at a sentence start)."""
+    low = word.lower()
+    return low in FUNCTION_WORDS or low in COMMON_WORDS or low in CUE_PHRASES or low == "the"
 
 
 def _prominence(c: Candidate) -> float:

@@ -28,7 +28,6 @@ _FEATURE_PRIOR = {
     "ADM1": 2.0, "PPLC": 2.4, "PPLA": 1.8, "PPLA2": 1.3, "PPLA3": 1.0, "PPLA4": 0.8,
     "PPLA5": 0.7, "PPL": 0.6, "PPLX": 0.2, "PPLL": 0.3,
 }  # fmt: skip
-_PARENT_GAP = re.compile(r"^\s*(?:,|in|,\s*in|near|outside)\s*$", re.I)
 
 
 def distance_km(a: Place, b: Place) -> float:
@@ -92,15 +91,34 @@ def _admin_cue(text: str, m: Mention) -> str:
     return before.group(1).lower() if before else ""
 
 
-def _parent_bonus(
-    text: str, m: Mention, nxt: Mention | None, nxt_places: Sequence[Place], p: Place
-) -> tuple[float, str]:
+_PARENT_AFTER = re.compile(
+    r"(?:,|\s+in|,\s+in)\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
+)
+
+
+def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
+    """Places named right after the mention ("X, Y" / "X in Y"), longest name first."""
+    found = _PARENT_AFTER.match(text, m.end)
+    if not found:
+        return []
+    words = found.group(1).rstrip(".,").split()
+    for n in range(len(words), 0, -1):
+        name = " ".join(words[:n])
+        cands = gaz.candidates(name)
+        cc = gaz.demonym_country(name)
+        places = [c.place for c in cands[:15] if c.place.feature_class == "A" or c.kind <= 1]
+        if cc:
+            places.insert(0, gaz.country(cc))
+        if places:
+            return places
+    return []
+
+
+def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:
     """'X, Y' / 'X in Y': Y is the country or admin1 of candidate X."""
-    if nxt is None or not nxt_places:
-        return 0.0, ""
-    if not _PARENT_GAP.match(text[m.end : nxt.start]):
-        return 0.0, ""
-    for parent in nxt_places:
+    for parent in parents:
+        if parent == p:
+            continue
         if parent.is_country and parent.country_code == p.country_code:
             return 4.0, f"followed by its country {parent.name}"
         if parent.is_admin1 and (parent.country_code, parent.admin1_code) == (
@@ -108,11 +126,14 @@ def _parent_bonus(
             p.admin1_code,
         ):
             return 5.0, f"followed by its region {parent.name}"
+    for parent in parents:
         if (
-            parent.country_code == p.country_code
-            and parent.feature_class == "P"
-            and p.feature_class == "P"
+            parent.feature_code == "ADM2"
+            and parent.country_code == p.country_code
+            and (parent.admin1_code == p.admin1_code)
         ):
+            return 3.0, f"followed by its district {parent.name}"
+        if parent.country_code == p.country_code and parent.feature_class == "P" != p.feature_class:
             return 1.0, f"followed by {parent.name} in the same country"
     return 0.0, ""
 
@@ -156,16 +177,14 @@ def _rank(
     text: str,
     mentions: Sequence[Mention],
     cands: Sequence[list[Candidate]],
+    parents: Sequence[list[Place]],
     ctx: _Context | None,
-    firsts: Sequence[Place | None],
 ) -> list[tuple[Place | None, float, list[str], tuple[Place, ...]]]:
     out = []
     for idx, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
         if not cs:
             out.append((None, 0.0, ["no gazetteer entry for this name"], ()))
             continue
-        nxt = mentions[idx + 1] if idx + 1 < len(mentions) else None
-        nxt_places = [c.place for c in cands[idx + 1]][:10] if nxt else []
         scored = []
         admin_cue = _admin_cue(text, m)
         towns = {c.place.country_code for c in cs if c.place.feature_class == "P" and c.kind <= 1}
@@ -178,7 +197,7 @@ def _rank(
             elif c.place.is_admin1 and admin_cue:
                 s += 1.5
                 reasons.append(f"named as an area ({admin_cue})")
-            bonus, why = _parent_bonus(text, m, nxt, nxt_places, c.place)
+            bonus, why = _parent_bonus(parents[idx], c.place)
             if bonus:
                 s += bonus
                 reasons.append(why)
@@ -254,9 +273,13 @@ def resolve_mentions(
     gazetteer cannot place, restricted to the article's countries and checked against them.
     """
     cands = [_candidates(m, gazetteer) for m in mentions]
-    first = _rank(text, mentions, cands, None, [None] * len(mentions))
+    parents = [
+        _parent_places(text, m, gazetteer) if cs else []
+        for m, cs in zip(mentions, cands, strict=True)
+    ]
+    first = _rank(text, mentions, cands, parents, None)
     ctx = _context(mentions, first, gazetteer)
-    second = _rank(text, mentions, cands, ctx, [p for p, *_ in first])
+    second = _rank(text, mentions, cands, parents, ctx)
     results = []
     top_countries = tuple(cc for cc, _ in ctx.countries.most_common(3))
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):

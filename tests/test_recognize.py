@@ -1,0 +1,73 @@
+"""Recognition on sentences written for these tests: places found, non-places rejected."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.gazetteer import Gazetteer
+from geomap.recognize import recognize, tokenize
+
+
+def surfaces(text: str, gaz: Gazetteer) -> list[str]:
+    return [m.surface for m in recognize(text, gazetteer=gaz)]
+
+
+def test_middle_eastern_names_that_ner_misses(gazetteer: Gazetteer) -> None:
+    text = (
+        "Fighting continued near al-Bab on Monday, while convoys left al-Rai for Manbij "
+        "and Deir ez-Zor."
+    )
+    assert surfaces(text, gazetteer) == ["al-Bab", "al-Rai", "Manbij", "Deir ez-Zor"]
+
+
+def test_regions_datelines_and_demonyms(gazetteer: Gazetteer) -> None:
+    text = "ANKARA (Reuters) - Turkish troops moved deeper into northern Syria on Friday."
+    found = {(m.surface, m.kind) for m in recognize(text, gazetteer=gazetteer)}
+    assert ("ANKARA", "dateline") in found
+    assert ("Turkish", "demonym") in found
+    assert ("northern Syria", "region") in found
+
+
+def test_multi_word_names(gazetteer: Gazetteer) -> None:
+    text = "Flights from Saint Petersburg and St. Petersburg to New York resumed."
+    assert surfaces(text, gazetteer) == ["Saint Petersburg", "St. Petersburg", "New York"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mark said the vote in May was close.",
+        "President Jordan Peterson spoke at the meeting.",
+        "We will meet Bill and Nancy at the Aleppo University library.",
+        "The deal was signed by Hughes. Later, Hughes said nothing more.",
+        "NATO and IRNA reported the talks.",
+    ],
+)
+def test_people_organisations_and_common_words_are_not_places(
+    gazetteer: Gazetteer, text: str
+) -> None:
+    assert surfaces(text, gazetteer) == []
+
+
+def test_person_surname_remembered_within_the_text(gazetteer: Gazetteer) -> None:
+    text = "Officer Tim Hughes arrived. Hughes said the road was closed."
+    assert "Hughes" not in surfaces(text, gazetteer)
+
+
+def test_cued_unknown_places_are_reported_for_the_fallback(gazetteer: Gazetteer) -> None:
+    text = "Shells hit the Qwzxabad neighbourhood and the village of Qarqozat overnight."
+    found = {m.surface for m in recognize(text, gazetteer=gazetteer)}
+    assert {"Qwzxabad", "Qarqozat"} <= found
+
+
+def test_offsets_slice_the_text(gazetteer: Gazetteer) -> None:
+    text = "Clashes in Homs’s old city; Aleppo’s east and Idlib province were shelled."
+    for m in recognize(text, gazetteer=gazetteer):
+        assert text[m.start : m.end] == m.surface
+    assert surfaces(text, gazetteer) == ["Homs", "Aleppo", "Idlib"]
+
+
+def test_tokenizer_keeps_hyphens_and_marks_sentence_starts() -> None:
+    tokens = tokenize("Near al-Bab. Then Ar Ra'i")
+    assert [t.text for t in tokens] == ["Near", "al-Bab", "Then", "Ar", "Ra'i"]
+    assert [t.sent_start for t in tokens] == [True, False, True, False, False]

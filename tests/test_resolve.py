@@ -1,0 +1,89 @@
+"""Ranking decisions: context, parents, ambiguity, honest unresolved, reasons."""
+
+from __future__ import annotations
+
+from geomap.gazetteer import Gazetteer
+from geomap.geoparse import geoparse_text
+from geomap.models import Mention
+from geomap.resolve import resolve_mentions
+
+
+def resolved(text: str, gaz: Gazetteer) -> dict[str, tuple[str, str]]:
+    return {
+        r.mention.surface: (r.place.name, r.place.country_code) if r.place else ("", "")
+        for r in geoparse_text(text, gazetteer=gaz)
+    }
+
+
+def test_the_al_bab_family(gazetteer: Gazetteer) -> None:
+    text = (
+        "A Russian airstrike near al-Bab in northern Syria killed three Turkish soldiers. "
+        "Rebels in Rai and Aleppo reported shelling; Ankara and Moscow promised an inquiry."
+    )
+    out = resolved(text, gazetteer)
+    assert out["al-Bab"] == ("Al Bāb", "SY")
+    assert out["Rai"] == ("Ar Rā‘ī", "SY")  # not Praia, not Rai in France
+    assert out["Aleppo"] == ("Aleppo", "SY")
+    assert out["Ankara"] == ("Ankara", "TR")
+    assert out["northern Syria"] == ("Syria", "SY")
+
+
+def test_bare_rai_without_syrian_context_is_not_forced_to_syria(gazetteer: Gazetteer) -> None:
+    out = resolved("The cider festival in Rai, Normandy drew crowds from Paris.", gazetteer)
+    assert out["Rai"][1] == "FR"
+
+
+def test_alexandria_follows_its_context(gazetteer: Gazetteer) -> None:
+    egypt = resolved("Protests spread from Cairo to Alexandria on Friday.", gazetteer)
+    virginia = resolved(
+        "Police in Alexandria, Virginia, closed roads near Arlington.", gazetteer
+    )
+    assert egypt["Alexandria"][1] == "EG"
+    assert virginia["Alexandria"] == ("Alexandria", "US")
+
+
+def test_tripoli_lebanon_versus_libya(gazetteer: Gazetteer) -> None:
+    lebanon = resolved("Clashes in Tripoli, Lebanon, spread to Beirut.", gazetteer)
+    libya = resolved("Militias fought in Tripoli and Misrata in Libya.", gazetteer)
+    assert lebanon["Tripoli"][1] == "LB"
+    assert libya["Tripoli"][1] == "LY"
+
+
+def test_paris_texas_with_its_state(gazetteer: Gazetteer) -> None:
+    out = resolved("A storm hit Paris, Texas, and nearby Dallas overnight.", gazetteer)
+    assert out["Paris"] == ("Paris", "US")
+
+
+def test_homs_and_hims_are_the_same_city(gazetteer: Gazetteer) -> None:
+    a = resolved("Shelling was reported in Homs.", gazetteer)["Homs"]
+    b = resolved("Shelling was reported in Hims, Syria.", gazetteer)["Hims"]
+    assert a == b == ("Homs", "SY")
+
+
+def test_area_named_as_area(gazetteer: Gazetteer) -> None:
+    results = geoparse_text("Fighting in Idlib province and in Aleppo city.", gazetteer=gazetteer)
+    codes = {r.mention.surface: r.place.feature_code for r in results if r.place}
+    assert codes["Idlib"] == "ADM1"
+    assert codes["Aleppo"].startswith("PPL")
+
+
+def test_unknown_name_is_honestly_unresolved_with_a_reason(gazetteer: Gazetteer) -> None:
+    text = "Shelling hit Qwzxabad."
+    [r] = resolve_mentions(text, [Mention(13, 21, "Qwzxabad")], gazetteer=gazetteer)
+    assert r.place is None and r.score == 0.0 and r.method == "unresolved"
+    assert any("no gazetteer entry" in why for why in r.reasons)
+
+
+def test_scores_are_calibrated_and_reasons_explain(gazetteer: Gazetteer) -> None:
+    [sure] = geoparse_text("Shelling hit al-Bab, Syria.", gazetteer=gazetteer, spans=[(13, 19)])
+    [unsure] = geoparse_text("He visited Springfield.", gazetteer=gazetteer, spans=[(11, 22)])
+    assert 0 < unsure.score < sure.score <= 1
+    assert "followed by its country Syria" in sure.reasons
+
+
+def test_gold_spans_keep_order_and_count(gazetteer: Gazetteer) -> None:
+    text = "Aleppo and Damascus and Qwzx."
+    spans = [(11, 19), (0, 6), (24, 28)]
+    out = geoparse_text(text, gazetteer=gazetteer, spans=spans)
+    assert [(r.mention.start, r.mention.end) for r in out] == spans
+    assert [r.place.name if r.place else None for r in out] == ["Damascus", "Aleppo", None]
