@@ -81,7 +81,8 @@ _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
      "Military Forces of {c}"),
     ("government-forces",
      re.compile(r"\b(?:government|regime|pro-government|state|security)\s+(?:forces|troops"
-                r"|soldiers|jets|warplanes|aircraft)\b|\bthe army\b", re.IGNORECASE),
+                r"|soldiers|jets|warplanes|aircraft|artillery|shelling|army|militias?|tanks"
+                r"|helicopters)\b|\bthe army\b", re.IGNORECASE),
      "Military Forces of {x}"),
     ("police", re.compile(rf"\b{_POLICE}\b", re.IGNORECASE), "Police Forces of {x}"),
     ("rebels", re.compile(r"\b(?:rebels?|insurgents|opposition fighters|opposition groups?)\b",
@@ -117,6 +118,10 @@ _PATIENT_BEFORE = re.compile(
 _PATIENT_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:were|was|have been|had been)\s+(?:\w+\s+)?(?:killed|wounded"
     r"|injured|hit|hurt|abducted|kidnapped|arrested|detained)\b",
+    re.IGNORECASE,
+)
+_SOURCE_AFTER = re.compile(
+    r"^\s*(?:(?:also|later|have|has|had)\s+)?(?:said|say|says|told|reported|stated|added)\b",
     re.IGNORECASE,
 )
 _WEAPONISH = re.compile(
@@ -172,6 +177,8 @@ def find_actors(sentence: str, *, country: str = "") -> list[ActorHit]:
             s, e = m.span()
             if any(s < te and ts < e for ts, te in taken):
                 continue
+            if _SOURCE_AFTER.match(sentence[e:]):
+                continue  # "police said": the source of the report, not a party to it
             groups = m.groupdict()
             own = DEMONYMS.get(groups.get("d") or "", "") or _COUNTRY_NAMES.get(
                 groups.get("n") or "", ""
@@ -209,7 +216,12 @@ def pick_actors(
         a1 = first(lambda h: h.rule == crowd) or first(
             lambda h: h.rule in ("protesters", "rioters")
         )
-        a2 = first(lambda h: h.rule in ("police", "demonym+police", "government-forces"))
+        if a1 is None:  # "thousands marched": the crowd is the actor even when unnamed
+            name = f"{crowd.capitalize()} ({country})" if country else crowd.capitalize()
+            a1 = ActorHit(name, 0, 0, "", "agent", f"{event_type.lower()}-default")
+        a2 = None
+        if sub_event_type != "Peaceful protest":
+            a2 = first(lambda h: h.rule in ("police", "demonym+police", "government-forces"))
         return a1, a2
     a1 = first(lambda h: h.role == "agent" and h.rule != "civilians")
     a2 = first(lambda h: h.role == "patient" and h is not a1)

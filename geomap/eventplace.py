@@ -30,7 +30,8 @@ class _Areas(Protocol):
 _ADJ = (
     r"(?:(?:northern|southern|eastern|western|central|north|south|east|west|northeastern"
     r"|northwestern|southeastern|southwestern|rebel-held|besieged|embattled|nearby|neighbouring"
-    r"|neighboring|[\w]+-held|[\w]+-controlled|border|Syrian|Iraqi|Turkish|Kurdish|flashpoint)\s+)*"
+    r"|neighboring|[\w]+-held|[\w]+-controlled|border|Syrian|Iraqi|Turkish|Kurdish|flashpoint"
+    r"|[A-Z][\w-]*(?:'s|’s))\s+)*"
 )
 _UNIT = r"(?:town|city|village|hamlet|district|camp|suburb|settlement|area|region|province)"
 _PART_OF = re.compile(
@@ -50,7 +51,7 @@ _NEAR = re.compile(
 _TOWN_OF = re.compile(rf"\b{_UNIT}\s+of\s+$", re.IGNORECASE)
 _IN = re.compile(
     r"\b(?:in|at|inside|into|across|on|hit|struck|targeted|attacked|shelled|bombed|pounded"
-    r"|stormed|captured|seized|entered|besieged|overran|recaptured|retook|over|throughout"
+    r"|stormed|captured|seized|entered|besieged|overran|recaptured|retook|over|throughout|through"
     r"|rocked|shook)\s+(?:the\s+)?" + _ADJ + "$",
     re.IGNORECASE,
 )
@@ -165,8 +166,8 @@ def score_mention(
         base, precision, rule = 2.5, 1, "bare"
     if kind == "demonym":
         base, precision, rule = 0.3, 3, "demonym-country"
-    elif kind == "region":
-        base, precision = min(base, 1.5), 3
+    elif kind == "region":  # "northern Syria", "central Ankara": part of the place
+        base, precision = min(base, 1.5), 2
     if trigger is not None:
         gap = trigger[0] - end if end <= trigger[0] else start - trigger[1]
         base -= min(max(gap, 0), 300) / 1000.0

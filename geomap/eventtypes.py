@@ -145,6 +145,14 @@ _MODAL = re.compile(
 )
 
 
+# ... and so does one followed by "were planned", "is expected", "next week".
+_MODAL_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(?:(?:were|was|are|is) (?:planned|scheduled|expected|due|set)|will be held"
+    r"|next (?:week|month|year)|in the coming (?:days|weeks))\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class TypeHit:
     """A fired rule: the type it gives and the trigger span in the sentence."""
@@ -171,6 +179,8 @@ def classify_sentence(sentence: str) -> TypeHit | None:
     for etype, sub, name, pattern in _COMPILED:
         for m in pattern.finditer(sentence):
             if _MODAL.search(sentence[max(0, m.start() - 60) : m.start()]):
+                continue
+            if _MODAL_AFTER.match(sentence[m.end() :]):
                 continue
             return TypeHit(etype, sub, name, m.start(), m.end(), m.group(0))
     return None

@@ -42,6 +42,7 @@ __all__ = [
     "blocking_window",
     "compare",
     "date_window",
+    "haversine_km",
     "link_candidate",
     "target_from_candidate",
     "target_from_record",
@@ -247,7 +248,8 @@ def blocking_window(candidate: IncidentCandidate) -> tuple[date, date] | None:
 
 
 # -- comparing ----------------------------------------------------------------------------
-def _haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two WGS84 points."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
@@ -319,7 +321,7 @@ def _places(a: LinkTarget, b: LinkTarget, *, strict: bool) -> tuple[bool, str, f
             return True, f"{narrow.location or 'place'} lies in {wide.location}", 1.5
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return False, "no coordinates to compare places", 0.0
-    km = _haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
+    km = haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]
     if a.geo_precision == 1 and b.geo_precision == 1 and a.geonameid != b.geonameid:
         return False, f"different precise places {a.location} and {b.location} ({km:.1f} km)", 0.0
     limit = PLACE_RADIUS_KM[1] if strict else 0.0

@@ -1,0 +1,420 @@
+"""Incident candidates from one article: explainable rules over its sentences.
+
+``extract_incidents(article, resolutions, *, gazetteer)`` walks the article's sentences
+(boilerplate and captions dropped, see :mod:`geomap.sentences`):
+
+1. a sentence whose type rule fires (:mod:`geomap.eventtypes`) is an *event sentence*;
+   sentences that speak in generalities ("for years", "since the war began") are not;
+2. a sentence dated well before the article (its own date more than 30 days before the
+   article date, or, in an undated article, a month- or year-level date such as "in
+   November 2015") is *background*: it yields no incident and lends no counts or actors,
+   and the sentences after it in the same paragraph inherit that until a new date appears;
+3. event sentences of one incident are grouped: a later event sentence joins an incident
+   of the same type whose place is compatible (same place, one inside the other, or no
+   place of its own) and whose date agrees; a sentence with a count but no event rule
+   ("Three soldiers were killed, the army said") adds to the latest incident;
+4. each group becomes an :class:`~geomap.models.IncidentCandidate` with the evidence of
+   every field: type (first event sentence), date (:mod:`geomap.dates`, from the event
+   sentences, else their paragraph), place (:mod:`geomap.eventplace`), actors
+   (:mod:`geomap.actors`), counts (:mod:`geomap.casualties`, the highest figure).
+
+Dates, decided: a date in the event sentence or its paragraph wins (time_precision 1 for a
+day, 2 for "last week", 3 for a month). With none, the article's date is used at
+time_precision 2 (rule ``article-date``: reports describe the last few days). An article
+without any date gives ``event_date=None`` and time_precision 3; a weekday it names
+("on Thursday") is kept as evidence with rule ``weekday-unanchored``, which linking checks
+against the dated report it joins; the incident's date then comes from that dated report
+(the store merges the most precise date of its reports).
+
+Places, decided: the event sentence's place, else the best place in its paragraph, else
+the country (or admin1 area) of the places the event sentences name, at geo_precision 3.
+A candidate with neither a place nor a casualty count is dropped (statements, opinion).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import Protocol
+
+from geomap.actors import ActorHit, find_actors, pick_actors
+from geomap.casualties import Count, find_casualties
+from geomap.dates import WEEKDAYS, DateHit, find_dates
+from geomap.eventplace import PlaceChoice, choose_event_place, score_mention
+from geomap.eventtypes import TypeHit, classify_sentence
+from geomap.link import haversine_km
+from geomap.models import Article, Evidence, IncidentCandidate, Place, Resolution
+from geomap.sentences import Sentence, split_sentences
+
+__all__ = ["BACKGROUND_DAYS", "extract_incidents"]
+
+#: A sentence dated this many days before the article reports an earlier event.
+BACKGROUND_DAYS = 30
+_MAX_EXCERPT = 480
+
+
+class _GazetteerLike(Protocol):
+    def admin1_place(self, country_code: str, admin1_code: str) -> Place | None: ...
+    def country(self, iso2: str) -> Place: ...
+
+
+_GENERIC = re.compile(
+    r"\bover the (?:past|last) (?:few |several )?(?:years|decades|months)\b"
+    r"|\bfor (?:\w+ )?(?:weeks|years|months|decades)\b|\b(?:have|has) been \w+ing\b"
+    r"|\bsince (?:the (?:start|beginning) of )?(?:the (?:war|conflict|uprising))\b"
+    r"|\bevery (?:day|week|night)\b|\broutine(?:ly)?\b|\bthousands of (?:air ?strikes|raids)\b"
+    r"|\b(?:in|throughout) the (?:past|last) (?:\w+ )?years\b|\bhistorically\b",
+    re.IGNORECASE,
+)
+_OPINION = re.compile(
+    r"^\s*(?:opinion|comment|commentary|editorial|analysis|column|op-ed|viewpoint)\b\s*[:|\-–—]"
+    r"|^\s*the (?:author|writer) is\b|^\s*the views expressed\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+_REFERENCE_BEFORE = re.compile(r"\b(?:since|until|before|than|ahead of)\s+(?:\w+\s+)?$", re.I)
+
+
+@dataclass
+class _Info:
+    sentence: Sentence
+    dates: list[DateHit]
+    own_date: DateHit | None
+    type_hit: TypeHit | None
+    counts: list[Count]
+    background: bool = False
+
+
+@dataclass
+class _Group:
+    infos: list[_Info] = field(default_factory=list)
+    supporting: list[_Info] = field(default_factory=list)
+    place: PlaceChoice | None = None
+    place_info: _Info | None = None
+
+    @property
+    def lead(self) -> _Info:
+        return next((i for i in self.infos if not i.sentence.heading), self.infos[0])
+
+
+# -- per-sentence analysis ----------------------------------------------------------------
+def _own_date(text: str, hits: list[DateHit], trigger: TypeHit | None) -> DateHit | None:
+    usable = [h for h in hits if not _REFERENCE_BEFORE.search(text[max(0, h.start - 20) : h.start])]
+    if not usable:
+        return None
+    if trigger is None:
+        return usable[0]
+    return min(usable, key=lambda h: (abs(h.start - trigger.start), h.start))
+
+
+def _is_old(hit: DateHit, anchor: date | None) -> bool:
+    if hit.value is None:
+        return False
+    if anchor is None:
+        return hit.explicit_year and hit.precision == 3
+    span = {1: 0, 2: 7}.get(hit.precision, 31 if hit.rule != "in-year" else 366)
+    return hit.value + timedelta(days=span) < anchor - timedelta(days=BACKGROUND_DAYS)
+
+
+def _analyse(sentences: Sequence[Sentence], anchor: date | None) -> list[_Info]:
+    infos: list[_Info] = []
+    paragraph, background = -1, False
+    for s in sentences:
+        if s.paragraph != paragraph:
+            paragraph, background = s.paragraph, False
+        hits = find_dates(s.text, anchor=anchor)
+        type_hit = None if _GENERIC.search(s.text) else classify_sentence(s.text)
+        own = _own_date(s.text, hits, type_hit)
+        if own is not None:
+            background = _is_old(own, anchor)
+        counts = find_casualties(s.text, exclude=[(h.start, h.end) for h in hits])
+        infos.append(_Info(s, hits, own, type_hit, counts, background))
+    return infos
+
+
+# -- grouping -----------------------------------------------------------------------------
+def _rank(choice: PlaceChoice) -> tuple[int, int]:
+    place = choice.resolution.place
+    assert place is not None
+    level = 0 if place.is_country else 1 if place.feature_class == "A" else 2
+    return level, -choice.geo_precision
+
+
+def _better_place(choice: PlaceChoice, info: _Info, group: _Group) -> bool:
+    """A finer place wins; at the same level a body sentence beats a headline."""
+    if group.place is None or group.place_info is None:
+        return True
+    if _rank(choice)[0] != _rank(group.place)[0]:
+        return _rank(choice)[0] > _rank(group.place)[0]
+    return group.place_info.sentence.heading and not info.sentence.heading
+
+
+def _contains(wide: Place, narrow: Place) -> bool:
+    if wide.is_country:
+        return wide.country_code == narrow.country_code
+    if wide.feature_class == "A":
+        return wide.country_code == narrow.country_code and wide.admin1_code == narrow.admin1_code
+    return False
+
+
+def _same_place(a: PlaceChoice, b: PlaceChoice) -> bool:
+    pa, pb = a.resolution.place, b.resolution.place
+    assert pa is not None and pb is not None
+    if pa.geonameid is not None and pa.geonameid == pb.geonameid:
+        return True
+    if _contains(pa, pb) or _contains(pb, pa):
+        return True
+    near = 2 in (a.geo_precision, b.geo_precision)
+    return near and haversine_km(pa.lat, pa.lon, pb.lat, pb.lon) <= 25.0
+
+
+def _dates_agree(a: DateHit | None, b: DateHit | None) -> bool:
+    if a is None or b is None or a.value is None or b.value is None:
+        return True
+    slack = max(a.precision, b.precision)
+    return abs((a.value - b.value).days) <= {1: 1, 2: 7}.get(slack, 31)
+
+
+def _group(
+    text: str, infos: list[_Info], resolutions: Sequence[Resolution], gaz: _GazetteerLike | None
+) -> list[_Group]:
+    groups: list[_Group] = []
+    pending: list[_Info] = []
+    for info in infos:
+        if info.background:
+            continue
+        s = info.sentence
+        if info.type_hit is None:
+            if info.counts:
+                (groups[-1].supporting if groups else pending).append(info)
+            continue
+        trig = (s.start + info.type_hit.start, s.start + info.type_hit.end)
+        choice = choose_event_place(
+            text, resolutions, trigger=trig, bounds=(s.start, s.end), gazetteer=gaz
+        )
+        target = None
+        for g in reversed(groups):
+            g_type = g.lead.type_hit
+            assert g_type is not None
+            if not _dates_agree(g.lead.own_date, info.own_date):
+                continue
+            places_ok = choice is None or g.place is None or _same_place(g.place, choice)
+            if g_type.event_type == info.type_hit.event_type and places_ok:
+                target = g
+            elif choice is None and g_type.event_type != info.type_hit.event_type:
+                target = None  # another kind of event with no place of its own: context
+            break
+        if target is None:
+            if choice is None and groups:
+                groups[-1].supporting.append(info)
+                continue
+            target = _Group()
+            groups.append(target)
+        target.infos.append(info)
+        if choice is not None and _better_place(choice, info, target):
+            target.place, target.place_info = choice, info
+    if groups and pending:
+        groups[0].supporting.extend(pending)
+    return groups
+
+
+# -- fields -------------------------------------------------------------------------------
+def _date_field(
+    g: _Group, infos: list[_Info], anchor: date | None
+) -> tuple[date | None, int, Evidence | None]:
+    own = [i for i in g.infos if i.own_date is not None and i.own_date.value is not None]
+    if own:
+        best = min(own, key=lambda i: i.own_date.precision)  # type: ignore[union-attr]
+        hit = best.own_date
+        assert hit is not None and hit.value is not None
+        return (
+            hit.value,
+            hit.precision,
+            Evidence(
+                "event_date", hit.value.isoformat(), best.sentence.text, f"{hit.rule}: {hit.text}"
+            ),
+        )
+    lead = g.lead.sentence
+    for info in infos:
+        if info.sentence.paragraph != lead.paragraph or info.background:
+            continue
+        hit = info.own_date
+        if hit is not None and hit.value is not None:
+            return hit.value, hit.precision, Evidence(
+                "event_date", hit.value.isoformat(), info.sentence.text,
+                f"paragraph {hit.rule}: {hit.text}",
+            )  # fmt: skip
+    if anchor is not None:
+        return anchor, 2, Evidence("event_date", anchor.isoformat(), lead.text, "article-date")
+    for info in g.infos:
+        for hit in info.dates:
+            if hit.weekday is not None:
+                return (
+                    None,
+                    3,
+                    Evidence(
+                        "event_date",
+                        WEEKDAYS[hit.weekday],
+                        info.sentence.text,
+                        "weekday-unanchored",
+                    ),
+                )
+    return None, 3, None
+
+
+def _fallback_place(
+    text: str, g: _Group, infos: list[_Info], resolutions: Sequence[Resolution],
+    gaz: _GazetteerLike | None,
+) -> PlaceChoice | None:  # fmt: skip
+    """The best place of the lead paragraph, else the country of the event sentences' places."""
+    paragraph = [i.sentence for i in infos if i.sentence.paragraph == g.lead.sentence.paragraph]
+    lo, hi = paragraph[0].start, paragraph[-1].end
+    choice = choose_event_place(text, resolutions, bounds=(lo, hi), gazetteer=gaz)
+    if choice is not None:
+        return replace(choice, rule=f"paragraph-{choice.rule}")
+    spans = [(i.sentence.start, i.sentence.end) for i in (*g.infos, *g.supporting)]
+    for r in resolutions:
+        m, place = r.mention, r.place
+        if place is None or not any(s <= m.start and m.end <= e for s, e in spans):
+            continue
+        if m.kind == "demonym":
+            continue
+        scored = score_mention(text, m.start, m.end, kind=m.kind, cue=m.cue)
+        if scored.score is None:
+            continue
+        if place.is_country:
+            return PlaceChoice(r, 3, "country-fallback", None, (f"country of {m.surface}",))
+        if gaz is not None and place.country_code:
+            try:
+                country = gaz.country(place.country_code)
+            except (KeyError, LookupError):
+                continue
+            res = replace(r, place=country, reasons=(*r.reasons, f"country of {place.name}"))
+            return PlaceChoice(res, 3, "country-fallback", None, (f"country of {m.surface}",))
+    return None
+
+
+def _counts_field(g: _Group) -> tuple[dict[str, int | None], list[Evidence]]:
+    best: dict[str, tuple[Count, Sentence] | None] = {"killed": None, "injured": None}
+    for info in (*g.infos, *g.supporting):
+        for c in info.counts:
+            cur = best[c.kind]
+            if cur is None or c.best > cur[0].best:
+                best[c.kind] = (c, info.sentence)
+    values: dict[str, int | None] = {}
+    evidence: list[Evidence] = []
+    for kind, name in (("killed", "fatalities"), ("injured", "injured")):
+        found = best[kind]
+        values[name] = found[0].best if found else None
+        if found:
+            c, s = found
+            bounds = f" (low {c.low}, high {c.high})" if c.low is not None or c.high else ""
+            evidence.append(Evidence(name, str(c.best), s.text, f"{c.rule}: {c.text}{bounds}"))
+    return values, evidence
+
+
+def _actor_hits(g: _Group, country: str) -> list[ActorHit]:
+    etype = g.lead.type_hit.event_type if g.lead.type_hit else ""
+    order = sorted(g.infos, key=lambda i: i.sentence.heading)  # body sentences first
+    hits: list[ActorHit] = []
+    for info in order:
+        if info.type_hit is not None and info.type_hit.event_type == etype:
+            hits.extend(find_actors(info.sentence.text, country=country))
+    return hits
+
+
+def _excerpt(g: _Group) -> str:
+    parts = [g.lead.sentence.text]
+    for info in (*g.infos, *g.supporting):
+        if len(" ".join(parts)) > _MAX_EXCERPT // 2:
+            break
+        if info.sentence.text not in parts and not info.sentence.heading:
+            parts.append(info.sentence.text)
+    text = " ".join(parts)
+    return text if len(text) <= _MAX_EXCERPT else text[: _MAX_EXCERPT - 1].rstrip() + "…"
+
+
+def _candidate(
+    article: Article, text: str, g: _Group, infos: list[_Info],
+    resolutions: Sequence[Resolution], gaz: _GazetteerLike | None,
+) -> IncidentCandidate | None:  # fmt: skip
+    lead = g.lead
+    th = lead.type_hit
+    assert th is not None
+    why = f"{th.rule}: {th.trigger}"
+    evidence = [
+        Evidence("event_type", th.event_type, lead.sentence.text, why),
+        Evidence("sub_event_type", th.sub_event_type, lead.sentence.text, why),
+    ]
+    event_date, precision, date_ev = _date_field(g, infos, article.published)
+    if date_ev is not None:
+        evidence.append(date_ev)
+    choice = g.place or _fallback_place(text, g, infos, resolutions, gaz)
+    counts, count_ev = _counts_field(g)
+    if choice is None and counts["fatalities"] is None and counts["injured"] is None:
+        return None
+    country = ""
+    if choice is not None:
+        place = choice.resolution.place
+        assert place is not None
+        country = place.country
+        where = (g.place_info or lead).sentence.text if choice is g.place else lead.sentence.text
+        evidence.append(Evidence("location", place.name, where, f"{choice.rule}: "
+                                 f"{choice.resolution.mention.surface}"))  # fmt: skip
+    a1, a2 = pick_actors(
+        _actor_hits(g, country),
+        event_type=th.event_type,
+        sub_event_type=th.sub_event_type,
+        country=country,
+    )
+    for name, hit in (("actor1", a1), ("actor2", a2)):
+        if hit is not None:
+            evidence.append(Evidence(name, hit.name, "", f"{hit.rule}: {hit.surface}"))
+    evidence.extend(count_ev)
+    return IncidentCandidate(
+        article_id=article.id,
+        event_type=th.event_type,
+        sub_event_type=th.sub_event_type,
+        event_date=event_date,
+        time_precision=precision,
+        location=choice.resolution if choice else None,
+        geo_precision=choice.geo_precision if choice else 3,
+        actor1=a1.name if a1 else "",
+        actor2=a2.name if a2 else "",
+        fatalities=counts["fatalities"],
+        injured=counts["injured"],
+        notes=lead.sentence.text[:300],
+        excerpt=_excerpt(g),
+        evidence=tuple(evidence),
+    )
+
+
+def extract_incidents(
+    article: Article,
+    resolutions: Sequence[Resolution],
+    *,
+    gazetteer: _GazetteerLike | None = None,
+) -> list[IncidentCandidate]:
+    """The incidents an article reports (none for an opinion piece or a bare statement).
+
+    ``resolutions`` are the article's place mentions (``geomap.geoparse.geoparse_text`` on
+    ``article.text``); ``gazetteer`` widens "X province" to X's admin1 area and supplies
+    countries for the fallback place (optional).
+
+    Examples
+    --------
+    >>> from geomap.models import Article
+    >>> extract_incidents(Article("a1", "War is never the answer."), [])
+    []
+    """
+    text = article.text
+    if _OPINION.search(article.title) or _OPINION.search(text):
+        return []  # opinion and analysis pieces report no incident of their own
+    infos = _analyse(split_sentences(text), article.published)
+    out: list[IncidentCandidate] = []
+    for g in _group(text, infos, resolutions, gazetteer):
+        cand = _candidate(article, text, g, infos, resolutions, gazetteer)
+        if cand is not None:
+            out.append(cand)
+    return out

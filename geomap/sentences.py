@@ -1,0 +1,127 @@
+"""Sentences of a scraped article, with menus, banners, comment widgets and captions left out.
+
+Scraped pages keep their boilerplate ("Help us grow", "Share this", "Comments (3)") and
+photo captions that carry other dates and places ("Photo: ... 2016"). Such lines are
+dropped before any incident rule sees them. Every sentence keeps its offsets in the
+article text, so mentions found on the whole text can be matched to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Sentence", "noise_reason", "split_sentences"]
+
+_CAPTION = re.compile(
+    r"^\s*[\(\[]?(?:photo|photos|image|picture|file photo|credit|caption|video|watch|graphic)"
+    r"\b\s*[:|\-–—]?"
+    r"|\((?:photo|image|picture)[^)]*\)\s*$"
+    r"|(?:/|\b)(?:AFP|Reuters|AP|Getty Images|Anadolu|EPA|DHA)(?:/[\w ]+)?\)?\s*$",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"help us grow|subscribe|sign up|newsletter|log ?in\b|register\b|share (?:this|on)"
+    r"|follow us|cookies?\b|all rights reserved|related (?:articles|stories|news)|read more"
+    r"|advertisement|donate|support (?:us|our|independent)|leave a (?:reply|comment)"
+    r"|\bcomments?\s*(?:\(\d+\)|\d+)?\s*$|^\s*comments?\b|posted by|copyright|©|most read"
+    r"|trending now|you may also like|click here|tags?:|skip to (?:main )?content"
+    r"|^\s*(?:home|menu|search|top stories|latest news)\s*$|\breply\s*$|\blikes?\s*$",
+    re.IGNORECASE,
+)
+_MENU = re.compile(r"(?:\s[|»>•·]\s.*){2,}")
+_ABBREVIATIONS = frozenset(
+    re.findall(
+        r"\S+",
+        "mr mrs ms dr st gen col lt maj capt sgt prof sen rep gov jan feb mar apr aug sept sep "
+        "oct nov dec no vs approx e.g i.e u.s u.n u.k inc ltd co jr sr fig est mt ft",
+    )
+)
+_BOUNDARY = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: ``text == article_text[start:end]``; ``paragraph`` counts kept lines."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    heading: bool = False
+
+
+def noise_reason(line: str) -> str:
+    """Why a line is boilerplate or a caption ("caption", "boilerplate", "menu"), else "".
+
+    >>> noise_reason("Photo: Smoke over Aleppo, 12 March 2016 (AFP)")
+    'caption'
+    >>> noise_reason("Help us grow: become a member today!")
+    'boilerplate'
+    >>> noise_reason("Three soldiers were killed near al-Bab on Thursday.")
+    ''
+    """
+    stripped = line.strip()
+    if _CAPTION.search(stripped):
+        return "caption"
+    if _MENU.search(stripped) or stripped.count("|") >= 2:
+        return "menu"
+    if len(stripped.split()) < 30 and _BOILERPLATE.search(stripped):
+        return "boilerplate"
+    return ""
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not m:
+        return False
+    word = m.group(1).lower().rstrip(".")
+    return word in _ABBREVIATIONS or len(word) == 1
+
+
+def _split_line(line: str, offset: int, paragraph: int) -> list[Sentence]:
+    out: list[Sentence] = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        if line[m.start()] == "." and _is_abbreviation(line, m.start()):
+            continue
+        end = m.end()
+        piece = line[start:end].rstrip()
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            out.append(Sentence(offset + start + lead, offset + start + len(piece),
+                                piece.strip(), paragraph))  # fmt: skip
+        start = end
+    piece = line[start:].rstrip()
+    if piece.strip():
+        lead = len(piece) - len(piece.lstrip())
+        out.append(Sentence(offset + start + lead, offset + start + len(piece), piece.strip(),
+                            paragraph))  # fmt: skip
+    return out
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """The article's sentences in order, noise lines dropped.
+
+    A line without closing punctuation and under 20 words is kept as a heading sentence
+    (headlines carry the event too) unless it is boilerplate.
+
+    >>> [s.text for s in split_sentences("Menu | News | Syria\\nShelling hit Idlib. Two died.")]
+    ['Shelling hit Idlib.', 'Two died.']
+    """
+    out: list[Sentence] = []
+    paragraph = 0
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip() or noise_reason(line):
+            continue
+        words = len(line.split())
+        heading = not line.rstrip().endswith((".", "!", "?", '"', "”", ":")) and words < 20
+        if heading and words < 4:
+            continue  # stray labels, bylines, button text
+        for sentence in _split_line(line, line_start, paragraph):
+            out.append(Sentence(sentence.start, sentence.end, sentence.text, paragraph, heading))
+        paragraph += 1
+    return out
