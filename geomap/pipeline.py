@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from geomap.config import Settings
-from geomap.errors import GeomapError, InputError, StoreError
+from geomap.errors import InputError, StoreError
 from geomap.ingest import InputNotice, count_sources, iter_sources, read_source
 from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
 from geomap.store import Store, find_correction, has_article, write_article
@@ -114,7 +114,7 @@ def _process(
         resolutions = geoparse_text(article.text, gazetteer=gazetteer, geocoder=geocoder)
         resolutions = apply_corrections(store, resolutions)
         candidates = extract_incidents(article, resolutions, gazetteer=gazetteer)
-    except (GeomapError, ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+    except Exception as exc:
         # A bug or an odd text in one article must not stop the others; say which one.
         tally.failed.append((article.origin, f"could not process: {type(exc).__name__}: {exc}"))
         return

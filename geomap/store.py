@@ -44,7 +44,7 @@ from geomap.store_query import (
 )
 
 __all__ = [
-    "BLOCK_SLACK_DAYS",
+    "DATE_SLACK_DAYS",
     "LinkChoice",
     "Linker",
     "Store",
@@ -65,9 +65,12 @@ __all__ = [
     "write_article",
 ]
 
-#: Linking compares a candidate with stored reports dated within this many days of its own
-#: date (or, for an undated report, of the article's publication date).
-BLOCK_SLACK_DAYS = 62
+#: Half-width in days of a report's date window per time_precision (1 day, 2 week, 3 month);
+#: the same as ``geomap.link.DATE_SLACK_DAYS``. Linking offers a candidate only the stored
+#: reports of its country whose window overlaps its own; an undated report is placed at its
+#: article's publication date with the widest window.
+DATE_SLACK_DAYS: dict[int, int] = {1: 1, 2: 7, 3: 31}
+_SLACK_SQL = "(CASE time_precision WHEN 1 THEN 1 WHEN 2 THEN 7 ELSE 31 END)"
 #: An undated report in an undated article is compared with this many recent reports of its
 #: country at most, so linking never scans a whole country.
 UNDATED_BLOCK_LIMIT = 500
@@ -254,16 +257,22 @@ def _weekday_hint(candidate: IncidentCandidate) -> int | None:
 def _block_rows(
     conn: sqlite3.Connection, candidate: IncidentCandidate, article: Article, country: str
 ) -> list[dict[str, Any]]:
-    """Stored reports of the same country near the candidate's date (other articles only)."""
+    """Stored reports (other articles) of the same country whose date window overlaps the
+    candidate's: an index range scan on (country, anchor_date), then the exact overlap test."""
     anchor = candidate.event_date or article.published
     if anchor is not None:
-        lo = (anchor - timedelta(days=BLOCK_SLACK_DAYS)).isoformat()
-        hi = (anchor + timedelta(days=BLOCK_SLACK_DAYS)).isoformat()
+        own = DATE_SLACK_DAYS.get(candidate.time_precision, DATE_SLACK_DAYS[3])
+        if candidate.event_date is None:
+            own = DATE_SLACK_DAYS[3]
+        reach = timedelta(days=own + max(DATE_SLACK_DAYS.values()))
         cur = conn.execute(
             f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ?"
-            " AND anchor_date BETWEEN ? AND ? AND article_id != ? ORDER BY rowid",
-            (country, lo, hi, article.id),
-        )
+            " AND anchor_date BETWEEN ? AND ? AND article_id != ?"
+            f" AND abs(julianday(anchor_date) - julianday(?)) <= ? + {_SLACK_SQL}"
+            " ORDER BY rowid",
+            (country, (anchor - reach).isoformat(), (anchor + reach).isoformat(), article.id,
+             anchor.isoformat(), own),
+        )  # fmt: skip
     else:
         cur = conn.execute(
             f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ? AND article_id != ?"
@@ -358,10 +367,11 @@ def write_article(
 ) -> WriteResult:
     """Store an article, its mentions and candidates, linking each candidate, in one transaction.
 
-    Each candidate is offered to ``linker`` with the stored reports of its country within
-    :data:`BLOCK_SLACK_DAYS` days (an index range scan, so the cost does not grow with the
-    store); without a linker every candidate becomes its own incident. Returns
-    ``WriteResult(new=False)`` without writing when the article is already stored.
+    Each candidate is offered to ``linker`` with the stored reports of its country whose date
+    windows overlap its own (:data:`DATE_SLACK_DAYS`; an index range scan, so the cost does not
+    grow with the size of the store); without a linker every candidate becomes its own
+    incident. Returns ``WriteResult(new=False)`` without writing when the article is already
+    stored.
     """
     with store.transaction() as conn:
         inserted = conn.execute(

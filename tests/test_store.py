@@ -6,7 +6,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -260,21 +260,27 @@ def test_linked_reports_merge_with_chosen_values(store: Store) -> None:
 
 
 def test_linking_only_sees_the_country_and_date_window(store: Store) -> None:
-    seen: list[int] = []
+    seen: list[list[str]] = []
 
     def spy(candidate: IncidentCandidate, rows: list[dict[str, Any]]) -> Choice:
-        seen.append(len(rows))
+        seen.append([r["event_date"] for r in rows])
         return Choice(None, ())
 
-    for i in range(30):
+    stored = [  # (date, time_precision, place): windows are +-1, +-7, +-31 days
+        (date(2017, 2, 8), 1, BAB),  # 1 day off, both day-precise: overlaps
+        (date(2017, 2, 12), 1, BAB),  # 3 days off: no overlap
+        (date(2017, 2, 14), 2, BAB),  # week-precise, 5 days off: overlaps
+        (date(2017, 3, 5), 3, BAB),  # month-precise, 24 days off: overlaps
+        (date(2017, 3, 20), 3, BAB),  # 39 days off: no overlap
+        (date(2017, 2, 9), 1, MOSUL),  # another country
+    ]
+    for i, (when, precision, place) in enumerate(stored):
         a = art(f"Report {i}.")
-        when = date(2017, 1 + i % 12, 1 + i % 28)
-        write_article(store, a, [], [cand(a, MOSUL if i % 2 else BAB, when=when)], linker=spy)
+        c = replace(cand(a, place, when=when), time_precision=precision)
+        write_article(store, a, [], [c], linker=spy)
     a = art("The new report.")
     write_article(store, a, [], [cand(a, BAB, when=date(2017, 2, 9))], linker=spy)
-    # Only Syrian reports (even i) within 62 days of 9 Feb 2017 (Dec 9 .. Apr 12):
-    # i = 0, 12, 24 (January) and 2, 14, 26 (March); not May..Dec, not Iraq.
-    assert seen[-1] == 6
+    assert seen[-1] == ["2017-02-08", "2017-02-14", "2017-03-05"]
     plan = " ".join(
         str(r)
         for r in store.conn.execute(
