@@ -1,0 +1,405 @@
+"""geomap's map app: ``streamlit run app.py``.
+
+A thin page over ``geomap.appstate`` (the page logic, no streamlit there) and the library:
+the sidebar filters drive the map, the table, the counts and the exports; the filters live in
+the URL so a view can be shared. An empty store gets the bundled sample articles on first
+start. Untrusted text (articles, file names) is shown only as plain text or through
+``geomap.mapview``'s escaped popups, never with ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geomap import appstate
+from geomap.config import Settings
+from geomap.errors import GeomapError
+from geomap.gazetteer import Gazetteer
+from geomap.mapview import build_map, tile_layer
+from geomap.models import IncidentFilter
+from geomap.store import open_store
+
+st.set_page_config(page_title="geomap", page_icon=":world_map:", layout="wide")
+
+MAP_HEIGHT = 620
+MAX_PICK = 2000  # incidents offered in the correction picker (narrow with the filters)
+_FILTER_KEYS = ("f_dates", "f_types", "f_countries", "f_actors", "f_sources", "f_text", "f_conf")
+
+
+# -- resources and cached data ---------------------------------------------------------------
+@st.cache_resource(show_spinner="Opening the gazetteer (the first start builds it, ~20 s)…")
+def _gazetteer(path: str) -> Gazetteer:
+    del path  # the cache key: one gazetteer per index file
+    return Gazetteer.open(Settings.from_env())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _view(db: str, signature: tuple[int, ...], filter_key: str) -> appstate.View:
+    del signature  # part of the cache key only: the store's contents changed
+    return appstate.load_view(db, appstate.filter_from_params(json.loads(filter_key)))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _mentions(db: str, signature: tuple[int, ...], ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    del signature
+    return appstate.mention_records(db, ids)
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except GeomapError as exc:
+        st.error("geomap cannot start: a setting is invalid.")
+        st.text(str(exc))
+        st.stop()
+        raise
+
+
+# -- first start: sample data ----------------------------------------------------------------
+def _ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
+    """Fill an empty store with the bundled sample articles (offline) and say so."""
+    store = open_store(settings.db_path)
+    try:
+        if not appstate.needs_samples(store):
+            return
+        bar = st.progress(0.0, text="Loading the bundled sample articles…")
+
+        def progress(done: int, total: int | None) -> None:
+            bar.progress(min(done / total, 1.0) if total else 0.5, text="Loading samples…")
+
+        report = appstate.load_samples(
+            settings=settings, store=store, gazetteer=gazetteer, progress=progress
+        )
+        bar.empty()
+    finally:
+        store.close()
+    if report is not None:
+        st.session_state["samples_message"] = (
+            f"The store was empty, so geomap loaded {report.new} bundled sample articles "
+            f"({report.incidents_created} incidents) to show how it works. "
+            "Add your own articles below."
+        )
+
+
+# -- sidebar: filters <-> URL ----------------------------------------------------------------
+def _seed_filters(flt: IncidentFilter, facets: dict[str, list[str]]) -> None:
+    """Set the widgets' state from a filter (the URL on first load)."""
+    lo, hi = _date_bounds(facets, flt)
+    st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
+    st.session_state["f_types"] = list(flt.event_types)
+    st.session_state["f_countries"] = list(flt.countries)
+    st.session_state["f_actors"] = list(flt.actors)
+    st.session_state["f_sources"] = list(flt.sources)
+    st.session_state["f_text"] = flt.text
+    st.session_state["f_conf"] = float(flt.min_confidence)
+    st.session_state["f_bbox"] = flt.bbox
+
+
+def _date_bounds(facets: dict[str, list[str]], flt: IncidentFilter) -> tuple[date, date]:
+    dates = [date.fromisoformat(d[:10]) for d in facets.get("dates") or () if d]
+    dates += [d for d in (flt.date_from, flt.date_to) if d is not None]
+    if not dates:
+        today = date.today()
+        return today, today
+    return min(dates), max(dates)
+
+
+def _multiselect(label: str, key: str, options: list[str]) -> tuple[str, ...]:
+    chosen = [str(v) for v in st.session_state.get(key, [])]
+    opts = sorted(set(options) | set(chosen))
+    return tuple(st.multiselect(label, opts, key=key))
+
+
+def _sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
+    """The filter widgets; returns the filter they describe."""
+    sb = st.sidebar
+    sb.header("Filters")
+    lo, hi = _date_bounds(facets, IncidentFilter())
+    date_from = date_to = None
+    if facets.get("dates"):
+        cur = st.session_state.get("f_dates") or (lo, hi)
+        lo, hi = min(lo, *cur), max(hi, *cur)
+        with sb:
+            picked = st.date_input("Date range", min_value=lo, max_value=hi, key="f_dates")
+        if isinstance(picked, tuple | list) and len(picked) == 2:
+            date_from = picked[0] if picked[0] > lo else None
+            date_to = picked[1] if picked[1] < hi else None
+        elif isinstance(picked, tuple | list) and len(picked) == 1:
+            date_from = picked[0] if picked[0] > lo else None
+    with sb:
+        types = _multiselect("Event type", "f_types", facets.get("event_types", []))
+        countries = _multiselect("Country", "f_countries", facets.get("countries", []))
+        actors = _multiselect("Actor", "f_actors", facets.get("actors", []))
+        sources = _multiselect("Source", "f_sources", facets.get("sources", []))
+        text = st.text_input("Search text", key="f_text", placeholder="place, actor, excerpt…")
+        conf = st.slider("Minimum location confidence", 0.0, 1.0, step=0.05, key="f_conf")
+    bbox = st.session_state.get("f_bbox")
+    if bbox is not None:
+        sb.caption("Limited to the area in the link:")
+        sb.text(", ".join(f"{v:g}" for v in bbox))
+        sb.button("Show all areas", on_click=st.session_state.__setitem__, args=("f_bbox", None))
+    sb.button("Reset filters", on_click=_seed_filters, args=(IncidentFilter(), facets))
+    return IncidentFilter(
+        date_from=date_from,
+        date_to=date_to,
+        event_types=types,
+        countries=countries,
+        actors=actors,
+        sources=sources,
+        text=text.strip(),
+        min_confidence=round(float(conf), 2),
+        bbox=bbox,
+    )
+
+
+def _sync_url(flt: IncidentFilter) -> None:
+    """Write the filter to the URL when it differs (so the view can be shared)."""
+    wanted = appstate.filter_to_params(flt)
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    norm = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if current != norm:
+        st.query_params.from_dict(wanted)
+
+
+# -- page sections ---------------------------------------------------------------------------
+def _metrics(view: appstate.View) -> None:
+    c = view.counts
+    cols = st.columns(5)
+    cols[0].metric("Incidents shown", f"{c.incidents:,}", help=f"of {view.total:,} in the store")
+    cols[1].metric("On the map", f"{c.located:,}")
+    cols[2].metric("Killed", f"{c.fatalities:,}")
+    cols[3].metric("Injured", f"{c.injured:,}")
+    cols[4].metric("Reports", f"{c.reports:,}")
+
+
+def _map(settings: Settings, view: appstate.View, db: str, signature: tuple[int, ...]) -> None:
+    show_mentions = st.toggle("Show other places the articles mention", key="show_mentions")
+    mentions = None
+    if show_mentions:
+        ids = tuple(sorted(appstate.article_ids(view.records)))
+        mentions = _mentions(db, signature, ids)
+    tiles = settings.tiles
+    try:
+        tile_layer(tiles)
+    except GeomapError as exc:
+        st.warning("The basemap setting GEOMAP_TILES is not usable; showing no basemap.")
+        st.text(str(exc))
+        tiles = "none"
+    fmap = build_map(
+        view.records,
+        tiles=tiles,
+        show_mentions=show_mentions,
+        mentions=mentions,
+        assets="data",
+        height=f"{MAP_HEIGHT}px",
+    )
+    # returned_objects=[]: panning, zooming and clicking never rerun the script. The map is
+    # only remounted when what it shows changes, so the view is kept across other reruns.
+    st_folium(
+        fmap,
+        key="incident_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=[],
+    )
+    st.caption(
+        f"Basemap: {tiles if tiles.lower() != 'none' else 'none'} (set GEOMAP_TILES). "
+        "Without network the tiles stay blank and the map says so; markers still work."
+    )
+
+
+def _table_and_exports(view: appstate.View) -> None:
+    st.subheader("Incidents")
+    frame = pd.DataFrame(appstate.table_rows(view.records), columns=appstate.TABLE_COLUMNS)
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=360,
+        column_config={
+            "confidence": st.column_config.NumberColumn(format="%.2f"),
+            "latitude": st.column_config.NumberColumn(format="%.4f"),
+            "longitude": st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
+    records = view.records
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(
+        "Download GeoJSON",
+        data=lambda: appstate.export_geojson(records),
+        file_name="geomap-incidents.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key="dl_geojson",
+    )
+    cols[1].download_button(
+        "Download CSV",
+        data=lambda: appstate.export_csv(records),
+        file_name="geomap-incidents.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_csv",
+    )
+    cols[2].caption("Exports contain exactly the incidents shown (the current filters).")
+
+
+def _add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
+    with st.expander("Add articles", expanded=False):
+        st.caption("Files: .txt, .html, .json, .jsonl or .csv (a `text` column). Or paste text.")
+        gen = st.session_state.setdefault("upload_gen", 0)
+        with st.form("add_articles", clear_on_submit=False):
+            files = st.file_uploader(
+                "Article files", accept_multiple_files=True, key=f"uploads_{gen}"
+            )
+            text = st.text_area("Or paste an article", key=f"paste_{gen}", height=150)
+            submitted = st.form_submit_button("Ingest")
+        if submitted:
+            uploads = [(f.name, f.getvalue()) for f in files or []]
+            if not uploads and not text.strip():
+                st.warning("Choose files or paste some text first.")
+            else:
+                bar = st.progress(0.0, text="Ingesting…")
+
+                def progress(done: int, total: int | None) -> None:
+                    bar.progress(min(done / total, 1.0) if total else 0.5, text="Ingesting…")
+
+                store = open_store(settings.db_path)
+                try:
+                    report = appstate.ingest_uploads(
+                        uploads, text=text, settings=settings, store=store,
+                        gazetteer=gazetteer, progress=progress,
+                    )  # fmt: skip
+                finally:
+                    store.close()
+                bar.empty()
+                st.session_state["ingest_report"] = report
+                st.session_state["upload_gen"] = gen + 1
+                st.rerun()
+        report = st.session_state.get("ingest_report")
+        if report is not None:
+            st.success("Ingest finished.")
+            st.text(report.summary())
+            failures = appstate.failure_lines(report)
+            if failures:
+                st.error(f"{len(failures)} input(s) could not be ingested:")
+                for line in failures:
+                    st.text(line)
+
+
+def _correct_place(settings: Settings, gazetteer: Gazetteer, view: appstate.View) -> None:
+    with st.expander("Correct a place", expanded=False):
+        records = view.records[:MAX_PICK]
+        if not records:
+            st.caption("No incident is shown; change the filters.")
+            return
+        by_id = {r["incident_id"]: r for r in records}
+
+        def label(incident_id: str) -> str:
+            r = by_id[incident_id]
+            return " · ".join(
+                str(v)
+                for v in (r.get("event_date") or "undated", r.get("event_type") or "Incident",
+                          r.get("location") or "unplaced", incident_id)
+            )  # fmt: skip
+
+        if len(view.records) > MAX_PICK:
+            st.caption(f"The first {MAX_PICK:,} incidents shown; narrow the filters to find one.")
+        incident_id = st.selectbox("Incident", list(by_id), format_func=label, key="fix_incident")
+        record = by_id[incident_id]
+        st.text(
+            f"Now: {record.get('location') or 'unplaced'} "
+            f"({record.get('latitude')}, {record.get('longitude')}), "
+            f"method {record.get('location_method') or 'none'}"
+        )
+        how = st.radio(
+            "New location", ["Gazetteer place", "Coordinates"], horizontal=True, key="fix_how"
+        )
+        place = None
+        if how == "Gazetteer place":
+            name = st.text_input(
+                "Search the gazetteer by name",
+                value=str(record.get("location") or ""),
+                key=f"fix_name_{incident_id}",
+            )
+            choices = appstate.place_choices(gazetteer, name)
+            if choices:
+                idx = st.selectbox(
+                    "Candidate",
+                    range(len(choices)),
+                    format_func=lambda i: appstate.place_label(choices[i]),
+                    key=f"fix_pick_{incident_id}_{name}",
+                )
+                place = choices[idx]
+            elif name.strip():
+                st.caption("No gazetteer place has this name.")
+        else:
+            c1, c2, c3 = st.columns(3)
+            lat = c1.number_input("Latitude", -90.0, 90.0, value=0.0, format="%.5f", key="fix_lat")
+            lon = c2.number_input(
+                "Longitude", -180.0, 180.0, value=0.0, format="%.5f", key="fix_lon"
+            )
+            pname = c3.text_input("Place name", value=str(record.get("location") or ""))
+            place = appstate.manual_place(lat, lon, name=pname)
+        if st.button("Save correction", disabled=place is None, key="fix_save") and place:
+            store = open_store(settings.db_path)
+            try:
+                cid = appstate.correct_incident(store, incident_id, place)
+            finally:
+                store.close()
+            st.session_state["fix_message"] = f"Correction #{cid} saved: {place.name}."
+            st.rerun()
+        if st.session_state.get("fix_message"):
+            st.success("Saved; the incident's location method is now 'manual'.")
+            st.text(st.session_state["fix_message"])
+
+
+def _about() -> None:
+    st.divider()
+    st.caption(
+        "geomap maps incidents reported in news articles. Place data: "
+        "[GeoNames](https://www.geonames.org/), licensed CC BY 4.0. Locations and counts are "
+        "extracted automatically; check the sources in each popup."
+    )
+
+
+# -- the page --------------------------------------------------------------------------------
+def main() -> None:
+    settings = _settings()
+    gazetteer = _gazetteer(str(settings.gazetteer_path))
+    st.title("geomap")
+    if "samples_checked" not in st.session_state:
+        _ensure_samples(settings, gazetteer)
+        st.session_state["samples_checked"] = True
+    if st.session_state.get("samples_message"):
+        st.info(st.session_state["samples_message"])
+
+    db = str(settings.db_path)
+    signature = appstate.store_signature(db)
+    # Facets (sidebar options) come from the unfiltered view, cached like the rest.
+    everything = _view(db, signature, "{}")
+    if "filters_seeded" not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        _seed_filters(appstate.filter_from_params(params), everything.facets)
+        st.session_state["filters_seeded"] = True
+    flt = _sidebar(everything.facets)
+    _sync_url(flt)
+    key = json.dumps(appstate.filter_to_params(flt), sort_keys=True)
+    view = everything if key == "{}" else _view(db, signature, key)
+
+    _metrics(view)
+    _map(settings, view, db, signature)
+    _table_and_exports(view)
+    _add_articles(settings, gazetteer)
+    _correct_place(settings, gazetteer, view)
+    st.caption("Store:")
+    st.text(db)
+    _about()
+
+
+main()

@@ -1,0 +1,484 @@
+"""The map app's page logic, without streamlit: URL filters, table rows, counts, demo data.
+
+``app.py`` is a thin page over these functions, so everything here can be tested without a
+browser or a Streamlit runtime:
+
+- :func:`filter_from_params` / :func:`filter_to_params`: the sidebar filter as URL query
+  parameters (``?type=Battles&type=Riots&from=2017-01-01&q=al-Bab``), so a view can be shared;
+- :func:`load_view`: the records, counts and facets the page shows for a filter;
+- :func:`table_rows` and :func:`summarize`: the incident table (plain values, never HTML) and
+  the metrics;
+- :func:`needs_samples` / :func:`load_samples`: an empty store gets the bundled sample articles
+  on first start, offline;
+- :func:`ingest_uploads`: uploaded files and pasted text through the ingest pipeline, with each
+  failure named by the uploaded file's own name;
+- :func:`store_signature`: the cache key of the store's current contents;
+- :func:`place_choices` / :func:`manual_place` / :func:`correct_incident`: the "correct a place"
+  form over the gazetteer and the store's correction API;
+- :func:`export_geojson` / :func:`export_csv`: the download buttons' bytes, via geomap.export.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from geomap.config import SAMPLE_ARTICLES_DIR, Settings
+from geomap.export import write_csv, write_geojson
+from geomap.models import IncidentFilter, Place
+
+if TYPE_CHECKING:
+    from geomap.gazetteer import Gazetteer
+    from geomap.pipeline import IngestReport
+    from geomap.store import Store
+
+__all__ = [
+    "PARAM_NAMES",
+    "TABLE_COLUMNS",
+    "Counts",
+    "View",
+    "correct_incident",
+    "export_csv",
+    "export_geojson",
+    "failure_lines",
+    "filter_from_params",
+    "filter_to_params",
+    "ingest_uploads",
+    "load_samples",
+    "load_view",
+    "manual_place",
+    "needs_samples",
+    "place_choices",
+    "place_label",
+    "sample_paths",
+    "store_signature",
+    "summarize",
+    "table_rows",
+]
+
+#: URL query parameter per IncidentFilter field; list fields repeat the parameter.
+PARAM_NAMES: dict[str, str] = {
+    "date_from": "from",
+    "date_to": "to",
+    "event_types": "type",
+    "countries": "country",
+    "actors": "actor",
+    "sources": "source",
+    "text": "q",
+    "min_confidence": "conf",
+    "bbox": "bbox",
+}
+_LIST_FIELDS = ("event_types", "countries", "actors", "sources")
+_MAX_TEXT = 200  # longest search text kept from a URL
+
+#: Columns of the incident table, in order (a subset of INCIDENT_FIELDS, all plain values).
+TABLE_COLUMNS: tuple[str, ...] = (
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "location",
+    "admin1",
+    "country",
+    "fatalities",
+    "injured",
+    "source_count",
+    "source",
+    "actor1",
+    "actor2",
+    "location_method",
+    "confidence",
+    "geo_precision",
+    "time_precision",
+    "latitude",
+    "longitude",
+    "notes",
+    "incident_id",
+)
+
+Progress = Callable[[int, int | None], None]
+
+
+# -- URL query parameters <-> IncidentFilter -------------------------------------------------
+def _values(params: Mapping[str, Any], name: str) -> list[str]:
+    raw = params.get(name)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [str(v).strip() for v in items if str(v).strip()]
+
+
+def _first(params: Mapping[str, Any], name: str) -> str:
+    values = _values(params, name)
+    return values[-1] if values else ""
+
+
+def _parse_date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_bbox(value: str) -> tuple[float, float, float, float] | None:
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        return None
+    if len(parts) != 4 or not all(abs(p) <= 180 for p in parts):
+        return None
+    min_lon, min_lat, max_lon, max_lat = parts
+    if abs(min_lat) > 90 or abs(max_lat) > 90 or min_lat > max_lat:
+        return None
+    return (min_lon, min_lat, max_lon, max_lat)
+
+
+def filter_from_params(params: Mapping[str, Any]) -> IncidentFilter:
+    """The filter a URL describes; unknown or malformed parameters are ignored, not errors.
+
+    ``params`` maps a parameter name to a string or a list of strings (repeated parameters),
+    as ``st.query_params.to_dict()`` or a ``get_all`` per name give them.
+
+    Examples
+    --------
+    >>> flt = filter_from_params({"type": ["Battles", "Riots"], "from": "2017-01-05",
+    ...                           "conf": "0.5", "to": "not a date"})
+    >>> flt.event_types, flt.date_from, flt.date_to, flt.min_confidence
+    (('Battles', 'Riots'), datetime.date(2017, 1, 5), None, 0.5)
+    """
+    lists = {
+        f: tuple(dict.fromkeys(_values(params, PARAM_NAMES[f])))  # de-duplicated, in order
+        for f in _LIST_FIELDS
+    }
+    try:
+        conf = float(_first(params, PARAM_NAMES["min_confidence"]) or 0.0)
+    except ValueError:
+        conf = 0.0
+    conf = min(max(conf, 0.0), 1.0) if conf == conf else 0.0
+    date_from = _parse_date(_first(params, PARAM_NAMES["date_from"]))
+    date_to = _parse_date(_first(params, PARAM_NAMES["date_to"]))
+    if date_from and date_to and date_from > date_to:
+        date_from, date_to = date_to, date_from
+    return IncidentFilter(
+        date_from=date_from,
+        date_to=date_to,
+        text=_first(params, PARAM_NAMES["text"])[:_MAX_TEXT],
+        min_confidence=conf,
+        bbox=_parse_bbox(_first(params, PARAM_NAMES["bbox"])),
+        **lists,
+    )
+
+
+def filter_to_params(flt: IncidentFilter) -> dict[str, str | list[str]]:
+    """The URL query parameters of a filter (empty fields are left out).
+
+    ``filter_from_params(filter_to_params(f)) == f`` for every filter the app can make.
+
+    Examples
+    --------
+    >>> filter_to_params(IncidentFilter(event_types=("Battles",), min_confidence=0.5))
+    {'type': ['Battles'], 'conf': '0.5'}
+    """
+    out: dict[str, str | list[str]] = {}
+    if flt.date_from is not None:
+        out[PARAM_NAMES["date_from"]] = flt.date_from.isoformat()
+    if flt.date_to is not None:
+        out[PARAM_NAMES["date_to"]] = flt.date_to.isoformat()
+    for name in _LIST_FIELDS:
+        values = getattr(flt, name)
+        if values:
+            out[PARAM_NAMES[name]] = [str(v) for v in values]
+    if flt.text.strip():
+        out[PARAM_NAMES["text"]] = flt.text.strip()
+    if flt.min_confidence > 0:
+        out[PARAM_NAMES["min_confidence"]] = f"{flt.min_confidence:g}"
+    if flt.bbox is not None:
+        out[PARAM_NAMES["bbox"]] = ",".join(f"{v:g}" for v in flt.bbox)
+    return out
+
+
+# -- reading the store -----------------------------------------------------------------------
+def store_signature(path: str | Path) -> tuple[int, int, int, int]:
+    """``(mtime_ns, size)`` of the store file and of its WAL file: changes on every write.
+
+    With WAL journaling a commit touches only ``<store>-wal`` until a checkpoint, so both files
+    count. A missing file gives zeros.
+    """
+    out: list[int] = []
+    for p in (Path(path), Path(f"{path}-wal")):
+        try:
+            st = p.stat()
+            out.extend((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.extend((0, 0))
+    return (out[0], out[1], out[2], out[3])
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The page's metrics for the shown incidents."""
+
+    incidents: int
+    located: int
+    fatalities: int
+    injured: int
+    reports: int
+
+
+@dataclass(frozen=True)
+class View:
+    """What the page shows for one filter: the records, their counts, the sidebar's facets
+    and the total number of incidents in the store."""
+
+    records: tuple[dict[str, Any], ...]
+    counts: Counts
+    facets: dict[str, list[str]]
+    total: int
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+
+
+def summarize(records: Iterable[Mapping[str, Any]]) -> Counts:
+    """Incidents, located incidents, killed, injured and source reports, summed.
+
+    Examples
+    --------
+    >>> summarize([{"fatalities": 3, "injured": None, "source_count": 2, "latitude": 1.0,
+    ...             "longitude": 2.0}, {"fatalities": None, "source_count": 1}])
+    Counts(incidents=2, located=1, fatalities=3, injured=0, reports=3)
+    """
+    n = located = killed = injured = reports = 0
+    for rec in records:
+        n += 1
+        if rec.get("latitude") is not None and rec.get("longitude") is not None:
+            located += 1
+        killed += _int(rec.get("fatalities"))
+        injured += _int(rec.get("injured"))
+        reports += _int(rec.get("source_count"))
+    return Counts(n, located, killed, injured, reports)
+
+
+def load_view(db_path: str | Path, flt: IncidentFilter) -> View:
+    """Read the incidents matching ``flt`` (newest first), their counts and the facets."""
+    from geomap.store import count_incidents, facet_values, iter_incidents, open_store
+
+    store = open_store(db_path)
+    try:
+        records = tuple(iter_incidents(store, flt, order_by="-event_date"))
+        facets = facet_values(store)
+        total = count_incidents(store)
+    finally:
+        store.close()
+    return View(records=records, counts=summarize(records), facets=facets, total=total)
+
+
+def _cell(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    if isinstance(value, list | tuple | dict):
+        return str(len(value))
+    return str(value)
+
+
+def table_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, object]]:
+    """The incident table: :data:`TABLE_COLUMNS` of each record as plain str/int/float/None.
+
+    Cells are data, never markup: the page shows them with ``st.dataframe``, which renders
+    text as text.
+    """
+    return [{c: _cell(rec.get(c)) for c in TABLE_COLUMNS} for rec in records]
+
+
+def mention_records(db_path: str | Path, article_ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Resolved place mentions of the given articles (the map's "other places" layer)."""
+    from geomap.store import iter_mentions, open_store
+
+    wanted = set(article_ids)
+    store = open_store(db_path)
+    try:
+        return [
+            m for m in iter_mentions(store, resolved_only=True) if m.get("article_id") in wanted
+        ]
+    finally:
+        store.close()
+
+
+def article_ids(records: Iterable[Mapping[str, Any]]) -> set[str]:
+    """The ids of the articles reporting these incidents."""
+    out: set[str] = set()
+    for rec in records:
+        for src in rec.get("sources") or ():
+            if isinstance(src, dict) and src.get("article_id"):
+                out.add(str(src["article_id"]))
+    return out
+
+
+# -- exports ---------------------------------------------------------------------------------
+def export_geojson(records: Iterable[dict[str, Any]]) -> bytes:
+    """The shown incidents as RFC 7946 GeoJSON (UTF-8), written by geomap.export."""
+    buf = io.StringIO()
+    write_geojson(records, buf)
+    return buf.getvalue().encode("utf-8")
+
+
+def export_csv(records: Iterable[dict[str, Any]]) -> bytes:
+    """The shown incidents as CSV (UTF-8), written by geomap.export."""
+    buf = io.StringIO(newline="")
+    write_csv(records, buf)
+    return buf.getvalue().encode("utf-8")
+
+
+# -- demo data and uploads -------------------------------------------------------------------
+def sample_paths(folder: Path = SAMPLE_ARTICLES_DIR) -> list[Path]:
+    """The bundled sample article files, sorted (empty when the folder is missing)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def needs_samples(store: Store) -> bool:
+    """True when the store holds no article at all (a fresh store: show the samples)."""
+    row = store.conn.execute("SELECT EXISTS (SELECT 1 FROM article)").fetchone()
+    return not bool(row[0])
+
+
+def load_samples(
+    *,
+    settings: Settings,
+    store: Store,
+    gazetteer: Gazetteer | None = None,
+    progress: Progress | None = None,
+    folder: Path = SAMPLE_ARTICLES_DIR,
+) -> IngestReport | None:
+    """Ingest the bundled sample articles, offline; None when there are no samples."""
+    from geomap.pipeline import ingest_paths
+
+    paths = sample_paths(folder)
+    if not paths:
+        return None
+    return ingest_paths(
+        paths,
+        settings=settings.with_overrides(offline=True),
+        store=store,
+        gazetteer=gazetteer,
+        progress=progress,
+    )
+
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _disk_name(name: str, index: int) -> str:
+    """A harmless file name that keeps the upload's suffix (the ingest format follows it)."""
+    base = Path(name.replace("\\", "/")).name or "upload"
+    stem, suffix = Path(base).stem, Path(base).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+        suffix = ".txt"
+    stem = _SAFE_NAME.sub("_", stem).strip("._")[:60] or "upload"
+    return f"{index:04d}-{stem}{suffix}"
+
+
+def ingest_uploads(
+    files: Sequence[tuple[str, bytes]],
+    *,
+    text: str = "",
+    settings: Settings,
+    store: Store,
+    gazetteer: Gazetteer | None = None,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Ingest uploaded files (``(name, bytes)``) and pasted text through the pipeline.
+
+    Each upload is written to a private temporary folder under a harmless name with its own
+    suffix (the format follows it), then ``geomap.pipeline.ingest_paths`` reads them all; a
+    failure is reported under the uploaded file's own name (``"pasted text"`` for the text
+    area). Everything that can be ingested is, whatever fails.
+    """
+    from dataclasses import replace
+
+    from geomap.pipeline import ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="geomap-upload-") as tmp:
+        folder = Path(tmp)
+        names: dict[str, str] = {}
+        paths: list[Path] = []
+        entries = list(files)
+        if text.strip():
+            entries.append(("pasted text", text.encode("utf-8")))
+        for i, (name, data) in enumerate(entries):
+            shown = "pasted text" if i >= len(files) else (name or "upload")
+            path = folder / (_disk_name(shown, i) if i < len(files) else f"{i:04d}-pasted.txt")
+            path.write_bytes(data)
+            names[str(path)] = shown
+            paths.append(path)
+        report = ingest_paths(
+            paths, settings=settings, store=store, gazetteer=gazetteer, progress=progress
+        )
+
+    def rename(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+        out = []
+        for source, message in pairs:
+            shown = source
+            for disk, name in names.items():
+                if source.startswith(disk):
+                    shown = name + source[len(disk) :]
+                message = message.replace(disk, name)
+            out.append((shown, message))
+        return tuple(out)
+
+    return replace(report, failed=rename(report.failed), notices=rename(report.notices))
+
+
+def failure_lines(report: IngestReport) -> list[str]:
+    """One plain-text line per failed input (shown with ``st.text``, never as markup)."""
+    return [f"{source}: {message}" for source, message in report.failed]
+
+
+# -- corrections -----------------------------------------------------------------------------
+def place_label(place: Place) -> str:
+    """``name, admin1, country (feature code, population) lat, lon`` for a candidate list."""
+    where = ", ".join(p for p in (place.name, place.admin1, place.country) if p)
+    extra = place.feature_code + (f", pop. {place.population:,}" if place.population else "")
+    return f"{where} ({extra}) {place.lat:.4f}, {place.lon:.4f}"
+
+
+def place_choices(gazetteer: Gazetteer, name: str, *, limit: int = 25) -> list[Place]:
+    """Gazetteer places a name may refer to, best first (empty for no match)."""
+    name = name.strip()
+    if not name:
+        return []
+    return [c.place for c in gazetteer.candidates(name)[:limit]]
+
+
+def manual_place(lat: float, lon: float, *, name: str, country_code: str = "") -> Place:
+    """A place at coordinates the analyst entered (no gazetteer id).
+
+    Raises ValueError when the coordinates are out of range.
+    """
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+        raise ValueError(f"coordinates out of range: {lat}, {lon}")
+    return Place(
+        geonameid=None,
+        name=name.strip() or f"{lat:.4f}, {lon:.4f}",
+        lat=float(lat),
+        lon=float(lon),
+        country_code=country_code,
+    )
+
+
+def correct_incident(store: Store, incident_id: str, place: Place) -> int:
+    """Store a manual location for an incident (``location_method`` becomes ``manual``).
+
+    The store reuses it for the same name in articles about the same countries on later
+    ingests, and keeps it through re-ingest. Returns the correction id.
+    """
+    from geomap.store import add_correction
+
+    return add_correction(store, scope="incident", target=incident_id, place=place)

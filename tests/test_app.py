@@ -1,0 +1,343 @@
+"""The map app in Streamlit's AppTest, and its page logic (geomap.appstate) on real stores."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from apphelpers import APP, XSS, hostile_records, insert_records, synthetic_records
+from streamlit.testing.v1 import AppTest
+
+from geomap import appstate
+from geomap.config import SAMPLE_ARTICLES_DIR, Settings
+from geomap.models import IncidentFilter
+from geomap.store import count_incidents, get_incident, iter_incidents, open_store
+
+GEOMAP_DIR = Path(__file__).resolve().parent.parent / "geomap"
+AIRSTRIKE = (
+    "Airstrike kills five in al-Bab\n\n"
+    "Five civilians were killed and twelve injured on Tuesday when an airstrike hit a market "
+    "in the town of al-Bab in northern Syria, local officials said."
+)
+PROTEST = (
+    "Protesters rally in Mosul\n\n"
+    "Hundreds of people protested on Friday in the city of Mosul in northern Iraq against "
+    "power cuts, witnesses said. Nobody was hurt."
+)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+@pytest.fixture()
+def filled_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store of 60 synthetic incidents plus the hostile ones, named by GEOMAP_DB."""
+    db = tmp_path / "filled.sqlite"
+    insert_records(db, [*synthetic_records(60), *hostile_records()])
+    monkeypatch.setenv("GEOMAP_DB", str(db))
+    monkeypatch.setenv("GEOMAP_TILES", "none")
+    return db
+
+
+def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    if query:
+        at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> int:
+    for m in at.metric:
+        if m.label == label:
+            return int(str(m.value).replace(",", ""))
+    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
+
+
+def texts(at: AppTest) -> list[str]:
+    return [t.value for t in at.text]
+
+
+# -- architecture --------------------------------------------------------------------------------
+def test_nothing_in_geomap_imports_streamlit() -> None:
+    offenders = []
+    files = sorted(GEOMAP_DIR.glob("*.py"))
+    assert len(files) > 10
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            if any(n.split(".")[0] in ("streamlit", "streamlit_folium") for n in names):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
+def test_app_never_renders_unsafe_html() -> None:
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    assert calls
+    keywords = {k.arg for c in calls for k in c.keywords}
+    assert "unsafe_allow_html" not in keywords
+    called = {ast.unparse(c.func) for c in calls}
+    assert not called & {"st.html", "components.html", "st.markdown", "st.write"}
+
+
+# -- query parameters ----------------------------------------------------------------------------
+def test_filter_params_round_trip() -> None:
+    flt = IncidentFilter(
+        date_from=date(2016, 3, 1),
+        date_to=date(2017, 1, 31),
+        event_types=("Battles", "Explosions/Remote violence"),
+        countries=("Syria",),
+        actors=("Rebel group",),
+        sources=("Agency 1", "A&B <news>"),
+        text="al-Bab",
+        min_confidence=0.55,
+        bbox=(36.0, 35.5, 38.25, 37.0),
+    )
+    params = appstate.filter_to_params(flt)
+    assert params["type"] == ["Battles", "Explosions/Remote violence"]
+    assert params["from"] == "2016-03-01" and params["conf"] == "0.55"
+    assert appstate.filter_from_params(params) == flt
+    assert appstate.filter_to_params(IncidentFilter()) == {}
+    assert appstate.filter_from_params({}) == IncidentFilter()
+
+
+def test_bad_params_are_ignored() -> None:
+    flt = appstate.filter_from_params(
+        {"from": "yesterday", "to": "2017-13-01", "conf": "lots", "bbox": "1,2,3", "type": ""}
+    )
+    assert flt == IncidentFilter()
+    flt = appstate.filter_from_params({"conf": "7", "from": "2017-05-01", "to": "2017-01-01"})
+    assert flt.min_confidence == 1.0
+    assert (flt.date_from, flt.date_to) == (date(2017, 1, 1), date(2017, 5, 1))
+    assert appstate.filter_from_params({"type": ["Riots", "Riots", " "]}).event_types == ("Riots",)
+
+
+# -- page logic on a real store ------------------------------------------------------------------
+def test_load_view_counts_and_table_rows_are_plain(filled_db: Path) -> None:
+    view = appstate.load_view(filled_db, IncidentFilter())
+    assert view.total == view.counts.incidents == 60 + len(XSS)
+    expected_killed = sum(
+        r["fatalities"] or 0 for r in [*synthetic_records(60), *hostile_records()]
+    )
+    assert view.counts.fatalities == expected_killed
+    rows = appstate.table_rows(view.records)
+    assert list(rows[0]) == list(appstate.TABLE_COLUMNS)
+    for row in rows:
+        assert all(v is None or isinstance(v, str | int | float) for v in row.values())
+    evil = [r for r in rows if str(r["incident_id"]).startswith("evil-")]
+    assert evil and any(XSS[0] in str(r["location"]) for r in evil)  # shown as the text it is
+    battles = appstate.load_view(filled_db, IncidentFilter(event_types=("Battles",)))
+    assert 0 < battles.counts.incidents < view.counts.incidents
+    assert {r["event_type"] for r in battles.records} == {"Battles"}
+
+
+def test_store_signature_changes_on_write(tmp_path: Path) -> None:
+    db = tmp_path / "sig.sqlite"
+    assert appstate.store_signature(db) == (0, 0, 0, 0)
+    insert_records(db, synthetic_records(3))
+    first = appstate.store_signature(db)
+    insert_records(db, hostile_records()[:1])
+    assert appstate.store_signature(db) != first
+
+
+def test_exports_are_exactly_the_shown_incidents(filled_db: Path) -> None:
+    flt = IncidentFilter(countries=("Iraq",))
+    records = appstate.load_view(filled_db, flt).records
+    gj = json.loads(appstate.export_geojson(records))
+    assert gj["type"] == "FeatureCollection"
+    assert sorted(f["id"] for f in gj["features"]) == sorted(r["incident_id"] for r in records)
+    assert {f["properties"]["country"] for f in gj["features"]} == {"Iraq"}
+    rows = list(csv.DictReader(io.StringIO(appstate.export_csv(records).decode("utf-8"))))
+    assert len(rows) == len(records) > 0
+
+
+def test_ingest_uploads_names_failures_by_upload_name(
+    settings: Settings, gazetteer: object
+) -> None:
+    store = open_store(settings.db_path)
+    bad_name = '<img src=x onerror="alert(1)">.json'
+    try:
+        report = appstate.ingest_uploads(
+            [("airstrike.txt", AIRSTRIKE.encode()), (bad_name, b"{not json")],
+            text=PROTEST,
+            settings=settings,
+            store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+        )
+        assert report.new == 2
+        assert len(report.failed) == 1
+        assert report.failed[0][0] in (bad_name, bad_name + ":1")  # the upload's own name
+        assert "geomap-upload-" not in appstate.failure_lines(report)[0]
+        assert count_incidents(store) >= 2
+        places = {r["country"] for r in iter_incidents(store)}
+        assert {"Syria", "Iraq"} <= places
+    finally:
+        store.close()
+
+
+def test_place_choices_and_manual_place(gazetteer: object) -> None:
+    choices = appstate.place_choices(gazetteer, "Aleppo")  # type: ignore[arg-type]
+    assert choices and any(p.country_code == "SY" for p in choices)
+    assert "Syria" in appstate.place_label(choices[0]) or choices[0].country_code != "SY"
+    assert appstate.place_choices(gazetteer, "   ") == []  # type: ignore[arg-type]
+    place = appstate.manual_place(36.2, 37.15, name="")
+    assert (place.lat, place.lon, place.geonameid) == (36.2, 37.15, None)
+    with pytest.raises(ValueError):
+        appstate.manual_place(95.0, 0.0, name="x")
+
+
+# -- the page in AppTest -------------------------------------------------------------------------
+@pytest.mark.skipif(
+    not appstate.sample_paths(), reason=f"no bundled sample articles in {SAMPLE_ARTICLES_DIR}"
+)
+def test_empty_store_loads_the_samples_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gazetteer: object
+) -> None:
+    db = tmp_path / "fresh" / "geomap.sqlite"
+    monkeypatch.setenv("GEOMAP_DB", str(db))
+    monkeypatch.setenv("GEOMAP_TILES", "none")
+    at = run_app()
+    assert any("sample articles" in i.value for i in at.info)
+    shown = metric(at, "Incidents shown")
+    assert shown > 0
+    store = open_store(db)
+    try:
+        assert count_incidents(store) == shown
+    finally:
+        store.close()
+    at2 = run_app()  # a new session on the now filled store: no second load, no message
+    assert not any("sample articles" in i.value for i in at2.info)
+    assert metric(at2, "Incidents shown") == shown
+
+
+def test_store_path_from_env_is_used(filled_db: Path) -> None:
+    at = run_app()
+    assert str(filled_db) in texts(at)
+    assert metric(at, "Incidents shown") == 60 + len(XSS)
+    assert not at.info  # a filled store gets no sample data
+
+
+def test_filters_change_the_counts_and_the_url(filled_db: Path) -> None:
+    at = run_app()
+    total = metric(at, "Incidents shown")
+    at.sidebar.multiselect(key="f_types").select("Protests").run()
+    protests = metric(at, "Incidents shown")
+    assert 0 < protests < total
+    assert at.query_params.get("type") == "Protests"
+    at.sidebar.text_input(key="f_text").input("report 2").run()
+    both = metric(at, "Incidents shown")
+    assert 0 < both < protests
+    assert at.query_params.get("q") == "report 2"
+    at.sidebar.slider(key="f_conf").set_value(0.9).run()
+    assert metric(at, "Incidents shown") < both or both == 0
+    at.sidebar.button[-1].click().run()  # Reset filters
+    assert metric(at, "Incidents shown") == total
+    assert at.query_params == {}
+
+
+def test_query_params_set_the_filters_on_load(filled_db: Path) -> None:
+    at = run_app({"country": "Iraq", "from": "2017-01-01"})
+    store = open_store(filled_db)
+    try:
+        expected = count_incidents(
+            store, IncidentFilter(countries=("Iraq",), date_from=date(2017, 1, 1))
+        )
+    finally:
+        store.close()
+    assert 0 < expected < 60
+    assert metric(at, "Incidents shown") == expected
+    assert at.sidebar.multiselect(key="f_countries").value == ["Iraq"]
+    assert at.query_params.get("country") == "Iraq"
+    assert at.query_params.get("from") == "2017-01-01"
+
+
+def test_paste_text_and_upload_through_the_page(filled_db: Path, gazetteer: object) -> None:
+    at = run_app()
+    before = metric(at, "Incidents shown")
+    bad_name = "<script>alert(1)</script>.json"
+    at.file_uploader[0].set_value(
+        [("airstrike.txt", AIRSTRIKE.encode(), "text/plain"), (bad_name, b"[{", "text/plain")]
+    )
+    at.text_area[0].input(PROTEST)
+    at.button(key="FormSubmitter:add_articles-Ingest").click().run()
+    assert not at.exception
+    assert metric(at, "Incidents shown") >= before + 2
+    assert any("2 new" in t for t in texts(at))
+    failures = [t for t in texts(at) if t.startswith(bad_name)]
+    assert len(failures) == 1  # the name is shown as plain text
+    for el in [*at.markdown, *at.error, *at.success, *at.caption]:
+        assert "<script>" not in el.value
+
+
+def test_correct_a_place_with_coordinates(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, gazetteer: object
+) -> None:
+    store = open_store(settings.db_path)
+    try:
+        appstate.ingest_uploads(
+            [("airstrike.txt", AIRSTRIKE.encode())], settings=settings, store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+        )  # fmt: skip
+    finally:
+        store.close()
+    monkeypatch.setenv("GEOMAP_DB", str(settings.db_path))
+    monkeypatch.setenv("GEOMAP_TILES", "none")
+    at = run_app()
+    target = at.selectbox(key="fix_incident").value
+    at.radio(key="fix_how").set_value("Coordinates").run()
+    at.number_input(key="fix_lat").set_value(36.4).run()
+    at.number_input(key="fix_lon").set_value(37.6).run()
+    at.button(key="fix_save").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Saved") for s in at.success)
+    store = open_store(settings.db_path)
+    try:
+        fixed = get_incident(store, target)
+    finally:
+        store.close()
+    assert fixed["location_method"] == "manual"
+    assert (fixed["latitude"], fixed["longitude"]) == (36.4, 37.6)
+    shown = [r for r in appstate.load_view(settings.db_path, IncidentFilter()).records
+             if r["incident_id"] == target]  # fmt: skip
+    assert shown[0]["location_method"] == "manual"
+
+
+def test_correct_a_place_with_a_gazetteer_candidate(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, gazetteer: object
+) -> None:
+    store = open_store(settings.db_path)
+    try:
+        appstate.ingest_uploads(
+            [("airstrike.txt", AIRSTRIKE.encode())], settings=settings, store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+        )  # fmt: skip
+    finally:
+        store.close()
+    monkeypatch.setenv("GEOMAP_DB", str(settings.db_path))
+    monkeypatch.setenv("GEOMAP_TILES", "none")
+    at = run_app()
+    target = at.selectbox(key="fix_incident").value
+    at.text_input(key=f"fix_name_{target}").input("Aleppo").run()
+    pick = next(s for s in at.selectbox if s.key and s.key.startswith(f"fix_pick_{target}"))
+    choices = appstate.place_choices(gazetteer, "Aleppo")  # type: ignore[arg-type]
+    city = next(i for i, p in enumerate(choices) if p.feature_code.startswith("PPLA"))
+    pick.set_value(city).run()
+    at.button(key="fix_save").click().run()
+    store = open_store(settings.db_path)
+    try:
+        fixed = get_incident(store, target)
+    finally:
+        store.close()
+    assert fixed["location_method"] == "manual"
+    assert fixed["geonameid"] == choices[city].geonameid
+    assert (fixed["latitude"], fixed["longitude"]) == (choices[city].lat, choices[city].lon)
