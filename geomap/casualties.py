@@ -55,7 +55,8 @@ _QUAL = (
 )
 _PHRASE = re.compile(
     rf"\b(?:between\s+(?P<lo>{_NUM})\s+and\s+(?P<hi>{_NUM})"
-    rf"|(?P<lo2>{_NUM})\s*(?:-|–|to|or)\s*(?P<hi2>{_NUM})(?![\w-])"
+    rf"|(?P<lo2>\d+)\s*(?:-|–)\s*(?P<hi2>\d+)(?![\w-])"
+    rf"|(?P<lo3>{_NUM})\s+(?:to|or)\s+(?P<hi3>{_NUM})(?![\w-])"
     rf"|(?:(?P<qual>{_QUAL})\s+)?(?P<n>{_NUM}))(?![\w-])",
     re.IGNORECASE,
 )
@@ -79,7 +80,9 @@ _KILL_AFTER = re.compile(
 _INJURE_AFTER = re.compile(rf"^\s*{_AUX}(?P<w>wounded|injured|hurt|injuries)\b", re.IGNORECASE)
 _NOT_COUNT_AFTER = re.compile(
     r"^(?:-|\s)*(?:year|years|yr|month|months|week|weeks|day|days|hour|hours|minute|minutes"
-    r"|km|kilomet|mile|metre|meter|percent|per cent|%|a\.m|p\.m|am\b|pm\b|:|gmt|times)",
+    r"|km|kilomet|mile|metre|meter|percent|per cent|%|a\.m|p\.m|am\b|pm\b|:|gmt|times"
+    r"|(?:of\s+)?(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b)",
     re.IGNORECASE,
 )
 _NOT_COUNT_BEFORE = re.compile(r"(?:\baged|\bage|\bNo\.|#|\bSu-|\bMi-|-)\s*$", re.IGNORECASE)
@@ -136,7 +139,7 @@ def _after_subject(text: str) -> tuple[re.Match[str] | None, str, int]:
             if m:
                 return m, kind, pos
         w = _WORD.match(text[pos:].lstrip(" "))
-        if w is None or w.group(0).lower() in _STOP:
+        if w is None or w.group(0).lower() in _STOP or parse_number(w.group(0)) is not None:
             return None, "", 0
         pos = len(text) - len(text[pos:].lstrip(" ")) + w.end()
     return None, "", 0
@@ -170,9 +173,9 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
         before, after = sentence[:s], sentence[e:]
         if _NOT_COUNT_AFTER.match(after) or _NOT_COUNT_BEFORE.search(before):
             continue
-        if m.group("lo") or m.group("lo2"):
-            lo_v = parse_number(m.group("lo") or m.group("lo2"))
-            hi_v = parse_number(m.group("hi") or m.group("hi2"))
+        if m.group("lo") or m.group("lo2") or m.group("lo3"):
+            lo_v = parse_number(m.group("lo") or m.group("lo2") or m.group("lo3"))
+            hi_v = parse_number(m.group("hi") or m.group("hi2") or m.group("hi3"))
             if lo_v is None or hi_v is None or hi_v < lo_v:
                 continue
             best, low, high, how = lo_v, lo_v, hi_v, "range"

@@ -319,6 +319,10 @@ def _places(a: LinkTarget, b: LinkTarget, *, strict: bool) -> tuple[bool, str, f
             return True, f"{narrow.location or 'place'} lies in {wide.location}", 1.0
         if area == "admin1" and narrow.admin1 and wide.admin1 == narrow.admin1:
             return True, f"{narrow.location or 'place'} lies in {wide.location}", 1.5
+    for wide, narrow in ((a, b), (b, a)):
+        if _is_area(wide) and wide.geo_precision >= 3 and not strict:
+            # An area contains a place or not; its centroid says nothing about distance.
+            return False, f"{narrow.location or 'place'} is not in {wide.location}", 0.0
     if None in (a.latitude, a.longitude, b.latitude, b.longitude):
         return False, "no coordinates to compare places", 0.0
     km = haversine_km(a.latitude, a.longitude, b.latitude, b.longitude)  # type: ignore[arg-type]

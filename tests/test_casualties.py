@@ -1,0 +1,85 @@
+"""Killed and injured counts (geomap.casualties)."""
+
+from __future__ import annotations
+
+import pytest
+
+from geomap.casualties import find_casualties, parse_number
+
+
+def counts(sentence: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in find_casualties(sentence):
+        out[c.kind] = max(out.get(c.kind, 0), c.best)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("A building housing Turkish soldiers was hit, killing three and wounding eleven.",
+         {"killed": 3, "injured": 11}),
+        ("Three Turkish soldiers were killed and 11 others were wounded.",
+         {"killed": 3, "injured": 11}),
+        ("Three Turkish soldiers were killed, 11 others wounded.", {"killed": 3, "injured": 11}),
+        ("At least 20 people were killed in the shelling.", {"killed": 20}),
+        ("The blast left 5 dead and 12 wounded.", {"killed": 5, "injured": 12}),
+        ("The death toll rose to 14.", {"killed": 14}),
+        ("A dozen people were injured.", {"injured": 12}),
+        ("Dozens were hurt.", {"injured": 24}),
+        ("Three of our soldiers died and eleven were injured.", {"killed": 3, "injured": 11}),
+        ("A Russian airstrike killed three soldiers.", {"killed": 3}),
+        ("An officer was killed.", {"killed": 1}),
+        ("The strike wounded 11 soldiers and killed a civilian.", {"killed": 1, "injured": 11}),
+        ("Twenty-one people died.", {"killed": 21}),
+        ("1,200 people were injured.", {"injured": 1200}),
+    ],
+)  # fmt: skip
+def test_counts(sentence: str, expected: dict[str, int]) -> None:
+    assert counts(sentence) == expected
+
+
+def test_range_keeps_low_and_high_with_the_conservative_best() -> None:
+    (c,) = find_casualties("Between 5 and 7 people were killed.")
+    assert (c.kind, c.best, c.low, c.high) == ("killed", 5, 5, 7)
+
+
+def test_at_least_keeps_the_low_bound() -> None:
+    (c,) = find_casualties("At least 20 people were killed.")
+    assert (c.best, c.low, c.high) == (20, 20, None)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A 12-year-old boy was pulled from the rubble alive.",
+        "The strike on 9 February hit a building 5 km from the town.",
+        "Three airstrikes hit the town in 2016.",
+        "A Russian airstrike hit a building.",
+        "Turkey shot down a Russian Su-24 jet.",
+        "The offensive began at 05:30.",
+    ],
+)
+def test_not_counts(sentence: str) -> None:
+    assert find_casualties(sentence) == []
+
+
+def test_age_does_not_count_but_the_person_does() -> None:
+    assert counts("A 12-year-old boy was killed.") == {"killed": 1}
+
+
+def test_active_subject_is_not_the_victim() -> None:
+    assert counts("Three airstrikes killed 12 people.") == {"killed": 12}
+
+
+def test_numbers_inside_date_spans_are_excluded() -> None:
+    sentence = "On 11 February 2017 two people were killed."
+    start = sentence.index("11")
+    assert counts(sentence) == {"killed": 2}
+    assert find_casualties(sentence, exclude=[(start, start + 16)])[0].best == 2
+
+
+def test_parse_number() -> None:
+    assert [parse_number(w) for w in ("eleven", "forty-two", "a dozen", "7", "many")] == [
+        11, 42, 12, 7, None,
+    ]  # fmt: skip
