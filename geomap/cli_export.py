@@ -1,17 +1,292 @@
-"""``geomap export`` and ``geomap map`` (placeholder until the export work lands)."""
+"""``geomap export`` (GeoJSON / CSV) and ``geomap map`` (standalone HTML map)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+
 import click
+
+from geomap.cli import command_settings, settings_option
+from geomap.models import IncidentFilter
+
+_FORMATS = ("geojson", "csv")
+
+
+def _parse_bbox(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    if value is None:
+        return None
+    try:
+        parts = tuple(float(p) for p in value.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 4:
+        raise click.BadParameter("expected four numbers: minlon,minlat,maxlon,maxlat")
+    min_lon, min_lat, max_lon, max_lat = parts
+    if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):
+        raise click.BadParameter("longitudes must be within -180..180")
+    if not (-90 <= min_lat <= max_lat <= 90):
+        raise click.BadParameter("latitudes must be within -90..90 and minlat <= maxlat")
+    return parts
+
+
+def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The incident filters shared by ``export`` and ``map``."""
+    date = click.DateTime(formats=["%Y-%m-%d"])
+    for decorator in reversed(
+        [
+            click.option("--since", type=date, help="Only incidents on or after this date."),
+            click.option("--until", type=date, help="Only incidents on or before this date."),
+            click.option(
+                "--type", "types", multiple=True, help="Event type (repeatable), e.g. Battles."
+            ),
+            click.option(
+                "--country", "countries", multiple=True, help="Country name or ISO3 (repeatable)."
+            ),
+            click.option("--actor", "actors", multiple=True, help="Actor1 or actor2 (repeatable)."),
+            click.option(
+                "--bbox",
+                callback=_parse_bbox,
+                metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+                help="Only incidents inside this box (WGS84 degrees).",
+            ),
+        ]
+    ):
+        f = decorator(f)
+    return f
+
+
+def build_filter(
+    since: datetime | None,
+    until: datetime | None,
+    types: tuple[str, ...],
+    countries: tuple[str, ...],
+    actors: tuple[str, ...],
+    bbox: tuple[float, float, float, float] | None,
+) -> IncidentFilter:
+    """An IncidentFilter from the command-line filter options."""
+    return IncidentFilter(
+        date_from=since.date() if since else None,
+        date_to=until.date() if until else None,
+        event_types=types,
+        countries=countries,
+        actors=actors,
+        bbox=bbox,
+    )
+
+
+@contextlib.contextmanager
+def _output(path: str) -> Iterator[TextIO]:
+    """A UTF-8 text stream to ``path`` or stdout (``-``). A file is written to a temporary
+    name in the same folder and renamed at the end, so a failed export leaves no half file."""
+    if path == "-":
+        stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        try:
+            yield stream
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise click.BadParameter(f"{target} is a folder", param_hint="-o")
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise click.FileError(str(target), hint=exc.strerror or str(exc)) from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _guess_format(fmt: str | None, output: str) -> str:
+    if fmt:
+        return fmt
+    return "csv" if output.lower().endswith(".csv") else "geojson"
 
 
 @click.command("export")
-def export_command() -> None:
-    """Export incidents (not yet implemented)."""
-    raise click.UsageError("not implemented yet")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(_FORMATS),
+    default=None,
+    help="geojson (default) or csv; guessed from -o FILE.csv when not given.",
+)
+@click.option(
+    "-o", "--output", default="-", metavar="FILE", help="Output file; - or nothing: stdout."
+)
+@click.option(
+    "--mentions",
+    is_flag=True,
+    help="GeoJSON only: add place mentions as Point features with layer=mention.",
+)
+@click.option(
+    "--keep-unlocated",
+    is_flag=True,
+    help="GeoJSON only: write incidents without coordinates with a null geometry "
+    "(default: skip them and say how many).",
+)
+@click.option(
+    "--no-formula-guard",
+    is_flag=True,
+    help="CSV only: do not prefix cells starting with = + - @ tab or CR with an apostrophe.",
+)
+@filter_options
+@settings_option
+@click.pass_context
+def export_command(
+    ctx: click.Context,
+    fmt: str | None,
+    output: str,
+    mentions: bool,
+    keep_unlocated: bool,
+    no_formula_guard: bool,
+    since: datetime | None,
+    until: datetime | None,
+    types: tuple[str, ...],
+    countries: tuple[str, ...],
+    actors: tuple[str, ...],
+    bbox: tuple[float, float, float, float] | None,
+    sub_db: Path | None,
+    sub_offline: bool,
+) -> None:
+    """Export incidents as GeoJSON (RFC 7946, for QGIS/GDAL) or CSV (ACLED column names).
+
+    GeoJSON: one Point per incident, [lon, lat] WGS84, Feature id = incident id, lists
+    (sources, evidence, link_reasons) as JSON arrays. CSV: ACLED columns first
+    (event_id_cnty, event_date, year, ...), then geomap's; UTF-8; text cells starting with
+    = + - @ tab or CR get a leading apostrophe so spreadsheets do not run them as formulas
+    (--no-formula-guard to turn off). Exports are raw text (no HTML escaping).
+
+    \b
+    Examples:
+      geomap export -o incidents.geojson
+      geomap export --format csv --country Syria --since 2016-11-01 > syria.csv
+      geomap export --bbox 36,35.5,38.5,37 --type Battles -o north-aleppo.geojson
+      geomap export --mentions -o with-mentions.geojson
+    """
+    from geomap.export import write_csv, write_geojson
+    from geomap.store import iter_incidents, iter_mentions, open_store
+
+    settings = command_settings(ctx, sub_db, sub_offline)
+    fmt = _guess_format(fmt, output)
+    if fmt == "csv" and (mentions or keep_unlocated):
+        raise click.UsageError("--mentions and --keep-unlocated are for GeoJSON only")
+    flt = build_filter(since, until, types, countries, actors, bbox)
+    counts: dict[str, int] = {}
+    with open_store(settings.db_path, readonly=True) as store, _output(output) as out:
+        records = iter_incidents(store, flt)
+        if fmt == "csv":
+            counts["incidents"] = write_csv(records, out, formula_guard=not no_formula_guard)
+        else:
+            write_geojson(
+                records,
+                out,
+                mentions=iter_mentions(store, resolved_only=True) if mentions else None,
+                unlocated="null" if keep_unlocated else "skip",
+                counts=counts,
+            )
+    if output != "-":
+        message = f"{counts['incidents']} incidents written to {output}"
+        if counts.get("mentions"):
+            message += f" (+{counts['mentions']} place mentions)"
+        if counts.get("skipped"):
+            message += f"; {counts['skipped']} without coordinates skipped (--keep-unlocated)"
+        click.echo(message, err=True)
+    elif counts.get("skipped"):
+        click.echo(
+            f"geomap: note: {counts['skipped']} incidents without coordinates skipped", err=True
+        )
 
 
 @click.command("map")
-def map_command() -> None:
-    """Write a standalone HTML map (not yet implemented)."""
-    raise click.UsageError("not implemented yet")
+@click.option(
+    "-o", "--output", required=True, metavar="FILE", help="The HTML file to write (- for stdout)."
+)
+@click.option(
+    "--mentions", is_flag=True, help="Add a layer of the other places the articles mention."
+)
+@click.option(
+    "--tiles",
+    default=None,
+    help="Basemap: OpenStreetMap (default, $GEOMAP_TILES), a provider name such as "
+    "'OpenTopoMap', an https://.../{z}/{x}/{y}.png template, or none.",
+)
+@click.option(
+    "--assets",
+    type=click.Choice(["inline", "cdn"]),
+    default="inline",
+    help="inline (default): Leaflet inside the file, opens offline; cdn: smaller file that "
+    "loads Leaflet from jsDelivr.",
+)
+@filter_options
+@settings_option
+@click.pass_context
+def map_command(
+    ctx: click.Context,
+    output: str,
+    mentions: bool,
+    tiles: str | None,
+    assets: str,
+    since: datetime | None,
+    until: datetime | None,
+    types: tuple[str, ...],
+    countries: tuple[str, ...],
+    actors: tuple[str, ...],
+    bbox: tuple[float, float, float, float] | None,
+    sub_db: Path | None,
+    sub_offline: bool,
+) -> None:
+    """Write the incident map (the app's map) as one standalone HTML file.
+
+    Leaflet and the marker clustering are inlined, so the file opens offline; only the
+    basemap tiles need the network (a note says so when they cannot load; use --tiles none
+    for a blank basemap). Popups are built from escaped text and http(s) links only.
+
+    \b
+    Examples:
+      geomap map -o map.html
+      geomap map --country Syria --since 2016-11-01 --mentions -o syria.html
+      GEOMAP_TILES=none geomap map -o offline.html
+    """
+    from geomap.export import has_coordinates
+    from geomap.mapview import build_map, map_html
+    from geomap.store import iter_incidents, iter_mentions, open_store
+
+    settings = command_settings(ctx, sub_db, sub_offline)
+    flt = build_filter(since, until, types, countries, actors, bbox)
+    shown = 0
+
+    def counted(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        nonlocal shown
+        for rec in records:
+            shown += has_coordinates(rec)
+            yield rec
+
+    with open_store(settings.db_path, readonly=True) as store:
+        fmap = build_map(
+            counted(iter_incidents(store, flt)),
+            tiles=tiles if tiles is not None else settings.tiles,
+            show_mentions=mentions,
+            mentions=iter_mentions(store, resolved_only=True) if mentions else None,
+            assets=assets,
+        )
+        html = map_html(fmap)
+    with _output(output) as out:
+        out.write(html)
+    if output != "-":
+        size = len(html.encode("utf-8")) / 1e6
+        click.echo(f"{shown} incidents mapped to {output} ({size:.1f} MB)", err=True)

@@ -119,7 +119,13 @@ def _point(lon: Any, lat: Any) -> str:
 
 
 def _mention_features(mentions: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """Mentions as Point features with ``layer: "mention"``; unlocated ones are skipped."""
+    """Mentions as Point features with ``layer: "mention"``; unlocated ones are skipped.
+
+    Properties are the mention record's keys as they are (``store.iter_mentions`` gives
+    ``article_id, start, end, surface, kind, cue, geonameid, name, latitude, longitude,
+    feature_code, country_code, admin1, country, score, method, reasons, title, url,
+    published``); the Feature id is ``mention-<article_id>-<start>``.
+    """
     for n, mention in enumerate(mentions, 1):
         lat = mention.get("latitude", mention.get("lat"))
         lon = mention.get("longitude", mention.get("lon"))
@@ -136,8 +142,10 @@ def _mention_features(mentions: Iterable[dict[str, Any]]) -> Iterator[str]:
             elif isinstance(value, tuple):
                 value = list(value)
             props[key] = value
-        fid = mention.get("mention_id", mention.get("id"))
-        fid = f"mention-{n}" if fid is None else f"mention-{fid}"
+        if mention.get("article_id") is not None and mention.get("start") is not None:
+            fid = f"mention-{mention['article_id']}-{mention['start']}"  # unique per article
+        else:
+            fid = f"mention-{n}"
         yield (
             '{"type":"Feature","id":'
             + _encode(fid)

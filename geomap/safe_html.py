@@ -29,6 +29,10 @@ _ESCAPES = str.maketrans(
         "\\": "&#92;",
         "`": "&#96;",
         "$": "&#36;",
+        # folium/branca re-render element output as Jinja templates, so "{{ 7*7 }}" in a
+        # popup becomes "49" (and worse: it is Python-side template injection). Braces go too.
+        "{": "&#123;",
+        "}": "&#125;",
     }
 )
 
@@ -43,14 +47,16 @@ def html_text(value: object) -> str:
     """Escape any value as HTML text or a quoted attribute value; ``None`` becomes ``""``.
 
     Besides ``& < > " '`` it replaces backslash, backtick and ``$`` with ``&#92;``, ``&#96;``
-    and ``&#36;``, so the result is inert inside a JS template literal too.
+    and ``&#36;``, so the result is inert inside a JS template literal too, and ``{``/``}``
+    with ``&#123;``/``&#125;``, because folium (branca) renders element output through Jinja
+    a second time: ``{{ ... }}`` in article text would otherwise be evaluated in Python.
 
     Examples
     --------
     >>> html_text('<img src=x onerror="alert(1)">')
     '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;'
     >>> html_text("${alert(1)} `x` C:\\\\")
-    '&#36;{alert(1)} &#96;x&#96; C:&#92;'
+    '&#36;&#123;alert(1)&#125; &#96;x&#96; C:&#92;'
     """
     if value is None:
         return ""
@@ -121,14 +127,21 @@ def highlight_html(text: object, terms: Iterable[str]) -> str:
 # Inside <script>, only "<" can end or confuse the element ("</script", "<!--"); U+2028/9 are
 # escaped for old JS parsers. The result is valid JSON and a valid JS expression.
 _SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+# A "{" followed by "{", "%" or "#" can only be inside a JSON string (a structural "{" is
+# followed by '"' or "}"); escaping it keeps branca's second Jinja pass from seeing a tag.
+_JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 def script_json(value: object) -> str:
     """JSON for embedding in a ``<script>`` element or a JS string that is ``eval``-ed.
+
+    No ``<`` (so no ``</script>`` or ``<!--``) and no Jinja opening tag (``{{``, ``{%``,
+    ``{#``) survive: both are written as ``\\u`` escapes inside the JSON strings.
 
     Examples
     --------
     >>> script_json({"a": "</script><script>alert(1)</script>"})
     '{"a":"\\\\u003c/script>\\\\u003cscript>alert(1)\\\\u003c/script>"}'
     """
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_ESCAPES)
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _JINJA_OPEN.sub(r"\\u007b", text.translate(_SCRIPT_ESCAPES))

@@ -182,3 +182,84 @@ def hostile_records() -> list[dict[str, Any]]:
             )
         )
     return out
+
+
+def make_store(path: Any) -> Any:
+    """A real SQLite store at ``path`` with three incidents written through ``write_article``
+    (one with hostile article metadata and excerpt, one in Ar Rā‘ī, one without a place), and
+    their place mentions. Returns the path."""
+    from datetime import date
+
+    from geomap.ingest import make_article
+    from geomap.models import (
+        METHOD_GAZETTEER,
+        Evidence,
+        IncidentCandidate,
+        Mention,
+        Place,
+        Resolution,
+    )
+    from geomap.store import open_store, write_article
+
+    bab = Place(170017, "al-Bab", 36.3707, 37.5157, "P", "PPL", "SY", "09", "Aleppo", "Syria")
+    rai = Place(170906, "Ar Rā‘ī", 36.5917, 37.3306, "P", "PPL", "SY", "09", "Aleppo", "Syria")
+    ankara = Place(323786, "Ankara", 39.92, 32.85, "P", "PPLC", "TR", "68", "Ankara", "Turkey")
+
+    def res(place: Place | None, surface: str, start: int) -> Resolution:
+        mention = Mention(start, start + len(surface), surface, "name", "in")
+        return Resolution(mention, place, 0.9 if place else 0.0, METHOD_GAZETTEER, ("test",))
+
+    def cand(article_id: str, place: Place | None, excerpt: str, **kw: Any) -> IncidentCandidate:
+        return IncidentCandidate(
+            article_id=article_id,
+            event_type=kw.pop("kind", "Explosions/Remote violence"),
+            sub_event_type="Shelling/artillery/missile attack",
+            event_date=date(2016, 11, 24),
+            time_precision=1,
+            location=res(place, place.name, 0) if place else None,
+            geo_precision=kw.pop("precision", 1),
+            actor1="Military Forces of Turkey",
+            fatalities=kw.pop("killed", 3),
+            injured=kw.pop("injured", None),
+            notes=kw.pop("notes", "Shelling."),
+            excerpt=excerpt,
+            evidence=(Evidence("fatalities", "3", excerpt, "digits"),),
+        )
+
+    hostile = HOSTILE_TEXTS[0] + " " + HOSTILE_TEXTS[1] + " {{ 7*7 }}"
+    texts = [
+        (
+            "Artillery shells hit al-Bab on Thursday, killing three people, a monitor said "
+            "in Ankara. " + hostile,
+            {"title": hostile, "url": "javascript:window.__pwned=1", "source": hostile},
+            [res(bab, "al-Bab", 22), res(ankara, "Ankara", 86)],
+            lambda aid: cand(aid, bab, "Artillery shells hit al-Bab. " + hostile),
+        ),
+        (
+            "Clashes near Ar Rā‘ī left two fighters dead, a local council said.",
+            {"title": "Clashes", "url": "https://council.example/rai", "source": "Council"},
+            [res(rai, "Ar Rā‘ī", 13)],
+            lambda aid: cand(
+                aid,
+                rai,
+                "Clashes near Ar Rā‘ī left two fighters dead.",
+                kind="Battles",
+                precision=2,
+                killed=2,
+                notes='Clashes, "near" the town\nsecond line',
+            ),
+        ),
+        (
+            "A blast was reported somewhere in the north, with no casualties given.",
+            {"title": "Blast", "url": "https://north.example/b", "source": "North"},
+            [],
+            lambda aid: cand(aid, None, "A blast was reported.", killed=None),
+        ),
+    ]
+    with open_store(path) as store:
+        for i, (text, meta, resolutions, make) in enumerate(texts):
+            article, _ = make_article(
+                text, origin=f"sample-{i}.txt", published="2016-11-25", **meta
+            )
+            write_article(store, article, resolutions, [make(article.id)])
+    return path

@@ -36,7 +36,7 @@ def parse(html: str) -> _Tags:
 
 def test_html_text_escapes_markup_and_template_literal_characters() -> None:
     assert html_text("<b>&\"'") == "&lt;b&gt;&amp;&quot;&#x27;"
-    assert html_text("${x}") == "&#36;{x}"
+    assert html_text("${x}") == "&#36;&#123;x&#125;"
     assert html_text("`x`") == "&#96;x&#96;"
     assert html_text("a\\b") == "a&#92;b"
     assert html_text(None) == ""
@@ -46,7 +46,7 @@ def test_html_text_escapes_markup_and_template_literal_characters() -> None:
 @given(st.text())
 def test_html_text_output_has_no_active_characters_and_round_trips(text: str) -> None:
     escaped = html_text(text)
-    for char in "<>\"'`$\\":
+    for char in "<>\"'`$\\{}":
         assert char not in escaped
     parsed = parse(f"<p>{escaped}</p>")
     assert [t for t, _ in parsed.tags] == ["p"]
@@ -103,7 +103,9 @@ def test_safe_url_accepts_http_and_https(url: str, expected: str) -> None:
 
 def test_highlight_escapes_each_part_before_wrapping() -> None:
     out = highlight_html("<i>x</i> near AL-BAB and al-Bab${1}", ["al-Bab"])
-    assert out == ("&lt;i&gt;x&lt;/i&gt; near <mark>AL-BAB</mark> and <mark>al-Bab</mark>&#36;{1}")
+    assert out == (
+        "&lt;i&gt;x&lt;/i&gt; near <mark>AL-BAB</mark> and <mark>al-Bab</mark>&#36;&#123;1&#125;"
+    )
     parsed = parse(out)
     assert [t for t, _ in parsed.tags] == ["mark", "mark"]
 
@@ -128,3 +130,20 @@ def test_script_json_cannot_close_the_script_element() -> None:
     assert "<" not in encoded
     assert "\u2028" not in encoded
     assert json.loads(encoded) == value
+
+
+def test_script_json_hides_jinja_tags_from_a_second_template_pass() -> None:
+    # branca compiles element output as a Jinja template again: "{{ 7*7 }}" would become 49
+    from jinja2 import Template
+
+    value = ["{{ 7*7 }}", "{% for x in y %}", "{# open comment", "{{{x}}}", {"k": {}}]
+    encoded = script_json(value)
+    assert Template(encoded).render() == encoded
+    assert json.loads(encoded) == value
+
+
+def test_html_text_survives_a_second_template_pass() -> None:
+    from jinja2 import Template
+
+    escaped = html_text("{{ 7*7 }} {% raw %} {#")
+    assert Template(escaped).render() == escaped

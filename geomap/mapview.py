@@ -1,0 +1,351 @@
+"""The incident map (Folium/Leaflet), shared by the Streamlit app and ``geomap map``.
+
+One clustered circle marker per incident, coloured by event type (legend), sized by fatalities,
+dashed when the place is approximate (geo_precision 2/3; the uncertainty circle appears with the
+popup); popups and tooltips built from escaped pieces only (:mod:`geomap.popups`); an optional
+layer of other places the articles mention; configurable basemap tiles with a note when they
+cannot load; Leaflet served from local copies (:mod:`geomap.mapassets`). No streamlit import.
+
+All incident data goes into one JSON array inside the map script (made safe for ``<script>`` by
+:func:`~geomap.safe_html.script_json`), and plain Leaflet code builds the markers, so 50k
+incidents stay a few seconds of Python and no folium template ever sees article text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from jinja2 import Template
+
+from geomap.config import DEFAULT_TILES
+from geomap.errors import ConfigError
+from geomap.export import has_coordinates
+from geomap.mapassets import asset_links, inline_head
+from geomap.popups import (
+    EVENT_COLOURS,
+    OTHER_COLOUR,
+    UNCERTAINTY_KM,
+    event_colour,
+    legend_entries,
+    legend_html,
+    marker_radius,
+    popup_html,
+    tooltip_html,
+)
+from geomap.safe_html import html_text, script_json
+
+__all__ = ["build_map", "legend_entries", "map_html", "save_map", "tile_layer"]
+
+GEONAMES_ATTRIBUTION = (
+    'Place data © <a href="https://www.geonames.org/" rel="noopener noreferrer" '
+    'target="_blank">GeoNames</a> (CC BY 4.0)'
+)
+TILE_NOTE = "Basemap tiles could not be loaded (offline?) — markers still work"
+
+_CSS = """
+.geomap-popup { font: 13px/1.35 system-ui, sans-serif; max-width: 340px; }
+.geomap-type { font-weight: 600; font-size: 14px; }
+.geomap-sub { color: #444; margin-bottom: 4px; }
+.geomap-sources { margin-top: 6px; border-top: 1px solid #ddd; padding-top: 4px; }
+.geomap-source { margin-bottom: 6px; }
+.geomap-excerpt { color: #333; margin: 2px 0 0 6px; padding-left: 6px;
+  border-left: 3px solid #ccc; }
+.geomap-excerpt mark { background: #ffe066; padding: 0 1px; }
+.geomap-legend, .geomap-tile-note { background: rgba(255,255,255,.92); padding: 6px 8px;
+  border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.4 system-ui, sans-serif; }
+.geomap-legend-title { font-weight: 600; margin-bottom: 2px; }
+.geomap-legend-note { color: #555; margin-top: 4px; max-width: 190px; }
+.geomap-swatch { display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+  margin-right: 5px; vertical-align: -1px; border: 1px solid #fff; box-shadow: 0 0 0 1px #999; }
+.geomap-tile-note { display: none; color: #8a4b00; }
+"""
+
+
+class _Extras(folium.MacroElement):  # type: ignore[misc]
+    """CSS, GeoNames attribution, legend and the tile-error note (no record text except the
+    escaped legend labels)."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            if (map.attributionControl) {
+                map.attributionControl.addAttribution({{ this.attribution }});
+            }
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("div", "geomap-legend");
+                div.innerHTML = {{ this.legend }};
+                return div;
+            };
+            legend.addTo(map);
+            var note = L.control({position: "bottomleft"});
+            note.onAdd = function () {
+                var div = L.DomUtil.create("div", "geomap-tile-note");
+                div.textContent = {{ this.note }};
+                return div;
+            };
+            note.addTo(map);
+            function showNote() { note.getContainer().style.display = "block"; }
+            function watch(layer) {
+                if (layer instanceof L.TileLayer && !layer._geomapWatched) {
+                    layer._geomapWatched = true;
+                    layer.on("tileerror", showNote);
+                }
+            }
+            map.eachLayer(watch);
+            map.on("layeradd", function (e) { watch(e.layer); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, legend: str) -> None:
+        super().__init__()
+        self._name = "GeomapExtras"
+        self.css = _CSS
+        self.attribution = script_json(GEONAMES_ATTRIBUTION)
+        self.legend = script_json(legend)
+        self.note = script_json(TILE_NOTE)
+
+
+class _IncidentLayer(JSCSSMixin, Layer):  # type: ignore[misc]
+    """Clustered circle markers from ``rows`` = [lat, lon, colour index, radius, geo precision,
+    tooltip html, popup html] (the html already escaped)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.markerClusterGroup(
+            {chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 45});
+        (function (group, map) {
+            var colours = {{ this.colours }};
+            var km = {{ this.km }};
+            var rows = {{ this.rows }};
+            function showArea(e) {
+                var m = e.target;
+                m._geomapArea = L.circle(m.getLatLng(), {radius: km[m._geomapPrecision] * 1000,
+                    color: "#555", weight: 1, dashArray: "6 6", fillOpacity: 0.07,
+                    interactive: false}).addTo(map);
+            }
+            function hideArea(e) {
+                if (e.target._geomapArea) { map.removeLayer(e.target._geomapArea); }
+                e.target._geomapArea = null;
+            }
+            var markers = new Array(rows.length);
+            for (var i = 0; i < rows.length; i++) {
+                var r = rows[i];
+                var approx = km.hasOwnProperty(r[4]);
+                var m = L.circleMarker([r[0], r[1]], {radius: r[3], fillColor: colours[r[2]],
+                    fillOpacity: 0.85, color: approx ? "#222" : "#fff", weight: approx ? 2 : 1,
+                    dashArray: approx ? "3 3" : null, className: "geomap-incident"});
+                m.bindTooltip(r[5]);
+                m.bindPopup(r[6], {maxWidth: 360, maxHeight: 320});
+                if (approx) {
+                    m._geomapPrecision = r[4];
+                    m.on("popupopen", showArea);
+                    m.on("popupclose", hideArea);
+                }
+                markers[i] = m;
+            }
+            group.addLayers(markers);
+        })({{ this.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[list[Any]], colours: list[str], *, js: Any, css: Any) -> None:
+        super().__init__(name="Incidents", overlay=True, control=True, show=True)
+        self._name = "GeomapIncidents"
+        self.rows = script_json(rows)
+        self.colours = script_json(colours)
+        self.km = script_json({str(k): v for k, v in UNCERTAINTY_KM.items()})
+        self.default_js = js
+        self.default_css = css
+
+
+class _MentionLayer(Layer):  # type: ignore[misc]
+    """Small grey markers for other places the articles mention: [lat, lon, tooltip html]."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.featureGroup();
+        (function (group) {
+            var places = {{ this.rows }};
+            for (var i = 0; i < places.length; i++) {
+                L.circleMarker([places[i][0], places[i][1]], {radius: 3, color: "#555",
+                    weight: 1, fillColor: "#bbb", fillOpacity: 0.9, className: "geomap-mention"})
+                    .bindTooltip(places[i][2]).addTo(group);
+            }
+        })({{ this.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, rows: list[list[Any]], *, show: bool) -> None:
+        super().__init__(name="Other places mentioned", overlay=True, control=True, show=show)
+        self._name = "GeomapMentions"
+        self.rows = script_json(rows)
+
+
+def tile_layer(tiles: str | None) -> folium.TileLayer | None:
+    """The basemap for a ``GEOMAP_TILES`` value: ``"none"`` (blank), a folium/xyzservices
+    provider name (``"OpenStreetMap"``, ``"OpenTopoMap"``) or an
+    ``http(s)://.../{z}/{x}/{y}.png`` template. Raises ConfigError for anything else."""
+    value = (tiles or "").strip()
+    if value.lower() in ("", "none", "blank", "off"):
+        return None
+    if "{" in value or "://" in value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not all(k in value for k in "zxy"):
+            raise ConfigError(
+                f"GEOMAP_TILES={value!r}: a tile URL must be http(s)://.../{{z}}/{{x}}/{{y}}.png"
+            )
+        if any(c in value for c in "\"'<>`\\ "):
+            raise ConfigError(f"GEOMAP_TILES={value!r}: unexpected character in tile URL")
+        attribution = "Tiles: " + html_text(parts.hostname or "custom server")
+        return folium.TileLayer(tiles=value, attr=attribution, name="Basemap")
+    try:
+        return folium.TileLayer(tiles=value, name=value)
+    except (ValueError, KeyError) as exc:
+        raise ConfigError(
+            f"GEOMAP_TILES={value!r}: unknown tile provider ({exc}); use a name such as "
+            f"'OpenStreetMap', a URL template, or 'none'"
+        ) from None
+
+
+def _mention_rows(mentions: Iterable[dict[str, Any]]) -> list[list[Any]]:
+    """One row per distinct place (name + coordinates), with how often it is mentioned."""
+    counts: dict[tuple[str, float, float], list[Any]] = {}
+    for mention in mentions:
+        lat = mention.get("latitude", mention.get("lat"))
+        lon = mention.get("longitude", mention.get("lon"))
+        if not has_coordinates({"latitude": lat, "longitude": lon}):
+            continue
+        name = str(mention.get("name") or mention.get("place") or mention.get("surface") or "")
+        key = (name, round(float(lat), 4), round(float(lon), 4))
+        entry = counts.setdefault(key, [set(), 0])
+        entry[0].add(mention.get("article_id"))
+        entry[1] += 1
+    rows = []
+    for (name, lat, lon), (articles, n) in counts.items():
+        label = f"{name or 'place'} – mentioned {n}× in {len(articles)} article(s)"
+        rows.append([lat, lon, html_text(label)])
+    return rows
+
+
+def build_map(
+    records: Iterable[dict[str, Any]],
+    *,
+    tiles: str | None = DEFAULT_TILES,
+    show_mentions: bool = False,
+    mentions: Iterable[dict[str, Any]] | None = None,
+    center: Sequence[float] | None = None,
+    zoom: int | None = None,
+    assets: str = "inline",
+    max_sources: int = 5,
+    excerpt_chars: int = 400,
+    height: str = "100%",
+) -> folium.Map:
+    """The incident map as a ``folium.Map``, for ``st_folium`` or :func:`save_map`.
+
+    Parameters
+    ----------
+    records
+        Incident records (INCIDENT_FIELDS dicts); those without valid coordinates are left out.
+    tiles
+        Basemap (see :func:`tile_layer`), usually ``Settings.tiles``.
+    show_mentions, mentions
+        Add the mentions (dicts with ``latitude``/``longitude``, ``name`` and ``article_id``)
+        as a toggleable layer "Other places mentioned".
+    center, zoom
+        Initial view ``(lat, lon)``; default: fit the incidents (or the world when empty).
+    assets
+        Where Leaflet comes from (see :mod:`geomap.mapassets`): ``"inline"`` for a
+        standalone file, ``"data"`` for ``st_folium``, ``"cdn"``, or a static base URL.
+
+    Examples
+    --------
+    >>> m = build_map([{"incident_id": "i1", "latitude": 36.37, "longitude": 37.52,
+    ...                 "event_type": "Battles"}], tiles="none", assets="cdn")
+    >>> "geomap-incident" in map_html(m)
+    True
+    """
+    js, css = asset_links(assets)
+    colours = [*EVENT_COLOURS.values(), OTHER_COLOUR]
+    colour_index = {c: i for i, c in enumerate(colours)}
+    rows: list[list[Any]] = []
+    types_seen: set[str] = set()
+    lats: list[float] = []
+    lons: list[float] = []
+    for record in records:
+        if not has_coordinates(record):
+            continue
+        lat, lon = float(record["latitude"]), float(record["longitude"])
+        types_seen.add(str(record.get("event_type") or ""))
+        precision = record.get("geo_precision")
+        rows.append(
+            [
+                round(lat, 6),
+                round(lon, 6),
+                colour_index[event_colour(record.get("event_type"))],
+                marker_radius(record.get("fatalities")),
+                precision if isinstance(precision, int) else 1,
+                tooltip_html(record),
+                popup_html(record, max_sources=max_sources, excerpt_chars=excerpt_chars),
+            ]
+        )
+        lats.append(lat)
+        lons.append(lon)
+
+    fmap = folium.Map(
+        location=list(center) if center else [20.0, 0.0],
+        zoom_start=zoom if zoom is not None else (6 if center else 2),
+        tiles=None,
+        control_scale=True,
+        height=height,
+    )
+    # Per instance, so other folium maps keep their defaults. Leaflet only: no jQuery, Bootstrap
+    # or awesome-markers (nothing here uses Icon markers or folium popups).
+    fmap.default_js = js[:1]
+    fmap.default_css = css[:1]
+    fmap.options["max_zoom"] = 18  # markercluster needs it even without a tile layer
+    root = fmap.get_root()
+    root.title = "geomap incidents"
+    if assets == "inline":
+        root.header.add_child(folium.Element(inline_head()), name="geomap_assets")
+    basemap = tile_layer(tiles)
+    if basemap is not None:
+        basemap.add_to(fmap)
+    _IncidentLayer(rows, colours, js=js[1:], css=css[1:]).add_to(fmap)
+    if show_mentions and mentions is not None:
+        _MentionLayer(_mention_rows(mentions), show=True).add_to(fmap)
+    _Extras(legend_html(legend_entries(types_seen))).add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    if center is None and lats:
+        pad = 0.05
+        fmap.fit_bounds(
+            [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]],
+            max_zoom=zoom if zoom is not None else 11,
+        )
+    return fmap
+
+
+def map_html(fmap: folium.Map) -> str:
+    """The map as one HTML document (standalone when built with ``assets="inline"``)."""
+    return str(fmap.get_root().render())
+
+
+def save_map(fmap: folium.Map, path: str | Path) -> int:
+    """Write :func:`map_html` to ``path`` as UTF-8; return the number of bytes written."""
+    data = map_html(fmap).encode("utf-8")
+    Path(path).write_bytes(data)
+    return len(data)

@@ -1,0 +1,306 @@
+"""The Folium map: safe popups, local assets, tiles, legend, mentions, `geomap map`."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from incident_samples import HOSTILE_TEXTS, hostile_records, make_store, record
+
+import geomap
+from geomap.cli import main
+from geomap.errors import ConfigError
+from geomap.mapassets import STATIC_DIR, asset_links
+from geomap.mapview import GEONAMES_ATTRIBUTION, build_map, map_html, save_map, tile_layer
+from geomap.popups import EVENT_COLOURS, OTHER_COLOUR, legend_entries, marker_radius, popup_html
+
+ALLOWED_TAGS = {"div", "b", "small", "a", "mark", "br"}
+CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna.bootstrapcdn")
+
+
+class Strict(HTMLParser):
+    """Records every tag and attribute of a popup/tooltip fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text += data
+
+
+def parse(fragment: str) -> Strict:
+    parser = Strict()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def incident_rows(html: str) -> list[list[Any]]:
+    match = re.search(r"^\s*var rows = (.*);$", html, re.MULTILINE)
+    assert match, "incident data not found in map HTML"
+    return json.loads(match.group(1))
+
+
+def assert_inert(fragment: str) -> Strict:
+    """Only our own tags, no event handlers, no style, links only http(s) and noopener."""
+    parsed = parse(fragment)
+    for tag, attrs in parsed.tags:
+        assert tag in ALLOWED_TAGS, (tag, fragment)
+        for name in attrs:
+            assert not name.startswith("on"), (name, fragment)
+            assert name in {"class", "href", "rel", "target", "style"}, (name, fragment)
+        if tag == "a":
+            assert attrs["href"] and attrs["href"].startswith(("https://", "http://"))
+            assert attrs["rel"] == "noopener noreferrer" and attrs["target"] == "_blank"
+    for char in "`$\\{}":
+        assert char not in fragment, (char, fragment)
+    return parsed
+
+
+def test_hostile_records_give_inert_popups_and_tooltips() -> None:
+    records = hostile_records()
+    html = map_html(build_map(records, tiles="none"))
+    rows = incident_rows(html)
+    assert len(rows) == len(records)
+    for row, rec, payload in zip(rows, records, HOSTILE_TEXTS, strict=True):
+        lat, lon, _colour, _radius, precision, tooltip, popup = row
+        assert (lat, lon, precision) == (rec["latitude"], rec["longitude"], rec["geo_precision"])
+        assert payload in assert_inert(tooltip).text  # shown as literal text
+        shown = assert_inert(popup)
+        assert f"Fighting in al-Bab {payload} continued." in shown.text
+        assert [a for t, a in shown.tags if t == "a"] == []  # both URLs were unsafe
+    # nothing hostile escaped into the page outside the JSON data either
+    assert "window.__pwned" not in html.replace(
+        re.search(r"^\s*var rows = .*;$", html, re.MULTILINE).group(0),
+        "",  # type: ignore[union-attr]
+    )
+
+
+def test_jinja_in_article_text_is_not_evaluated() -> None:
+    rec = record(
+        notes="{{ 7*7 }}",
+        location="Kafr {{ 6*7 }} {% if true %}",
+        sources=[
+            {
+                "name": "{# x",
+                "url": "https://a.example/",
+                "published": None,
+                "excerpt": "{{ cycler.__init__.__globals__ }}",
+                "article_id": "a",
+            }
+        ],
+    )
+    html = map_html(
+        build_map(
+            [rec],
+            tiles="none",
+            show_mentions=True,
+            mentions=[{"name": "{{ 8*8 }}", "latitude": 1.0, "longitude": 2.0, "article_id": "a"}],
+        )
+    )
+    row = incident_rows(html)[0]
+    assert "Kafr {{ 6*7 }} {% if true %}" in parse(row[5]).text
+    assert "{{ cycler.__init__.__globals__ }}" in parse(row[6]).text
+    places = re.search(r"^\s*var places = (.*);$", html, re.MULTILINE)
+    assert places is not None
+    assert "{{ 8*8 }}" in parse(json.loads(places.group(1))[0][2]).text
+
+
+def test_popup_content() -> None:
+    rec = record(
+        geo_precision=2,
+        sources=[
+            {
+                "name": f"S{i}",
+                "url": f"https://s{i}.example/",
+                "published": "2016-11-25",
+                "excerpt": "x" * 900 + " shells hit al-Bab " + "y" * 900,
+                "article_id": f"a{i}",
+            }
+            for i in range(7)
+        ],
+    )
+    parsed = assert_inert(popup_html(rec, max_sources=5, excerpt_chars=300))
+    text = parsed.text
+    assert "Explosions/Remote violence" in text and "Shelling/artillery/missile attack" in text
+    assert "2016-11-24" in text and "al-Bab, Aleppo, Syria" in text and "±15 km" in text
+    assert "Killed: 3 · Injured: 11" in text
+    assert "Location confidence: 0.91 (gazetteer)" in text
+    assert [a["href"] for t, a in parsed.tags if t == "a"] == [
+        f"https://s{i}.example/" for i in range(5)
+    ]
+    assert "+2 more sources" in text
+    marks = [t for t, _ in parsed.tags if t == "mark"]
+    assert len(marks) == 5  # the place mention in every (cut) excerpt is highlighted
+    assert "…" in text
+    unknown = parse(popup_html(record(fatalities=None, injured=None, confidence=None))).text
+    assert "Killed: unknown · Injured: unknown" in unknown and "confidence" not in unknown
+
+
+def test_legend_and_marker_size() -> None:
+    assert legend_entries() == [*EVENT_COLOURS.items(), ("Other", OTHER_COLOUR)]
+    assert legend_entries(["Protests", "Made up", None]) == [
+        ("Protests", EVENT_COLOURS["Protests"]),
+        ("Other", OTHER_COLOUR),
+    ]
+    assert marker_radius(None) == marker_radius(0) == 5.0
+    assert marker_radius(1) < marker_radius(10) < marker_radius(1000) == 16.0
+
+
+def test_inline_assets_make_a_standalone_file(tmp_path: Path) -> None:
+    path = tmp_path / "map.html"
+    size = save_map(build_map([record()], tiles="none"), path)
+    html = path.read_text(encoding="utf-8")
+    assert size == len(html.encode("utf-8"))
+    assert not any(host in html for host in CDN_HOSTS)
+    assert "<script src=" not in html and 'rel="stylesheet"' not in html
+    assert "Leaflet 1.9.4" in html and "L.markerClusterGroup" in html
+    assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
+    assert "sourceMappingURL" not in html
+    assert "url(images/" not in html  # layer-control icons inlined as data: URLs
+    assert GEONAMES_ATTRIBUTION.replace("<", "\\u003c").replace('"', '\\"') in html
+
+
+@pytest.mark.parametrize(
+    ("assets", "expected"),
+    [
+        ("data", "data:text/javascript;charset=utf-8;base64,"),
+        ("cdn", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js"),
+        ("app/static/geomap", "app/static/geomap/leaflet/leaflet.js"),
+    ],
+)
+def test_asset_modes(assets: str, expected: str) -> None:
+    fmap = build_map([record()], tiles="none", assets=assets)
+    html = map_html(fmap)
+    sources = re.findall(r'<script src="([^"]+)"', html)
+    assert len(sources) == 2 and sources[0].startswith(expected)  # Leaflet first, then plugin
+    assert "code.jquery.com" not in html and "bootstrap" not in html.lower()
+    if assets == "data":
+        scripts = [base64.b64decode(s.split(",", 1)[1]).decode("utf-8") for s in sources]
+        assert "Leaflet 1.9.4" in scripts[0] and "MarkerClusterGroup" in scripts[1]
+    else:
+        assert sources[1].endswith("leaflet.markercluster.js")
+
+
+def test_asset_files_exist_and_bad_mode_is_refused() -> None:
+    js, css = asset_links("static")
+    for _, url in js + css:
+        assert (STATIC_DIR / url.removeprefix("static/")).is_file()
+    assert (STATIC_DIR / "NOTICE").is_file()
+    with pytest.raises(ConfigError):
+        asset_links('x" onload="alert(1)')
+
+
+def test_data_assets_work_with_streamlit_folium() -> None:
+    # st_folium loads each default_js URL with <script src> and evals the element scripts
+    streamlit_folium = pytest.importorskip("streamlit_folium")
+    fmap = build_map(hostile_records(), tiles="none", assets="data")
+    fmap.render()
+    script = streamlit_folium.generate_leaflet_string(fmap)
+    assert "L.markerClusterGroup" in script and "var rows = " in script
+    assert "&#123;&#123; 7*7 &#125;&#125;" in script and "{{ 7*7 }}" not in script
+
+
+def test_tiles_setting() -> None:
+    assert tile_layer("none") is None and tile_layer("") is None and tile_layer(None) is None
+    osm = tile_layer("OpenStreetMap")
+    assert osm is not None and "openstreetmap" in osm.tiles
+    assert tile_layer("OpenTopoMap") is not None
+    custom = tile_layer("https://tiles.example/{z}/{x}/{y}.png")
+    assert custom is not None and custom.tiles == "https://tiles.example/{z}/{x}/{y}.png"
+    for bad in (
+        "No Such Provider",
+        "javascript:alert(1)/{z}/{x}/{y}",
+        "https://t.example/a.png",
+        'https://t.example/{z}/{x}/{y}.png"><script>',
+    ):
+        with pytest.raises(ConfigError):
+            tile_layer(bad)
+    html = map_html(build_map([record()], tiles="none"))
+    assert "L.tileLayer" not in html
+
+
+def test_view_and_unlocated_records() -> None:
+    records = [record(), record(incident_id="x", latitude=None, longitude=None)]
+    html = map_html(build_map(records, tiles="none"))
+    assert len(incident_rows(html)) == 1
+    fit = re.compile(r"map_[0-9a-f]+\.fitBounds\(")
+    assert fit.search(html)
+    fixed = map_html(build_map(records, tiles="none", center=(36.0, 37.0), zoom=7))
+    assert not fit.search(fixed) and '"zoom": 7' in fixed
+    empty = map_html(build_map([], tiles="none"))
+    assert incident_rows(empty) == []
+
+
+def test_mentions_layer_is_aggregated_and_toggleable() -> None:
+    mentions = [
+        {"article_id": "a1", "name": "Ankara", "latitude": 39.92, "longitude": 32.85},
+        {"article_id": "a2", "name": "Ankara", "latitude": 39.92, "longitude": 32.85},
+        {"article_id": "a2", "name": "Ankara", "latitude": 39.92, "longitude": 32.85},
+        {"article_id": "a3", "name": "Nowhere", "latitude": None, "longitude": None},
+    ]
+    html = map_html(build_map([record()], tiles="none", show_mentions=True, mentions=mentions))
+    places = json.loads(re.search(r"^\s*var places = (.*);$", html, re.M).group(1))  # type: ignore[union-attr]
+    assert places == [[39.92, 32.85, "Ankara – mentioned 3× in 2 article(s)"]]
+    assert '"Other places mentioned"' in html and "L.control.layers" in html
+    off = map_html(build_map([record()], tiles="none", mentions=mentions))
+    assert "var places" not in off
+
+
+def test_no_streamlit_import_in_map_modules() -> None:
+    code = (
+        "import sys, geomap.cli, geomap.mapview, geomap.export; print('streamlit' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    for name in ("mapview", "popups", "mapassets", "safe_html", "export", "cli_export"):
+        source = (Path(geomap.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
+        assert "import streamlit" not in source and "from streamlit" not in source
+
+
+def test_map_command_writes_standalone_html(tmp_path: Path) -> None:
+    db = make_store(tmp_path / "store.sqlite")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(main, ["map", "--db", str(db), "-o", str(out), "--mentions"])
+    assert result.exit_code == 0, result.output
+    assert "2 incidents mapped to" in result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert not any(host in html for host in CDN_HOSTS)
+    rows = incident_rows(html)
+    assert sorted(r[0] for r in rows) == [36.3707, 36.5917]
+    for row in rows:
+        assert_inert(row[5])
+        assert_inert(row[6])
+    hostile = next(r for r in rows if r[0] == 36.3707)
+    assert HOSTILE_TEXTS[0] in parse(hostile[6]).text
+    assert "{{ 7*7 }}" in parse(hostile[6]).text
+    assert "var places" in html
+
+
+def test_map_command_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(main, ["map", "--db", str(tmp_path / "none.sqlite"), "-o", "x.html"])
+    assert missing.exit_code == 1 and "does not exist" in missing.stderr
+    db = make_store(tmp_path / "store.sqlite")
+    bad = runner.invoke(
+        main, ["map", "--db", str(db), "-o", str(tmp_path / "m.html"), "--tiles", "Nope"]
+    )
+    assert bad.exit_code == 1 and "GEOMAP_TILES" in bad.stderr
+    assert not (tmp_path / "m.html").exists()
+    usage = runner.invoke(main, ["map", "--db", str(db)])
+    assert usage.exit_code == 2
+    helptext = runner.invoke(main, ["map", "--help"])
+    assert helptext.exit_code == 0 and "Examples:" in helptext.output
