@@ -73,6 +73,7 @@ _OPINION = re.compile(
     r"|^\s*the (?:author|writer) is\b|^\s*the views expressed\b",
     re.IGNORECASE | re.MULTILINE,
 )
+_VAGUE_PAST = ("last-month-name", "in-month-name", "last-month", "last-year")
 _REFERENCE_BEFORE = re.compile(r"\b(?:since|until|before|than|ahead of)\s+(?:\w+\s+)?$", re.I)
 
 
@@ -109,10 +110,10 @@ def _own_date(text: str, hits: list[DateHit], trigger: TypeHit | None) -> DateHi
 
 
 def _is_old(hit: DateHit, anchor: date | None) -> bool:
+    if anchor is None:  # undated article: month- and year-level dates are history
+        return hit.precision == 3 and (hit.explicit_year or hit.rule in _VAGUE_PAST)
     if hit.value is None:
         return False
-    if anchor is None:
-        return hit.explicit_year and hit.precision == 3
     span = {1: 0, 2: 7}.get(hit.precision, 31 if hit.rule != "in-year" else 366)
     return hit.value + timedelta(days=span) < anchor - timedelta(days=BACKGROUND_DAYS)
 

@@ -1,0 +1,271 @@
+"""Incident extraction on sentences we wrote: types, actors, event place, whole articles."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from geomap.actors import find_actors, pick_actors
+from geomap.eventplace import choose_event_place, score_mention
+from geomap.eventtypes import EVENT_TYPES, classify_sentence
+from geomap.incidents import extract_incidents
+from geomap.models import Article, IncidentCandidate
+from geomap.sentences import noise_reason, split_sentences
+from tests.incident_places import (
+    AL_BAB,
+    AL_RAI,
+    ALEPPO,
+    ANKARA,
+    BINNISH,
+    IDLIB_ADM1,
+    IDLIB_CITY,
+    MOSCOW,
+    RUSSIA,
+    SARMIN,
+    ST_PETERSBURG,
+    SYRIA,
+    TURKEY,
+    TinyAreas,
+    resolve,
+)
+
+EXP = "Explosions/Remote violence"
+
+
+# -- event types --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "etype", "sub"),
+    [
+        ("A Russian airstrike near al-Bab killed three soldiers.", EXP, "Air/drone strike"),
+        ("Government artillery shelled the town on Tuesday.", EXP,
+         "Shelling/artillery/missile attack"),
+        ("A roadside bomb exploded next to a minibus.", EXP, "Remote explosive/landmine/IED"),
+        ("A suicide bomber blew himself up at a checkpoint.", EXP, "Suicide bomb"),
+        ("A grenade was thrown into a police car.", EXP, "Grenade"),
+        ("Rebels clashed with Islamic State fighters near Manbij.", "Battles", "Armed clash"),
+        ("Government forces recaptured the village after a week.", "Battles",
+         "Government regains territory"),
+        ("Militants seized the town of Deir Hafer.", "Battles",
+         "Non-state actor overtakes territory"),
+        ("Unidentified gunmen shot dead a shepherd.", "Violence against civilians", "Attack"),
+        ("Gunmen abducted two aid workers on the road.", "Violence against civilians",
+         "Abduction/forced disappearance"),
+        ("Thousands of people protested in Ankara on Sunday.", "Protests", "Peaceful protest"),
+        ("Police fired tear gas to disperse protesters.", "Protests",
+         "Protest with intervention"),
+        ("Security forces opened fire on demonstrators, killing four.", "Protests",
+         "Excessive force against protesters"),
+        ("Young men threw stones at police and set fire to cars.", "Riots",
+         "Violent demonstration"),
+        ("An angry mob lynched a man accused of theft.", "Riots", "Mob violence"),
+        ("The warring parties agreed to a ceasefire in the town.", "Strategic developments",
+         "Agreement"),
+        ("Police arrested 12 people in dawn raids.", "Strategic developments", "Arrests"),
+        ("Turkish troops set up a new base near the town.", "Strategic developments",
+         "Headquarters or base established"),
+        ("Looters ransacked shops in the market.", "Strategic developments",
+         "Looting/property destruction"),
+    ],
+)  # fmt: skip
+def test_each_acled_type(sentence: str, etype: str, sub: str) -> None:
+    hit = classify_sentence(sentence)
+    assert hit is not None and (hit.event_type, hit.sub_event_type) == (etype, sub)
+    assert sub in EVENT_TYPES[etype]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Ankara could order airstrikes if the talks fail.",
+        "Moscow and Ankara announced a joint investigation into the strike.",
+        "Further demonstrations were planned in Istanbul next week.",
+        "The opposition called for a ceasefire.",
+        "Riot police were deployed around the square.",
+    ],
+)
+def test_no_event(sentence: str) -> None:
+    assert classify_sentence(sentence) is None
+
+
+# -- actors -------------------------------------------------------------------------------
+def actors(sentence: str, etype: str, country: str = "Syria") -> tuple[str, str]:
+    hit = classify_sentence(sentence)
+    assert hit is not None
+    a1, a2 = pick_actors(
+        find_actors(sentence, country=country),
+        event_type=etype,
+        sub_event_type=hit.sub_event_type,
+        country=country,
+    )
+    return (a1.name if a1 else "", a2.name if a2 else "")
+
+
+def test_russian_airstrike_on_turkish_soldiers() -> None:
+    s = "A Russian airstrike near al-Bab hit a building housing Turkish soldiers, killing three."
+    assert actors(s, EXP) == ("Military Forces of Russia", "Military Forces of Turkey")
+    s2 = "Three Turkish soldiers were killed when Russian jets bombed a building."
+    assert actors(s2, EXP) == ("Military Forces of Russia", "Military Forces of Turkey")
+
+
+def test_named_and_generic_actors() -> None:
+    assert actors("Rebels clashed with Islamic State fighters near Manbij.", "Battles") == (
+        "Rebels (Syria)", "Islamic State",
+    )  # fmt: skip
+    assert actors("Unidentified gunmen shot dead two farmers.", "Violence against civilians",
+                  "Iraq") == ("Unidentified Armed Group (Iraq)", "Civilians (Iraq)")  # fmt: skip
+    assert actors("Police fired tear gas to disperse protesters.", "Protests", "Turkey") == (
+        "Protesters (Turkey)", "Police Forces of Turkey",
+    )  # fmt: skip
+    assert actors("Thousands marched through the city.", "Protests", "Turkey") == (
+        "Protesters (Turkey)", "",
+    )  # fmt: skip
+
+
+def test_the_source_of_a_report_is_not_an_actor() -> None:
+    s = "A roadside bomb killed two passengers, police said."
+    assert [a.name for a in find_actors(s, country="Iraq")] == ["Civilians (Iraq)"]
+
+
+# -- event place --------------------------------------------------------------------------
+def test_event_place_cues_and_statement_places() -> None:
+    s = ("Speaking in St. Petersburg, Putin said a strike near al-Bab killed three soldiers, "
+         "as officials in Ankara and Moscow demanded answers.")  # fmt: skip
+    res = resolve(s, ("St. Petersburg", ST_PETERSBURG), ("al-Bab", AL_BAB), ("Ankara", ANKARA),
+                  ("Moscow", MOSCOW))  # fmt: skip
+    trig = (s.index("strike"), s.index("strike") + 6)
+    choice = choose_event_place(s, res, trigger=trig)
+    assert choice is not None
+    assert (choice.resolution.place, choice.geo_precision, choice.rule) == (AL_BAB, 2, "near")
+    assert score_mention(s, res[0].mention.start, res[0].mention.end).rule == "statement-place"
+    assert score_mention(s, res[2].mention.start, res[2].mention.end).rule == "statement-place"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "found", "expected", "precision"),
+    [
+        ("Shelling hit the al-Sakhour neighbourhood of Aleppo.",
+         [("al-Sakhour", None), ("Aleppo", ALEPPO)], ALEPPO, 2),
+        ("Clashes broke out in the town of al-Rai on Monday.", [("al-Rai", AL_RAI)], AL_RAI, 1),
+        ("Turkish troops in al-Bab came under fire.", [("Turkish", TURKEY, "demonym"),
+                                                       ("al-Bab", AL_BAB)], AL_BAB, 1),
+        ("Regime artillery shelled Idlib province overnight.", [("Idlib", IDLIB_CITY)],
+         IDLIB_ADM1, 3),
+        ("Moscow and Ankara said an airstrike hit a building in northern Syria.",
+         [("Moscow", MOSCOW), ("Ankara", ANKARA), ("northern Syria", SYRIA, "region")], SYRIA, 3),
+        ("Ankara's foreign ministry said rockets hit al-Rai.", [("Ankara", ANKARA),
+                                                                ("al-Rai", AL_RAI)], AL_RAI, 1),
+    ],
+)  # fmt: skip
+def test_event_place(sentence: str, found: list, expected: object, precision: int) -> None:  # type: ignore[type-arg]
+    choice = choose_event_place(sentence, resolve(sentence, *found), gazetteer=TinyAreas())
+    assert choice is not None
+    assert (choice.resolution.place, choice.geo_precision) == (expected, precision)
+
+
+def test_no_event_place_when_only_statement_places() -> None:
+    s = "Moscow and Ankara announced a joint investigation."
+    assert choose_event_place(s, resolve(s, ("Moscow", MOSCOW), ("Ankara", ANKARA))) is None
+
+
+# -- sentences ----------------------------------------------------------------------------
+def test_captions_banners_and_menus_are_dropped() -> None:
+    text = ("HOME | NEWS | SYRIA | SPORTS\nHelp us grow: become a member today!\n"
+            "Photo: Smoke over Aleppo, November 2016\nShelling hit Binnish. Two died.\n"
+            "Comments (3)\nReply")  # fmt: skip
+    assert [s.text for s in split_sentences(text)] == ["Shelling hit Binnish.", "Two died."]
+    assert noise_reason("A teachers' rally in Izmir, 5 November 2016 (AFP)") == "caption"
+
+
+# -- whole articles -----------------------------------------------------------------------
+WIRE = """Russian air strike kills three Turkish soldiers near Syria's al-Bab
+
+ANKARA (Wire) - Three Turkish soldiers were killed and eleven wounded early on Thursday when a Russian airstrike near al-Bab in northern Syria accidentally hit a building where they were stationed, the military said.
+
+Photo: Turkish tanks near al-Rai, 12 October 2016
+
+A Kremlin spokesman told reporters in Moscow that Putin had called Erdogan. Moscow and Ankara announced a joint investigation into the strike.
+
+Russian aircraft backed government forces when they retook eastern Aleppo in December.
+
+It was the worst incident since Turkey shot down a Russian Su-24 warplane near the Syrian border in November 2015. One of its two pilots was killed by gunfire from the ground."""  # noqa: E501
+
+
+def wire_resolutions(text: str) -> list:  # type: ignore[type-arg]
+    return resolve(
+        text,
+        ("Turkish", TURKEY, "demonym"), ("al-Bab", AL_BAB), ("ANKARA", ANKARA, "dateline"),
+        ("Turkish", TURKEY, "demonym"), ("Russian", RUSSIA, "demonym"), ("al-Bab", AL_BAB),
+        ("northern Syria", SYRIA, "region"), ("al-Rai", AL_RAI), ("Moscow", MOSCOW),
+        ("Moscow", MOSCOW), ("Ankara", ANKARA), ("Aleppo", ALEPPO), ("Turkey", TURKEY),
+        ("Syrian", SYRIA, "demonym"),
+    )  # fmt: skip
+
+
+def extract(text: str, published: date | None) -> list[IncidentCandidate]:
+    article = Article("art1", text, published=published)
+    return extract_incidents(article, wire_resolutions(text), gazetteer=TinyAreas())
+
+
+def ev(c: IncidentCandidate, name: str) -> str:
+    return next(e.rule for e in c.evidence if e.field == name)
+
+
+def test_wire_report_gives_one_incident_with_every_field() -> None:
+    (c,) = extract(WIRE, date(2017, 2, 9))
+    assert (c.event_type, c.sub_event_type) == (EXP, "Air/drone strike")
+    assert (c.event_date, c.time_precision) == (date(2017, 2, 9), 1)
+    assert c.location is not None and c.location.place == AL_BAB and c.geo_precision == 2
+    assert (c.actor1, c.actor2) == ("Military Forces of Russia", "Military Forces of Turkey")
+    assert (c.fatalities, c.injured) == (3, 11)
+    assert c.excerpt.startswith("ANKARA (Wire) - Three Turkish soldiers were killed")
+    assert ev(c, "event_date") == "weekday: Thursday"
+    assert ev(c, "location") == "near: al-Bab"
+    assert ev(c, "fatalities") == "verb-before:number: three"  # the headline's "kills three"
+
+
+def test_the_same_report_two_days_later_still_dates_thursday() -> None:
+    (c,) = extract(WIRE, date(2017, 2, 11))
+    assert c.event_date == date(2017, 2, 9)
+
+
+def test_undated_report_keeps_the_weekday_for_linking() -> None:
+    (c,) = extract(WIRE, None)
+    assert (c.event_date, c.time_precision) == (None, 3)
+    assert [(e.value, e.rule) for e in c.evidence if e.field == "event_date"] == [
+        ("Thursday", "weekday-unanchored")
+    ]
+    assert (c.fatalities, c.injured) == (3, 11)  # the 2015 pilot is not counted
+
+
+def test_without_any_date_in_the_text_the_article_date_is_used_at_week_precision() -> None:
+    text = "Shelling hit the town of Binnish, killing two civilians."
+    c = extract_incidents(Article("a", text, published=date(2017, 2, 22)),
+                          resolve(text, ("Binnish", BINNISH)))  # fmt: skip
+    assert [(x.event_date, x.time_precision) for x in c] == [(date(2017, 2, 22), 2)]
+    assert ev(c[0], "event_date") == "article-date"
+
+
+def test_two_towns_in_one_article_are_two_incidents() -> None:
+    text = ("Government shelling hit the town of Binnish on Wednesday, killing two civilians. "
+            "Separately, artillery shelled the town of Sarmin, killing a woman.")  # fmt: skip
+    cands = extract_incidents(Article("a", text, published=date(2017, 2, 22)),
+                              resolve(text, ("Binnish", BINNISH), ("Sarmin", SARMIN)))  # fmt: skip
+    assert [(c.location.place, c.fatalities) for c in cands if c.location] == [
+        (BINNISH, 2), (SARMIN, 1),
+    ]  # fmt: skip
+
+
+def test_statements_and_opinion_give_no_incident() -> None:
+    statement = "Moscow and Ankara announced a joint investigation. Officials in Ankara said more."
+    found = resolve(statement, ("Moscow", MOSCOW), ("Ankara", ANKARA))
+    assert extract_incidents(Article("s", statement, published=date(2017, 2, 9)), found) == []
+    opinion = ("OPINION: Air power will not end the war\nAirstrikes have become routine in "
+               "Syria. A ceasefire that holds is what Syria needs.")  # fmt: skip
+    assert extract_incidents(Article("o", opinion, title="OPINION: Air power"), []) == []
+
+
+def test_older_incident_is_background_even_with_counts() -> None:
+    text = ("Turkey shot down a Russian warplane near the border in November 2015, "
+            "killing one of its pilots.")  # fmt: skip
+    assert extract_incidents(Article("b", text, published=date(2017, 2, 9)), []) == []
