@@ -7,6 +7,9 @@ import io
 import json
 import logging
 import math
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,8 +19,10 @@ import pandas as pd
 import pyogrio
 import pyogrio.raw
 import pytest
-from incident_samples import HOSTILE_TEXTS, awkward_records, record
+from click.testing import CliRunner
+from incident_samples import HOSTILE_TEXTS, awkward_records, make_store, record
 
+from geomap.cli import main
 from geomap.errors import InputError
 from geomap.export import CSV_COLUMNS, coerce_record, write_csv, write_geojson
 from geomap.models import INCIDENT_FIELDS
@@ -370,3 +375,128 @@ def test_csv_every_text_cell_is_guarded() -> None:
     columns = {field: name for name, field in CSV_COLUMNS}
     for field in dangerous:
         assert rows[0][columns[field]] == "'=1+1", field
+
+
+# --- geomap export ------------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def store_path(tmp_path: Path) -> Path:
+    return make_store(tmp_path / "store.sqlite")
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, ["export", *args])
+
+
+def test_export_command_geojson_file(
+    store_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    out = tmp_path / "out.geojson"
+    result = run("--db", str(store_path), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == (
+        f"2 incidents written to {out}; 1 without coordinates skipped (--keep-unlocated)"
+    )
+    assert result.stdout == ""
+    with GdalLog(caplog) as log:
+        df = pyogrio.read_dataframe(out)
+    assert log.problems() == []
+    assert sorted(df["location"]) == ["Ar Rā‘ī", "al-Bab"]
+    hostile = df[df["location"] == "al-Bab"].iloc[0]
+    assert hostile["source"].startswith(HOSTILE_TEXTS[0])  # raw text, not escaped
+    assert hostile["sources"][0]["url"] == "javascript:window.__pwned=1"  # data, not a link
+    assert list(tmp_path.glob(".out.geojson.*")) == []  # no temporary file left
+
+
+def test_export_command_stdout_is_utf8_geojson(store_path: Path) -> None:
+    result = run("--db", str(store_path))
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout_bytes.decode("utf-8"))
+    assert len(doc["features"]) == 2
+    assert "Ar Rā‘ī" in result.stdout_bytes.decode("utf-8")
+    assert "skipped" in result.stderr
+
+
+def test_export_command_stdout_under_c_locale(store_path: Path) -> None:
+    env = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONIOENCODING": ""}
+    proc = subprocess.run(
+        [sys.executable, "-m", "geomap", "export", "--db", str(store_path), "-o", "-"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Ar Rā‘ī" in json.dumps(json.loads(proc.stdout.decode("utf-8")), ensure_ascii=False)
+
+
+def test_export_command_csv(store_path: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    result = run("--db", str(store_path), "-o", str(out))  # format guessed from .csv
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip() == f"3 incidents written to {out}"
+    df = pd.read_csv(out, encoding="utf-8")
+    assert list(df.columns) == [name for name, _ in CSV_COLUMNS]
+    assert len(df) == 3
+    notes = df.set_index("location")["notes"]
+    assert notes["Ar Rā‘ī"] == 'Clashes, "near" the town\nsecond line'
+    stdout = run("--db", str(store_path), "--format", "csv")
+    assert stdout.exit_code == 0
+    assert stdout.stdout.splitlines()[0].startswith("event_id_cnty,event_date,year,")
+
+
+def test_export_command_filters(store_path: Path) -> None:
+    def ids(*args: str) -> list[str]:
+        result = run("--db", str(store_path), "--keep-unlocated", *args)
+        assert result.exit_code == 0, result.output
+        return sorted(f["properties"]["location"] for f in json.loads(result.stdout)["features"])
+
+    assert ids() == ["", "Ar Rā‘ī", "al-Bab"]
+    assert ids("--type", "Battles") == ["Ar Rā‘ī"]
+    assert ids("--bbox", "37.4,36.0,37.6,36.5") == ["al-Bab"]
+    assert ids("--country", "Syria") == ["Ar Rā‘ī", "al-Bab"]
+    assert ids("--since", "2016-11-25") == []
+    assert ids("--since", "2016-11-24", "--until", "2016-11-24", "--type", "Battles") == ["Ar Rā‘ī"]
+    assert ids("--actor", "Military Forces of Turkey", "--type", "Riots") == []
+
+
+def test_export_command_mentions_and_unlocated(store_path: Path) -> None:
+    result = run("--db", str(store_path), "--mentions", "--keep-unlocated")
+    assert result.exit_code == 0, result.output
+    features = json.loads(result.stdout)["features"]
+    layers = [f["properties"]["layer"] for f in features]
+    assert layers == ["incident"] * 3 + ["mention"] * 3
+    assert sum(f["geometry"] is None for f in features) == 1
+    names = sorted(f["properties"]["name"] for f in features[3:])
+    assert names == ["Ankara", "Ar Rā‘ī", "al-Bab"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "csv", "--mentions"], "GeoJSON only"),
+        (["--bbox", "1,2,3"], "four numbers"),
+        (["--bbox", "1,50,3,40"], "minlat <= maxlat"),
+        (["--since", "24/11/2016"], "since"),
+        (["--format", "xml"], "xml"),
+    ],
+)
+def test_export_command_usage_errors(store_path: Path, args: list[str], message: str) -> None:
+    result = run("--db", str(store_path), *args)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_export_command_missing_store_leaves_no_file(tmp_path: Path) -> None:
+    out = tmp_path / "x.geojson"
+    result = run("--db", str(tmp_path / "none.sqlite"), "-o", str(out))
+    assert result.exit_code == 1
+    assert "does not exist" in result.stderr and "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_export_command_help_has_examples() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.output and "geomap export -o incidents.geojson" in result.output
+    assert "apostrophe" in result.output  # the formula guard is documented
