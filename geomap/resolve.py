@@ -19,10 +19,30 @@ from dataclasses import dataclass, field
 from geomap.gazetteer import Candidate, Gazetteer
 from geomap.models import METHOD_GAZETTEER, METHOD_GEOCODER, METHOD_NONE, Mention, Place, Resolution
 from geomap.names import match_key
+from geomap.wordlists import FACILITY_WORDS
 
-__all__ = ["MIN_SCORE", "distance_km", "resolve_mentions"]
+__all__ = ["MIN_SCORE", "Weights", "distance_km", "resolve_mentions"]
 
 MIN_SCORE = 0.2  # calibrated score below which a gazetteer answer is not given
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each ranking signal adds to a candidate's score (tuned on dev corpora)."""
+
+    population: float = 0.45  # per power of ten of the population
+    official_name: float = 1.0
+    alternate_name: float = 0.5
+    country_base: float = 1.5  # the article mentions the candidate's country...
+    country_share: float = 2.5  # ...times the share of the article's places there
+    dateline: float = 0.8
+    admin1_base: float = 0.6
+    admin1_each: float = 0.4  # per other place in the same admin1 (up to 3)
+    distance: float = 1.5  # at 0 km from another place of the article, decaying...
+    distance_km: float = 300.0  # ...with this length scale
+
+
+W = Weights()
 _FEATURE_PRIOR = {
     "PCLI": 3.0, "PCLD": 2.5, "PCLS": 2.5, "PCLF": 2.5, "PCL": 2.5, "PCLIX": 2.0,
     "ADM1": 2.0, "PPLC": 2.4, "PPLA": 1.8, "PPLA2": 1.3, "PPLA3": 1.0, "PPLA4": 0.8,
@@ -62,13 +82,13 @@ def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
     score = _FEATURE_PRIOR.get(p.feature_code, 0.4 if p.feature_class == "P" else 0.3)
     reasons.append(f"feature {p.feature_class}.{p.feature_code}")
     if p.population:
-        score += 0.45 * math.log10(p.population + 1)
+        score += W.population * math.log10(p.population + 1)
         reasons.append(f"population {p.population:,}")
     if c.kind == 0:
-        score += 1.0
+        score += W.official_name
         reasons.append("official name")
     elif c.kind == 1:
-        score += 0.5
+        score += W.alternate_name
         reasons.append("alternate name")
     else:
         reasons.append("name matched without its article")
@@ -94,6 +114,11 @@ def _admin_cue(text: str, m: Mention) -> str:
 _PARENT_AFTER = re.compile(
     r"(?:,|\s+in|,\s+in)\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
 )
+
+
+def _big_namesake(area: Place, towns: set[tuple[str, int]]) -> bool:
+    """A town officially named like the area, in its country, with a tenth of its people."""
+    return any(cc == area.country_code and pop * 10 >= area.population for cc, pop in towns)
 
 
 def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
@@ -145,20 +170,24 @@ def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]
     total = (sum(ctx.countries.values()) - sum(own_cc.values())) or 1.0
     if n_cc:
         share = n_cc / total
-        score += (0.5 + 1.5 * share) if p.is_country else (1.0 + 2.5 * share)
+        score += (
+            W.country_base / 2 + W.country_share * share * 0.6
+            if p.is_country
+            else W.country_base + W.country_share * share
+        )
         reasons.append(f"article mentions {p.country_code} ({share:.0%} of its places)")
     if ctx.dateline_cc and ctx.dateline_cc == p.country_code and not p.is_country:
-        score += 0.8
+        score += W.dateline
         reasons.append("dateline in the same country")
     a1key = f"{p.country_code}.{p.admin1_code}"
     same_a1 = ctx.admin1.get(a1key, 0) - own_a1.get(a1key, 0)
     if same_a1 > 0 and not p.is_admin1 and not p.is_country:
-        score += 0.6 + 0.4 * min(same_a1, 3)
+        score += W.admin1_base + W.admin1_each * min(same_a1, 3)
         reasons.append(f"same admin1 as {same_a1:g} other place(s)")
     anchors = [a for a, k in zip(ctx.anchors, ctx.anchor_keys, strict=True) if k != key]
     if anchors and not p.is_country and not p.is_admin1:
         d = min(distance_km(p, a) for a in anchors)
-        bonus = 1.5 * math.exp(-d / 300.0)
+        bonus = W.distance * math.exp(-d / W.distance_km)
         if bonus > 0.1:
             score += bonus
             reasons.append(f"{d:.0f} km from other places in the article")
@@ -187,10 +216,19 @@ def _rank(
             continue
         scored = []
         admin_cue = _admin_cue(text, m)
-        towns = {c.place.country_code for c in cs if c.place.feature_class == "P" and c.kind <= 1}
+        towns = {
+            (c.place.country_code, c.place.population)
+            for c in cs
+            if c.place.feature_class == "P" and c.kind == 0
+        }
+        country_named = any(c.place.is_country and c.kind == 0 for c in cs)
         for c in cs:
             s, reasons = _prior(c, m.surface)
-            if c.place.is_admin1 and c.place.country_code in towns and not admin_cue:
+            if country_named and c.kind > 0 and not c.place.is_country:
+                # "Mexico" is the country, even though Mexico City is also called Mexico.
+                s -= 2.0
+                reasons.append("the name is a country's own name")
+            if c.place.is_admin1 and not admin_cue and _big_namesake(c.place, towns):
                 # "Aleppo" alone means the city; "Aleppo province" means the area.
                 s -= 1.5
                 reasons.append("a town of the same name is more likely than the area")
@@ -283,8 +321,8 @@ def resolve_mentions(
     results = []
     top_countries = tuple(cc for cc, _ in ctx.countries.most_common(3))
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):
-        if place is None and m.kind == "street" and ctx.main_town is not None:
-            why = f"a street, placed at the article's main town {ctx.main_town.name}"
+        if place is None and _is_facility(m) and ctx.main_town is not None:
+            why = f"a street or site, placed at the article's main town {ctx.main_town.name}"
             results.append(Resolution(m, ctx.main_town, 0.3, METHOD_GAZETTEER, (why,), ()))
             continue
         if place is not None and score >= MIN_SCORE:
@@ -306,6 +344,14 @@ def _candidates(m: Mention, gazetteer: Gazetteer) -> list[Candidate]:
             return found
         return [Candidate(country, 0), *(c for c in found if c.place != country)]
     return found
+
+
+def _is_facility(m: Mention) -> bool:
+    """Streets, buildings and neighbourhoods: local, so near the article's main town."""
+    if m.kind == "street":
+        return True
+    words = m.surface.split()
+    return len(words) > 1 and words[-1] in FACILITY_WORDS
 
 
 def _strip_direction(surface: str) -> str:

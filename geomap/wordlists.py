@@ -201,3 +201,14 @@ STREET_WORDS = frozenset(
     """Street St Avenue Ave Road Rd Boulevard Blvd Lane Drive Way Highway Hwy Close Court
     Place Terrace Crescent Parkway Pkwy Square Circle Trail Pike""".split()
 )
+
+# Last words of names of streets, buildings, parks and neighbourhoods: local places that,
+# when the gazetteer lacks them, are placed at the article's main town.
+FACILITY_WORDS = STREET_WORDS | frozenset(
+    """Church Cathedral Chapel Mosque Temple Synagogue Park Square Village Hall Field Fields
+    Point Library Bridge School Academy College University Hospital Center Centre Station
+    Airport Stadium Arena Market Mall Plaza Building Tower Towers House Museum Theatre
+    Theater Cemetery Garden Gardens Estate Quarter District Neighbourhood Neighborhood
+    Heights Hill Hills Side Beach Pier Harbour Harbor Port Prison Jail Base Camp Farm
+    Club Hotel Courthouse Capitol Campus Zoo""".split()
+)
