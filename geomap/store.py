@@ -465,8 +465,8 @@ def add_correction(
     after later reports merge into it. ``scope="mention"``: ``target`` is
     ``"<article_id>:<start>"``; that mention is re-resolved to ``place``. Either way the
     correction is reused by later ingests for the same name (``surface``, by default the
-    corrected mention's text) in an article about the same countries (``context``, by default
-    the countries of the corrected article's mentions).
+    corrected mention's text) in articles about one of the same countries (``context``, by
+    default the countries of the corrected article's mentions; see :func:`find_correction`).
     """
     conn = store.conn
     if scope == "incident":
@@ -523,17 +523,30 @@ def add_correction(
 def find_correction(
     store: Store, *, surface: str, context: Sequence[str] = ()
 ) -> tuple[int, Place] | None:
-    """The latest correction for this name in this context (else one recorded without
-    context), as ``(correction id, place)``; None when there is none."""
-    row = store.conn.execute(
-        "SELECT id, geonameid, name, lat, lon, feature_code, country_code, admin1, country"
-        " FROM correction WHERE name_key = ? AND context_key IN (?, '')"
-        " ORDER BY context_key = '', id DESC LIMIT 1",
-        (match_key(surface), context_key(context)),
-    ).fetchone()
-    if row is None:
+    """The correction to reuse for a name in an article about ``context`` (country codes).
+
+    A correction applies when its name matches (by match key) and its context countries share
+    at least one with ``context``, or it was recorded without context. The best is the exact
+    context, then the largest overlap, then the newest. Returns ``(correction id, place)`` or
+    None.
+    """
+    wanted = set(context_key(context).split(",")) - {""}
+    best: tuple[tuple[int, int, int], tuple[Any, ...]] | None = None
+    for row in store.conn.execute(
+        "SELECT id, geonameid, name, lat, lon, feature_code, country_code, admin1, country,"
+        " context_key FROM correction WHERE name_key = ?",
+        (match_key(surface),),
+    ):
+        have = set(row[9].split(",")) - {""}
+        overlap = len(have & wanted)
+        if have and not overlap:
+            continue
+        rank = (int(have == wanted), overlap, int(row[0]))
+        if best is None or rank > best[0]:
+            best = (rank, row)
+    if best is None:
         return None
-    cid, gid, name, lat, lon, fcode, cc, admin1, country = row
+    cid, gid, name, lat, lon, fcode, cc, admin1, country, _ = best[1]
     place = Place(
         geonameid=gid, name=name, lat=lat, lon=lon,
         feature_class="A" if (fcode or "").startswith(("PCL", "ADM")) else "P",

@@ -18,11 +18,11 @@ from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, R
 from geomap.store import open_store, write_article
 
 ROOT = Path(__file__).resolve().parent.parent
-STRIKE = """Strike near al-Bab
-
-ANKARA, Feb 9, 2017 (Wire A) - An air strike killed three soldiers and wounded eleven near
-the Syrian town of al-Bab on Thursday, the army said.
-"""
+STRIKE = (
+    "Strike near al-Bab\nThursday 9 February 2017\n\n"
+    "ANKARA, Feb 9 (Wire A) - An air strike killed three soldiers and wounded eleven near the "
+    "Syrian town of al-Bab on Thursday, the army said.\n"
+)
 
 
 def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]

@@ -18,21 +18,22 @@ from geomap.store import (
 )
 
 # Our own sample texts (no third-party article text in the repo).
-REPORT_A = """Air strike kills three near al-Bab
-
-ANKARA, Feb 9, 2017 (Wire A) - An air strike killed three soldiers and wounded eleven near
-the Syrian town of al-Bab on Thursday, the army said in a statement in Ankara.
-"""
-REPORT_B = """Deadly strike near al-Bab
-
-BEIRUT, Feb 9, 2017 (Wire B) - Three soldiers were killed on Thursday when an air strike hit
-a building near al-Bab in northern Syria, a war monitor said.
-"""
-REPORT_C = """Clashes in Idlib
-
-DAMASCUS, March 3, 2017 (Wire C) - Heavy clashes between rebels and government forces in
-the city of Idlib killed seven fighters on Friday, a monitor said.
-"""
+# Paragraphs are single lines, as scraped text usually is.
+REPORT_A = (
+    "Air strike kills three near al-Bab\nThursday 9 February 2017\n\n"
+    "ANKARA, Feb 9 (Wire A) - An air strike killed three soldiers and wounded eleven near the "
+    "Syrian town of al-Bab on Thursday, the army said in a statement in Ankara.\n"
+)
+REPORT_B = (
+    "Deadly strike near al-Bab\n09/02/2017 18:40\n\n"
+    "BEIRUT, Feb 9 (Wire B) - Three soldiers were killed on Thursday when an air strike hit a "
+    "building near al-Bab in northern Syria, a war monitor said.\n"
+)
+REPORT_C = (
+    "Clashes in Idlib\n\n"
+    "DAMASCUS, March 3 (Wire C) - Heavy clashes between rebels and government forces in the "
+    "city of Idlib killed seven fighters on Friday, a monitor said.\n"
+)
 
 
 def write_folder(root: Path) -> Path:
@@ -40,7 +41,12 @@ def write_folder(root: Path) -> Path:
     (folder / "sub").mkdir(parents=True)
     (folder / "a.txt").write_text(REPORT_A, encoding="utf-8")
     (folder / "sub" / "b.txt").write_text(REPORT_B, encoding="utf-8")
-    rec = {"text": REPORT_C, "url": "https://c.example/idlib", "source": "Wire C"}
+    rec = {
+        "text": REPORT_C,
+        "url": "https://c.example/idlib",
+        "source": "Wire C",
+        "published": "2017-03-03",
+    }
     (folder / "c.jsonl").write_text(json.dumps(rec) + "\n{broken\n", encoding="utf-8")
     (folder / "empty.txt").write_text("", encoding="utf-8")
     return folder

@@ -381,6 +381,7 @@ def test_incident_correction_survives_later_merges_and_is_reusable(store: Store)
     cid, place = find_correction(store, surface="Al Bab", context=["SY"])  # type: ignore[misc]
     assert place.name == "Qabasin" and cid >= 1
     assert find_correction(store, surface="al-Bab", context=["IQ"]) is None
+    assert find_correction(store, surface="al Bab", context=["LB", "SY"]) is not None  # overlap
     with pytest.raises(NotFoundError):
         add_correction(store, scope="incident", target="nope", place=fixed)
 
