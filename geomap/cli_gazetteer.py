@@ -104,7 +104,7 @@ def add_command(
 
     \b
     Example:
-      printf 'name,lat,lon,aliases,country\\nal-Sakhour,36.2219,37.1870,Sakhour|Sakhur,SY\\n' > p.csv
+      printf 'name,lat,lon,aliases\\nal-Sakhour,36.2219,37.1870,Sakhur\\n' > p.csv
       geomap gazetteer add p.csv
     """
     settings = command_settings(ctx, sub_db, sub_offline)

@@ -136,7 +136,7 @@ def _record(db: sqlite3.Connection, path: Path, kind: str, rows: int, *, record:
 
 
 def add_file(index_path: Path, path: Path) -> tuple[str, int]:
-    """Add a GeoNames dump (``.txt``/``.txt.gz``, tab-separated) or a ``.csv``; returns kind, rows."""
+    """Add a GeoNames dump (``.txt``/``.txt.gz``) or a ``.csv``; returns (kind, rows)."""
     if not path.exists():
         raise InputError(str(path), "file does not exist")
     if path.suffix.lower() == ".csv":

@@ -128,7 +128,7 @@ def build_bundle(source_dir: Path, out_dir: Path) -> dict[str, int]:
                         c[11],
                         c[14] or "0",
                     )
-                )  # fmt: skip
+                )
                 + "\n"
             )
             rows += 1
@@ -220,7 +220,7 @@ def _insert_place_batch(
                 int(r["population"] or 0),
             )
             for r in batch
-        ],  # fmt: skip
+        ],
     )
     for r in batch:
         point = (float(r["lat"]), float(r["lon"]), int(r["population"] or 0))

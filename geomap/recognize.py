@@ -11,6 +11,7 @@ ordinary English word used in the same text. Datelines ("ANKARA (Reuters) -"), d
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -38,7 +39,8 @@ __all__ = ["Token", "recognize", "tokenize"]
 _TOKEN = re.compile(r"[^\W\d_](?:[\w’'‘ʿʾ`]|[-.](?=\w))*", re.UNICODE)
 _DATELINE = re.compile(
     r"^[ \t]*(?P<place>[A-Z][A-Z'’\-]+(?:[ \t]+[A-Z][A-Z'’\-]+){0,3})"
-    r"(?:,[ \t]*[A-Z][A-Za-z.]*(?:[ \t]+[A-Za-z.]+)?)?[ \t]*(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
+    r"(?:,[ \t]*[A-Z][A-Za-z.]*(?:[ \t]+[A-Za-z.]+)?)?"
+    r"[ \t]*(?:,[ \t]*[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?"
     r"[ \t]*(?:\((?:[A-Za-z .]{2,30})\))?[ \t]*[-—–:]",
     re.MULTILINE,
 )
@@ -131,7 +133,7 @@ class _Recognizer:
         "Hughes" or "Bell" in the same text is that person."""
         out = set()
         toks = self.tokens
-        for a, b in zip(toks, toks[1:], strict=False):
+        for a, b in itertools.pairwise(toks):
             if not b.capitalised or not _joinable(self.text, a, b):
                 if a.capitalised and b.text.lower() in SPEECH_VERBS and self._small_place(a.text):
                     out.add(a.text.lower())

@@ -6,7 +6,8 @@ from __future__ import annotations
 CUE_PHRASES = frozenset(
     """in near at from to into outside around across towards toward via through
     inside throughout between of""".split()
-    + [
+) | frozenset(
+    [
         "the town of",
         "the city of",
         "the village of",

@@ -15,6 +15,7 @@ from geocoder_server import FakeNominatim, Reply, nominatim_result
 
 from geomap.cli import main
 
+CONTRACT_KEYS = "start end name lat lon geonameid feature_code country score method reasons".split()
 TEXT = "A Russian airstrike near al-Bab in northern Syria hit the Qwzxabad neighbourhood."
 
 
@@ -34,8 +35,7 @@ def test_output_contract_one_line_per_input_in_order() -> None:
     for doc, record in zip(docs, out, strict=True):
         for place in record["places"]:
             assert doc["text"][place["start"] : place["end"]] == place["name"]
-            assert set(place) >= {"start", "end", "name", "lat", "lon", "geonameid",
-                                  "feature_code", "country", "score", "method", "reasons"}  # fmt: skip
+            assert set(place) >= set(CONTRACT_KEYS)
     al_bab = next(p for p in out[1]["places"] if p["name"] == "al-Bab")
     assert (al_bab["geonameid"], al_bab["country"], al_bab["method"]) == (174018, "SY", "gazetteer")
 
@@ -55,7 +55,8 @@ def test_gold_spans_resolve_exactly_the_given_spans() -> None:
 def test_bad_lines_are_named_and_the_rest_processed(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(
-        '{"id": 1, "text": "In Aleppo."}\nnot json\n{"id": 3}\n[1, 2]\n{"id": 5, "text": "In Homs."}\n'
+        '{"id": 1, "text": "In Aleppo."}\nnot json\n{"id": 3}\n[1, 2]\n'
+        '{"id": 5, "text": "In Homs."}\n'
     )
     code, out, err = run(["geoparse", str(path)], "")
     assert code == 1
