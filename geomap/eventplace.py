@@ -20,7 +20,15 @@ from typing import Protocol
 
 from geomap.models import Place, Resolution
 
-__all__ = ["MentionScore", "PlaceChoice", "choose_event_place", "score_mention"]
+__all__ = [
+    "CUE_WEIGHTS",
+    "DISTANCE_CAP",
+    "DISTANCE_WEIGHT",
+    "MentionScore",
+    "PlaceChoice",
+    "choose_event_place",
+    "score_mention",
+]
 
 
 class _Areas(Protocol):
@@ -78,9 +86,10 @@ _STATEMENT_AFTER = re.compile(
 _STATEMENT_BEFORE = re.compile(
     r"(?:\b(?:told|telling)\s+(?:\w+\s+){0,3}?(?:in|from)"
     r"|\b(?:speaking|spoke|speech|statement|statements|conference|briefing|interview|visit"
-    r"|visiting|talks|meeting|summit|officials?|ministry|embassy|sources?|authorities"
-    r"|government|based|headquartered|reporters|journalists|correspondent|said|says"
-    r"|announced|reported|leaders?|diplomats?)\s+(?:\w+\s+){0,2}?(?:in|from|at)"
+    r"|visiting|talks|meeting|summit|based|headquartered|reporters|journalists|correspondent"
+    r"|said|says|announced|reported)\s+(?:\w+\s+){0,2}?(?:in|from|at)"
+    r"|\b(?:officials?|ministry|embassy|sources?|authorities|diplomats?|spokesm[ae]n"
+    r"|consulate)\s+(?:in|from|at)"
     r"|\b(?:returned|flew|travelled|traveled|arrived)\s+(?:\w+\s+){0,2}?(?:to|in|from)"
     r"|\b(?:between|ties with|relations with|talks with|agreement with))\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -92,6 +101,23 @@ _METONYMY_AFTER = re.compile(
     r"|envoy|ambassador|relations|decision|intelligence|presidency|parliament|ally|allies))",
     re.IGNORECASE,
 )
+
+
+#: Score of each context cue; the distance to the event verb is then subtracted. Tuned on the
+#: event-location dev corpus (benchmarks/bench_event_location.py).
+CUE_WEIGHTS: dict[str, float] = {
+    "named-part-of-later-place": 4.9,  # "the X neighbourhood of Y": X itself, when resolved
+    "part-of": 4.8,
+    "town-of": 4.8,
+    "near": 4.6,
+    "in": 4.5,
+    "province": 4.0,
+    "from": 3.0,
+    "bare": 2.5,
+}
+#: Score lost per character between the mention and the event verb, and its cap.
+DISTANCE_WEIGHT = 0.025
+DISTANCE_CAP = 3.0
 
 
 @dataclass(frozen=True)
@@ -135,7 +161,7 @@ def score_mention(
     >>> score_mention(s, 19, 33).score is None
     True
     >>> score_mention(s, 54, 60, trigger=(43, 49))
-    MentionScore(score=4.995, geo_precision=2, rule='near')
+    MentionScore(score=4.475, geo_precision=2, rule='near')
     """
     lo, hi = bounds if bounds is not None else (0, len(text))
     pre = text[max(lo, start - 80) : start]
@@ -149,28 +175,29 @@ def score_mention(
     if _METONYMY_AFTER.match(post):
         return MentionScore(None, 3, "metonymy")
     if _PART_AFTER.match(post):
-        return MentionScore(None, 2, "named-part-of-later-place")
-    if _PART_OF.search(pre) or cue in ("neighbourhood of", "neighborhood of", "district of"):
-        base, precision, rule = 5.5, 2, "part-of"
+        rule, precision = "named-part-of-later-place", 1
+    elif _PART_OF.search(pre) or cue in ("neighbourhood of", "neighborhood of", "district of"):
+        rule, precision = "part-of", 2
     elif _NEAR.search(pre) or cue in ("near", "outside", "outskirts of"):
-        base, precision, rule = 5.0, 2, "near"
+        rule, precision = "near", 2
     elif _TOWN_OF.search(pre) or cue in ("town of", "village of", "city of"):
-        base, precision, rule = 5.5, 1, "town-of"
+        rule, precision = "town-of", 1
     elif _PROVINCE_AFTER.match(post):
-        base, precision, rule = 4.0, 3, "province"
+        rule, precision = "province", 3
     elif _IN.search(pre) or cue in ("in", "at"):
-        base, precision, rule = 4.5, 1, "in"
+        rule, precision = "in", 1
     elif _FROM.search(pre):
-        base, precision, rule = 3.0, 1, "from"
+        rule, precision = "from", 1
     else:
-        base, precision, rule = 2.5, 1, "bare"
+        rule, precision = "bare", 1
+    base = CUE_WEIGHTS[rule]
     if kind == "demonym":
         base, precision, rule = 0.3, 3, "demonym-country"
     elif kind == "region":  # "northern Syria", "central Ankara": part of the place
         base, precision = min(base, 1.5), 2
     if trigger is not None:
         gap = trigger[0] - end if end <= trigger[0] else start - trigger[1]
-        base -= min(max(gap, 0), 300) / 1000.0
+        base -= min(max(gap, 0) * DISTANCE_WEIGHT, DISTANCE_CAP)
     return MentionScore(round(base, 3), precision, rule)
 
 
