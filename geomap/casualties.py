@@ -51,7 +51,7 @@ _VAGUE_RE = (
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDNUM}|{_VAGUE_RE})"
 _QUAL = (
     r"at least|more than|over|nearly|almost|about|around|some|up to|as many as|approximately"
-    r"|roughly|no fewer than|fewer than|less than|an estimated"
+    r"|roughly|no fewer than|fewer than|less than|an estimated|a total of"
 )
 _PHRASE = re.compile(
     rf"\b(?:between\s+(?P<lo>{_NUM})\s+and\s+(?P<hi>{_NUM})"
@@ -178,7 +178,9 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
             hi_v = parse_number(m.group("hi") or m.group("hi2") or m.group("hi3"))
             if lo_v is None or hi_v is None or hi_v < lo_v:
                 continue
-            best, low, high, how = lo_v, lo_v, hi_v, "range"
+            low: int | None = lo_v
+            high: int | None = hi_v
+            best, how = lo_v, "range"
         else:
             raw = m.group("n")
             value = parse_number(raw)

@@ -21,7 +21,6 @@ from datetime import date, timedelta
 __all__ = [
     "DateHit",
     "find_dates",
-    "find_published_date",
     "month_number",
     "resolve_weekday",
 ]
@@ -236,25 +235,3 @@ def find_dates(text: str, *, anchor: date | None) -> list[DateHit]:
             continue
         out.append(hit)
     return out
-
-
-_CAPTION = re.compile(r"^\s*[\(\[]?(?:photo|image|picture|file photo|credit)\b", re.IGNORECASE)
-
-
-def find_published_date(text: str, *, max_lines: int = 8) -> tuple[date, str] | None:
-    """A dateline-like timestamp among the first lines of a scraped page, if any.
-
-    Only complete dates with a year count, and caption lines ("Photo: ...") are skipped.
-    Returns ``(day, rule)``.
-
-    >>> find_published_date("Menu | Home\\nPublished 09.02.2017 08:14\\nText")
-    (datetime.date(2017, 2, 9), 'header-timestamp:numeric-date')
-    """
-    lines = [ln for ln in text.splitlines() if ln.strip()][:max_lines]
-    for line in lines:
-        if _CAPTION.match(line):
-            continue
-        for hit in find_dates(line, anchor=None):
-            if hit.explicit_year and hit.precision == 1 and hit.value is not None:
-                return hit.value, f"header-timestamp:{hit.rule}"
-    return None
