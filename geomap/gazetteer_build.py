@@ -49,6 +49,7 @@ CREATE TABLE place (
 );
 CREATE TABLE name (key TEXT NOT NULL, id INTEGER NOT NULL, kind INTEGER NOT NULL,
                    PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TEMP TABLE name_stage (key TEXT NOT NULL, id INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE country (cc TEXT PRIMARY KEY, iso3 TEXT, name TEXT, id INTEGER);
 CREATE TABLE admin1 (code TEXT PRIMARY KEY, name TEXT, id INTEGER);
 CREATE TABLE demonym (key TEXT PRIMARY KEY, cc TEXT NOT NULL);
@@ -164,9 +165,17 @@ def _read_countries(bundle_dir: Path) -> Iterator[list[str]]:
 
 
 def _insert_names(
-    db: sqlite3.Connection, rows: Iterable[tuple[int, str, str, Iterable[str]]]
+    db: sqlite3.Connection,
+    rows: Iterable[tuple[int, str, str, Iterable[str]]],
+    *,
+    table: str = "name",
 ) -> None:
-    """Index (id, name, asciiname, alternates) under every key, with and without article."""
+    """Index (id, name, asciiname, alternates) under every key, with and without article.
+
+    A build writes to the unconstrained ``name_stage`` table and sorts it into ``name`` once
+    at the end (much faster than keeping the key index up to date row by row); additions
+    upsert into ``name`` directly.
+    """
 
     def gen() -> Iterator[tuple[str, int, int]]:
         for pid, name, ascii_name, alternates in rows:
@@ -177,6 +186,9 @@ def _insert_names(
                         kind = (KIND_NAME if official else KIND_ALTERNATE) + (2 if i else 0)
                         yield key, pid, kind
 
+    if table == "name_stage":
+        db.executemany("INSERT INTO name_stage (key, id, kind) VALUES (?, ?, ?)", gen())
+        return
     db.executemany(
         "INSERT INTO name (key, id, kind) VALUES (?, ?, ?) "
         "ON CONFLICT (key, id) DO UPDATE SET kind = min(kind, excluded.kind)",
@@ -233,6 +245,7 @@ def _insert_place_batch(
             (int(r["geonameid"]), r["name"], r["asciiname"], r["alternatenames"].split(","))
             for r in batch
         ),
+        table="name_stage",
     )
 
 
@@ -273,7 +286,7 @@ def _load_admin_areas(
                 "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', ?, ?, ?, ?, ?)",
                 (int(gid), name, lat, lon, f"ADM{level}", cc, a1, pop, f"admin{level}"),
             )
-            _insert_names(db, [(int(gid), name, ascii_name, ())])
+            _insert_names(db, [(int(gid), name, ascii_name, ())], table="name_stage")
             rows += 1
     return rows
 
@@ -293,7 +306,7 @@ def _load_regions(db: sqlite3.Connection, bundle_dir: Path) -> int:
                  int(row["population"] or 0)),
             )  # fmt: skip
             aliases = [a for a in row["aliases"].split("|") if a]
-            _insert_names(db, [(gid, row["name"], row["name"], aliases)])
+            _insert_names(db, [(gid, row["name"], row["name"], aliases)], table="name_stage")
             rows += 1
     return rows
 
@@ -319,7 +332,7 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
             (int(gid), name, float(pt["lat"]), float(pt["lon"]), cc, int(pop or 0)),
         )
         alternates = [pt["name"], pt["official"], *filter(None, pt["aliases"].split("|"))]
-        _insert_names(db, [(int(gid), name, name, alternates)])
+        _insert_names(db, [(int(gid), name, name, alternates)], table="name_stage")
         for dem in filter(None, pt["demonyms"].split("|")):
             plural = dem if dem.endswith(("sh", "ch", "ese", "s", "x", "z")) else dem + "s"
             for form in {dem, plural}:
@@ -344,7 +357,7 @@ def _load_aliases(db: sqlite3.Connection, bundle_dir: Path) -> int:
                 if found is None:
                     raise GazetteerError(f"{path}: unknown country code {target!r}")
                 pid = found[0]
-            _insert_names(db, [(pid, row["alias"], row["alias"], ())])
+            _insert_names(db, [(pid, row["alias"], row["alias"], ())], table="name_stage")
             rows += 1
     return rows
 
@@ -373,6 +386,11 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
         counts["admin2"] = _load_admin_areas(db, bundle_dir, members, level=2)
         counts["regions"] = _load_regions(db, bundle_dir)
         counts["aliases"] = _load_aliases(db, bundle_dir)
+        db.execute(
+            "INSERT INTO name SELECT key, id, min(kind) FROM name_stage"
+            " GROUP BY key, id ORDER BY key, id"
+        )
+        db.execute("DROP TABLE name_stage")
         db.execute("CREATE INDEX name_id ON name (id)")
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
@@ -383,7 +401,6 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
             ],
         )
         db.commit()
-        db.execute("VACUUM")
     finally:
         db.close()
     tmp.replace(index_path)
