@@ -85,7 +85,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"{_FORCES}\b[^.;]{{0,80}}(?:opened fire|fired live|live (?:ammunition|rounds|fire)"
      rf"|shot (?:and killed|dead)|killing)[^.;]{{0,80}}{_PROTESTERS}"
      rf"|{_PROTESTERS}\b[^.;]{{0,60}}(?:were |was )?(?:shot dead|killed) by {_FORCES}"),
-    (_RIOT, "Mob violence", "mob", r"\bmob\b|\blynch(?:ed|ing)?\b|\bvigilantes?\b"),
+    (_RIOT, "Mob violence", "mob",
+     r"\bmob\b[^.;]{0,40}(?:attacked|beat|killed|stormed|lynched|torched|set fire|burned)"
+     r"|\blynched\b|\bvigilantes? (?:attacked|killed|beat)"),
     (_RIOT, "Violent demonstration", "violent-demonstration",
      r"(?:threw|hurled|throwing|hurling) (?:\w+ ){0,2}(?:stones|rocks|petrol bombs|molotov"
      r"|fireworks|bottles)|\brioters?\b|\briot(?:s|ed|ing)?\b(?! (?:police|gear|squad|shields?))"
@@ -115,7 +117,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\b(?:attacked|assaulted|ambushed) (?:\w+ ){0,3}(?:positions?|checkpoints?|posts?|convoys?"
      r"|troops|soldiers|forces|patrols?)\b|\bambush(?:ed)?\b"),
     (_VAC, "Attack", "attack-civilians",
-     r"\bexecut(?:ed|ion|ions)\b|\bmassacre[ds]?\b|\bshot dead\b|\bgunned down\b|\bstabbed\b"
+     r"\b(?:summarily |publicly )?executed (?:\w+ ){0,3}(?:civilians|prisoners|men|people"
+     r"|villagers|captives|hostages|detainees|residents)\b|\bexecution-style\b"
+     r"|\bmassacre[ds]?\b|\bshot dead\b|\bgunned down\b|\bstabbed\b"
      r"|\bbeheaded\b|\bopened fire on (?:\w+ ){0,2}(?:civilians|villagers|worshippers|passengers"
      r"|a bus|a market|a wedding|shoppers)"
      r"|\b(?:attacked|killed|shot|assaulted|beat) (?:\w+ ){0,3}(?:civilians|villagers|farmers"
@@ -126,7 +130,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bevacuation (?:deal|agreement)\b|\bagreed (?:to|on) (?:a |an )?(?:\w+ )?(?:ceasefire"
      r"|truce|exchange|evacuation|withdrawal)"),
     (_STRAT, "Arrests", "arrests",
-     r"\barrest(?:ed|s|ing)?\b|\bdetain(?:ed|ing|s)\b|\brounded up\b|\btaken into custody\b"),
+     r"\barrested\b|\bdetain(?:ed|ing)\b|\brounded up\b|\btaken into custody\b"
+     r"|\barrests? of\b"),
     (_STRAT, "Looting/property destruction", "looting",
      r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b"
      r"|\b(?:torched|burned|burnt|demolished|bulldozed|razed|destroyed) (?:\w+ ){0,2}"

@@ -73,6 +73,14 @@ _OPINION = re.compile(
     r"|^\s*the (?:author|writer) is\b|^\s*the views expressed\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# Triggers that report an event on their own; weaker ones ("rockets", "fighting", "arrest",
+# "captured") also need an actor or a casualty count in the incident.
+_STRONG_TRIGGER = re.compile(
+    r"air ?strike|air ?raid|warplane|suicide|bomb|\bIED|explosive|shell|land ?mine|grenade"
+    r"|clash|gun ?battle|firefight|protest|demonstrat|rall[yi]|march|riot|cease-?fire|truce"
+    r"|kidnap|abduct|shot dead|gunned down|massacre|threw|hurled|tear ?gas|opened fire",
+    re.IGNORECASE,
+)
 _VAGUE_PAST = ("last-month-name", "in-month-name", "last-month", "last-year")
 _REFERENCE_BEFORE = re.compile(r"\b(?:since|until|before|than|ahead of)\s+(?:\w+\s+)?$", re.I)
 
@@ -369,6 +377,9 @@ def _candidate(
         sub_event_type=th.sub_event_type,
         country=country,
     )
+    unsupported = a1 is None and a2 is None and set(counts.values()) == {None}
+    if unsupported and not _STRONG_TRIGGER.search(th.trigger):
+        return None  # "the Rockets swept Portland", "artillery systems for $1.3 bn"
     for name, hit in (("actor1", a1), ("actor2", a2)):
         if hit is not None:
             evidence.append(Evidence(name, hit.name, "", f"{hit.rule}: {hit.surface}"))

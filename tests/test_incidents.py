@@ -269,3 +269,18 @@ def test_older_incident_is_background_even_with_counts() -> None:
     text = ("Turkey shot down a Russian warplane near the border in November 2015, "
             "killing one of its pilots.")  # fmt: skip
     assert extract_incidents(Article("b", text, published=date(2017, 2, 9)), []) == []
+
+
+def test_weak_triggers_need_an_actor_or_a_count() -> None:
+    sports = "The Rockets swept their four-game series with Ankara on Sunday."
+    assert extract_incidents(Article("r", sports, published=date(2017, 2, 12)),
+                             resolve(sports, ("Ankara", ANKARA))) == []  # fmt: skip
+    strike = "An airstrike hit the town of Binnish on Sunday."
+    (c,) = extract_incidents(Article("s", strike, published=date(2017, 2, 12)),
+                             resolve(strike, ("Binnish", BINNISH)))  # fmt: skip
+    assert (c.sub_event_type, c.actor1, c.fatalities) == ("Air/drone strike", "", None)
+
+
+def test_history_words_are_not_events() -> None:
+    assert classify_sentence("It was the site of the county's last lynching in 1946.") is None
+    assert classify_sentence("Police executed two search warrants on Monday.") is None
