@@ -26,6 +26,10 @@ from geomap.wordlists import (
     DIRECTIONS,
     FIRST_NAMES,
     FUNCTION_WORDS,
+    INSTITUTIONS,
+    MONTHS_AND_DAYS,
+    ORGANISATIONS,
+    SURNAMES,
     NON_PLACE_AFTER,
     NON_PLACE_BEFORE,
     PLACE_NOUNS,
@@ -213,7 +217,11 @@ class _Recognizer:
         prominent = _prominence(top) >= 3
         if prev and prev.text.rstrip(".") in NON_PLACE_BEFORE and not cue:
             return False
-        if j - i == 1 and word in FUNCTION_WORDS:
+        if j - i == 1 and (word in FUNCTION_WORDS or word in MONTHS_AND_DAYS):
+            return False
+        if word in ORGANISATIONS or word in INSTITUTIONS:
+            return False
+        if j - i == 1 and word in SURNAMES and not cue and _prominence(top) < 4:
             return False
         if j - i == 1 and word in self.people and not cue:
             return False

@@ -213,3 +213,41 @@ FACILITY_WORDS = STREET_WORDS | frozenset(
     Heights Hill Hills Side Beach Pier Harbour Harbor Port Prison Jail Base Camp Farm
     Club Hotel Courthouse Capitol Campus Zoo""".split()
 )
+
+# Common surnames: a bare one without a cue is a person far more often than a place.
+SURNAMES = frozenset(
+    """smith johnson williams brown jones garcia miller davis rodriguez martinez hernandez
+    lopez gonzalez wilson anderson thomas taylor moore jackson martin lee perez thompson
+    white harris sanchez clark ramirez lewis robinson walker young allen king wright scott
+    torres nguyen hill flores green adams nelson baker hall rivera campbell mitchell carter
+    roberts gomez phillips evans turner diaz parker cruz edwards collins reyes stewart
+    morris morales murphy cook rogers gutierrez ortiz morgan cooper peterson bailey reed
+    kelly howard ramos kim cox ward richardson watson brooks chavez wood james bennett gray
+    mendoza ruiz hughes price alvarez castillo sanders patel myers long ross foster jimenez
+    powell jenkins perry russell sullivan bell coleman butler henderson barnes gonzales
+    fisher vasquez simmons romero jordan patterson alexander hamilton graham reynolds
+    griffin wallace moreno west cole hayes bryant herrera gibson ellis tran medina aguilar
+    stevens murray ford castro marshall owens harrison fernandez mcdonald woods washington
+    kennedy wells vargas henry chen freeman webb tucker guzman burns crawford olson simpson
+    porter hunter gordon mendez silva shaw snyder mason dixon munoz hunt hicks holmes palmer
+    wagner black robertson boyd rose stone salazar fox warren mills meyer rice schmidt
+    garza daniels ferguson nichols stephens soto weaver ryan gardner payne grant dunn
+    kelley spencer hawkins arnold pierce vazquez hansen peters santos hart bradley knight
+    elliott cunningham duncan armstrong hudson carroll lane riley andrews alvarado ray
+    delgado berry perkins hoffman johnston matthews pena richards willis carpenter lawrence
+    sandoval manning webster rhodes burton lincoln barr bassett""".split()
+)
+
+# Organisations whose names are also place names somewhere.
+ORGANISATIONS = frozenset(
+    """hamas hezbollah hizbollah taliban fatah nato opec isis isil daesh toyota xinhua irna
+    reuters interfax tass anadolu""".split()
+)
+
+# Multi-word names that are institutions, not places.
+INSTITUTIONS = frozenset(["white house", "supreme court", "high court", "security council"])
+
+MONTHS_AND_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)
