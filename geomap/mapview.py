@@ -19,7 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import folium
-from folium.elements import JSCSSMixin
+from branca.element import CssLink, Element, JavascriptLink
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from jinja2 import Template
 
@@ -116,7 +117,47 @@ class _Extras(folium.MacroElement):  # type: ignore[misc]
         self.note = script_json(TILE_NOTE)
 
 
-class _IncidentLayer(JSCSSMixin, Layer):  # type: ignore[misc]
+class _Raw(Element):  # type: ignore[misc]
+    """Text put into the page as it is (branca's Element would compile it as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class _DataLayer(JSCSSMixin, Layer):  # type: ignore[misc]
+    """A layer whose script carries megabytes of JSON data.
+
+    branca's ``MacroElement.render`` wraps each macro's output in ``Element(...)``, which
+    compiles it as a Jinja template a second time: slow for megabytes (about 1 s per 10k
+    incidents) and a template-injection risk. This render adds the script output as it is;
+    otherwise it does what JSCSSMixin, Layer and MacroElement do (links, add-to-map, children).
+    ``st_folium`` does not call this: it renders each element's script macro once itself.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        for name, url in self.default_js:
+            figure.header.add_child(JavascriptLink(url), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(CssLink(url), name=name)
+        if self.show:
+            self.add_child(
+                ElementAddToElement(
+                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                ),
+                name=self.get_name() + "_add",
+            )
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Raw(script(self, kwargs)), name=self.get_name())
+        for child in list(self._children.values()):
+            child.render(**kwargs)
+
+
+class _IncidentLayer(_DataLayer):
     """Clustered circle markers from ``rows`` = [lat, lon, colour index, radius, geo precision,
     tooltip html, popup html] (the html already escaped)."""
 
@@ -171,7 +212,7 @@ class _IncidentLayer(JSCSSMixin, Layer):  # type: ignore[misc]
         self.default_css = css
 
 
-class _MentionLayer(Layer):  # type: ignore[misc]
+class _MentionLayer(_DataLayer):
     """Small grey markers for other places the articles mention: [lat, lon, tooltip html]."""
 
     _template = Template(

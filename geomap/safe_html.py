@@ -18,23 +18,23 @@ from urllib.parse import urlsplit
 __all__ = ["highlight_html", "html_text", "safe_url", "script_json"]
 
 # html.escape(quote=True) plus the three characters that matter inside JS template literals and
-# string escapes. One str.translate pass is both the fastest and the easiest to audit.
-_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#x27;",
-        "\\": "&#92;",
-        "`": "&#96;",
-        "$": "&#36;",
-        # folium/branca re-render element output as Jinja templates, so "{{ 7*7 }}" in a
-        # popup becomes "49" (and worse: it is Python-side template injection). Braces go too.
-        "{": "&#123;",
-        "}": "&#125;",
-    }
+# string escapes, plus braces (see html_text). Chained str.replace is ~10x faster than
+# str.translate with a dict, and most values need none of it (checked first).
+_ESCAPES = (
+    ("&", "&amp;"),  # first, so the entities below are not escaped again
+    ("<", "&lt;"),
+    (">", "&gt;"),
+    ('"', "&quot;"),
+    ("'", "&#x27;"),
+    ("\\", "&#92;"),
+    ("`", "&#96;"),
+    ("$", "&#36;"),
+    # folium/branca render element output through Jinja a second time, so "{{ 7*7 }}" in a
+    # popup becomes "49" (and worse: it is Python-side template injection). Braces go too.
+    ("{", "&#123;"),
+    ("}", "&#125;"),
 )
+_NEEDS_ESCAPE = re.compile("[&<>\"'\\\\`${}]")
 
 # C0 controls, DEL and whitespace: stripped at both ends (as browsers do); tab/CR/LF anywhere
 # (browsers drop them inside URLs, so "java\tscript:" must not slip past the scheme check).
@@ -60,7 +60,12 @@ def html_text(value: object) -> str:
     """
     if value is None:
         return ""
-    return str(value).translate(_ESCAPES)
+    text = str(value)
+    if _NEEDS_ESCAPE.search(text) is None:
+        return text
+    for char, entity in _ESCAPES:
+        text = text.replace(char, entity)
+    return text
 
 
 def safe_url(url: object) -> str | None:
@@ -124,24 +129,26 @@ def highlight_html(text: object, terms: Iterable[str]) -> str:
     return "".join(out)
 
 
-# Inside <script>, only "<" can end or confuse the element ("</script", "<!--"); U+2028/9 are
-# escaped for old JS parsers. The result is valid JSON and a valid JS expression.
-_SCRIPT_ESCAPES = str.maketrans({"<": "\\u003c", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-# A "{" followed by "{", "%" or "#" can only be inside a JSON string (a structural "{" is
-# followed by '"' or "}"); escaping it keeps branca's second Jinja pass from seeing a tag.
+# Inside <script>, the element ends only at "</script" and "<!--" starts the escaped states in
+# which "<script" matters, so escaping "</" (as "<\/", a JSON escape of "/") and "<!" suffices;
+# "<" elsewhere (our popups' opening tags) stays one byte. U+2028/9 are escaped for old JS
+# parsers. A "{" followed by "{", "%" or "#" can only be inside a JSON string (a structural
+# "{" is followed by '"' or "}"); escaping it keeps branca's second Jinja pass from seeing a tag.
 _JINJA_OPEN = re.compile(r"\{(?=[{%#])")
 
 
 def script_json(value: object) -> str:
     """JSON for embedding in a ``<script>`` element or a JS string that is ``eval``-ed.
 
-    No ``<`` (so no ``</script>`` or ``<!--``) and no Jinja opening tag (``{{``, ``{%``,
-    ``{#``) survive: both are written as ``\\u`` escapes inside the JSON strings.
+    Neither ``</`` (so no ``</script>``) nor ``<!`` (no ``<!--``) nor a Jinja opening tag
+    (``{{``, ``{%``, ``{#``) survives: each is written with a JSON escape inside the strings.
 
     Examples
     --------
     >>> script_json({"a": "</script><script>alert(1)</script>"})
-    '{"a":"\\\\u003c/script>\\\\u003cscript>alert(1)\\\\u003c/script>"}'
+    '{"a":"<\\\\/script><script>alert(1)<\\\\/script>"}'
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _JINJA_OPEN.sub(r"\\u007b", text.translate(_SCRIPT_ESCAPES))
+    text = text.replace("</", "<\\/").replace("<!", "<\\u0021")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _JINJA_OPEN.sub(r"\\u007b", text)

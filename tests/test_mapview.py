@@ -171,7 +171,7 @@ def test_inline_assets_make_a_standalone_file(tmp_path: Path) -> None:
     assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
     assert "sourceMappingURL" not in html
     assert "url(images/" not in html  # layer-control icons inlined as data: URLs
-    assert GEONAMES_ATTRIBUTION.replace("<", "\\u003c").replace('"', '\\"') in html
+    assert GEONAMES_ATTRIBUTION.replace("</", "<\\/").replace('"', '\\"') in html
 
 
 @pytest.mark.parametrize(

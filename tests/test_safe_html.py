@@ -125,9 +125,9 @@ def test_highlight_prefers_longer_terms_and_handles_no_terms() -> None:
 
 
 def test_script_json_cannot_close_the_script_element() -> None:
-    value = {"t": "</script><!-- <script>", "u": "\u2028"}
+    value = {"t": "</script><!-- <script></SCRIPT \\</", "u": "\u2028"}
     encoded = script_json(value)
-    assert "<" not in encoded
+    assert "</" not in encoded and "<!" not in encoded
     assert "\u2028" not in encoded
     assert json.loads(encoded) == value
 

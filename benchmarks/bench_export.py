@@ -1,0 +1,111 @@
+"""Export and map benchmarks: GeoJSON/CSV for 10k/100k/1M synthetic incidents, the map for
+1k/10k/50k. Each measurement runs in a fresh subprocess, so the peak RSS is its own.
+
+    python benchmarks/bench_export.py            # everything (about 2 minutes)
+    python benchmarks/bench_export.py --quick    # 10k exports, 1k/10k maps
+
+Records come from a generator (benchmarks/synth.py), never a list, so the export figures show
+that memory stays flat however many incidents are written. Target: 1M to GeoJSON < 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def child(kind: str, n: int) -> dict[str, float]:
+    """One measurement, run in this (fresh) process."""
+    from synth import synthetic_records
+
+    from geomap.export import write_csv, write_geojson
+
+    base = _rss_mb()
+    with tempfile.TemporaryDirectory() as tmp:
+        if kind in ("geojson", "csv"):
+            path = Path(tmp) / f"out.{kind}"
+            start = time.perf_counter()
+            with path.open("w", encoding="utf-8", newline="") as out:
+                if kind == "geojson":
+                    written = write_geojson(synthetic_records(n), out)
+                else:
+                    written = write_csv(synthetic_records(n), out)
+            seconds = time.perf_counter() - start
+            assert written == n
+            size = path.stat().st_size
+        elif kind == "generate":
+            start = time.perf_counter()
+            for _ in synthetic_records(n):
+                pass
+            seconds = time.perf_counter() - start
+            size = 0
+        else:  # map-inline / map-data
+            from geomap.mapview import build_map, map_html
+
+            start = time.perf_counter()
+            fmap = build_map(synthetic_records(n), tiles="OpenStreetMap", assets=kind[4:])
+            built = time.perf_counter() - start
+            html = map_html(fmap)
+            seconds = time.perf_counter() - start
+            size = len(html.encode("utf-8"))
+            return {"seconds": seconds, "build": built, "mb": size / 1e6, "rss": _rss_mb(),
+                    "base": base}  # fmt: skip
+    return {"seconds": seconds, "mb": size / 1e6, "rss": _rss_mb(), "base": base}
+
+
+def measure(kind: str, n: int) -> dict[str, float]:
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(n)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    return json.loads(proc.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child[0], int(args.child[1]))))
+        return
+
+    sizes = [10_000] if args.quick else [10_000, 100_000, 1_000_000]
+    print(f"{'export':<10}{'records':>10}{'seconds':>10}{'rec/s':>10}{'file MB':>10}"
+          f"{'peak RSS MB':>13}{'(start)':>9}")  # fmt: skip
+    for n in sizes:
+        for kind in ("generate", "geojson", "csv"):
+            r = measure(kind, n)
+            print(f"{kind:<10}{n:>10,}{r['seconds']:>10.2f}{n / r['seconds']:>10,.0f}"
+                  f"{r['mb']:>10.1f}{r['rss']:>13.1f}{r['base']:>9.1f}")  # fmt: skip
+    print("('generate' is the synthetic generator alone; exports include it.)\n")
+
+    maps = [1_000, 10_000] if args.quick else [1_000, 10_000, 50_000]
+    print(f"{'map':<12}{'records':>10}{'build s':>10}{'total s':>10}{'HTML MB':>10}"
+          f"{'peak RSS MB':>13}")  # fmt: skip
+    for n in maps:
+        for kind in ("map-inline", "map-data"):
+            r = measure(kind, n)
+            print(f"{kind:<12}{n:>10,}{r['build']:>10.2f}{r['seconds']:>10.2f}{r['mb']:>10.1f}"
+                  f"{r['rss']:>13.1f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
