@@ -80,6 +80,7 @@ class Gazetteer:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
         self._by_key = lru_cache(maxsize=100_000)(self._query_key)
+        self._by_name = lru_cache(maxsize=100_000)(self._candidates)
         self._countries = {
             cc: gid for cc, gid in self._db.execute("SELECT cc, id FROM country").fetchall()
         }
@@ -113,12 +114,12 @@ class Gazetteer:
     def _query_key(self, key: str) -> tuple[Candidate, ...]:
         with self._lock:
             rows = self._db.execute(
-                _PLACE_SQL + " JOIN name n ON n.id = p.id WHERE n.key = ?"
+                _PLACE_SQL.replace(" FROM place p", ", n.kind FROM place p")
+                + " JOIN name n ON n.id = p.id WHERE n.key = ?"
                 " ORDER BY n.kind, p.population DESC LIMIT 60",
                 (key,),
             ).fetchall()
-            kinds = dict(self._db.execute("SELECT id, kind FROM name WHERE key = ?", (key,)))
-        return tuple(Candidate(_row_to_place(r), int(kinds[r[0]])) for r in rows)
+        return tuple(Candidate(_row_to_place(r[:-1]), int(r[-1])) for r in rows)
 
     def has_key(self, key: str) -> bool:
         """True when any place is indexed under this match key."""
@@ -129,6 +130,9 @@ class Gazetteer:
 
         Searching returns an empty list when nothing matches.
         """
+        return list(self._by_name(name))
+
+    def _candidates(self, name: str) -> tuple[Candidate, ...]:
         seen: dict[int, Candidate] = {}
         for i, key in enumerate(match_keys(name)):
             for cand in self._by_key(key):
@@ -136,7 +140,7 @@ class Gazetteer:
                 kind = cand.kind if i == 0 else max(cand.kind, 2)
                 if gid not in seen or kind < seen[gid].kind:
                     seen[gid] = Candidate(cand.place, kind)
-        return list(seen.values())
+        return tuple(seen.values())
 
     def candidates_for_key(self, key: str) -> list[Candidate]:
         """Candidates under one exact match key."""

@@ -28,14 +28,14 @@ from geomap.wordlists import (
     FUNCTION_WORDS,
     INSTITUTIONS,
     MONTHS_AND_DAYS,
-    ORGANISATIONS,
-    SURNAMES,
     NON_PLACE_AFTER,
     NON_PLACE_BEFORE,
+    ORGANISATIONS,
     PLACE_NOUNS,
     SPEECH_VERBS,
     STREET_WORDS,
     STRONG_CUES,
+    SURNAMES,
 )
 
 __all__ = ["Token", "recognize", "tokenize"]
@@ -55,17 +55,18 @@ MAX_SPAN_TOKENS = 5
 
 @dataclass(frozen=True)
 class Token:
-    """A word with its offsets; ``sent_start`` marks the first word of a sentence."""
+    """A word with its offsets; ``sent_start`` marks the first word of a sentence and
+    ``capitalised`` an initial capital (after any lower-case Arabic article: "al-Bab")."""
 
     start: int
     end: int
     text: str
     sent_start: bool
+    capitalised: bool
 
-    @property
-    def capitalised(self) -> bool:
-        head = _ARTICLE_PREFIX.sub("", self.text)
-        return bool(head) and head[0].isupper()
+
+_SENTENCE_GAP = re.compile(r"[.!?:;\"“”]\s*$|\n\s*\n")
+_ABBREVIATIONS = frozenset("St Mt Ft Dr Mr Mrs Ms Gen Lt Col Sgt Gov".split())
 
 
 def tokenize(text: str) -> list[Token]:
@@ -73,34 +74,21 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     prev_end = 0
     for m in _TOKEN.finditer(text):
-        word = _POSSESSIVE.sub("", m.group().rstrip("."))
+        raw = m.group()
+        word = _POSSESSIVE.sub("", raw.rstrip(".")) if raw[-1] == "." or raw[-2:-1] in "'’" else raw
         gap = text[prev_end : m.start()]
-        sent_start = not tokens or (
-            bool(re.search(r"[.!?:;\"“”]\s*$|\n\s*\n", gap))
-            and (not tokens or not _is_abbreviation(tokens[-1].text, text, tokens[-1].end))
-        )
         if not tokens or ("\n" in gap and not gap.strip()):
             sent_start = True
-        tokens.append(Token(m.start(), m.start() + len(word), word, sent_start))
+        elif gap.strip(" ") and _SENTENCE_GAP.search(gap):
+            prev = tokens[-1]
+            sent_start = not (prev.text in _ABBREVIATIONS and text[prev.end : prev.end + 1] == ".")
+        else:
+            sent_start = False
+        head = _ARTICLE_PREFIX.sub("", word) if "-" in word[:4] else word
+        capitalised = bool(head) and head[0].isupper()
+        tokens.append(Token(m.start(), m.start() + len(word), word, sent_start, capitalised))
         prev_end = m.start() + len(word)
     return tokens
-
-
-def _is_abbreviation(word: str, text: str, end: int) -> bool:
-    return word in {
-        "St",
-        "Mt",
-        "Ft",
-        "Dr",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Gen",
-        "Lt",
-        "Col",
-        "Sgt",
-        "Gov",
-    } and (text[end : end + 1] == ".")
 
 
 def _span_text(text: str, tokens: list[Token], i: int, j: int) -> str:
