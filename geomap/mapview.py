@@ -372,9 +372,9 @@ def build_map(
     _Extras(legend_html(legend_entries(types_seen))).add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     if center is None and lats:
-        pad = 0.05
         fmap.fit_bounds(
-            [[min(lats) - pad, min(lons) - pad], [max(lats) + pad, max(lons) + pad]],
+            [[min(lats), min(lons)], [max(lats), max(lons)]],
+            padding=(40, 40),  # pixels, so edge markers are not under the controls
             max_zoom=zoom if zoom is not None else 11,
         )
     return fmap

@@ -165,6 +165,9 @@ def test_standalone_map_offline_with_hostile_records(
         assert plain[0]["links"] == 1
         assert "Killed: 3 · Injured: 11" in plain[0]["text"]
 
+        page.locator("path.geomap-incident").first.click()  # a popup in the screenshot
+        page.locator(".leaflet-popup-content").wait_for(state="visible")
+        page.wait_for_timeout(800)  # let the fade-in and auto-pan finish
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"map-hostile-{assets}.png"))
         assert page.evaluate("typeof window.__pwned") == "undefined"
