@@ -59,8 +59,10 @@ def main() -> None:
         gaz = Gazetteer.open(Settings.from_env({"GEOMAP_GAZETTEER": str(index)}))
         for name in NAMES:
             gaz.candidates(name)
-        print(f"resident memory:      {proc.memory_info().rss / 2**20:.0f} MiB "
-              f"(+{(proc.memory_info().rss - before) / 2**20:.0f} MiB for the gazetteer)")  # fmt: skip
+        rss = proc.memory_info().rss
+        print(
+            f"resident memory:      {rss / 2**20:.0f} MiB (+{(rss - before) / 2**20:.0f} MiB load)"
+        )
         n = 20_000
         started = time.perf_counter()
         for i in range(n):

@@ -17,6 +17,7 @@ DIR defaults to $GEOMAP_EVAL_DIR or ../shared/eval next to the repository.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import sys
@@ -26,11 +27,11 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from scoring import score  # noqa: E402
+from scoring import km, score
 
-from geomap.config import Settings  # noqa: E402
-from geomap.gazetteer import Gazetteer  # noqa: E402
-from geomap.geoparse import geoparse_text, resolution_to_json  # noqa: E402
+from geomap.config import Settings
+from geomap.gazetteer import Gazetteer
+from geomap.geoparse import geoparse_text, resolution_to_json
 
 NEWS = ("geowebnews", "lgl", "tr-news")
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -64,9 +65,11 @@ def main() -> None:
         return
     gaz = Gazetteer.open(Settings.from_env({**os.environ, "GEOMAP_OFFLINE": "1"}))
     proc = psutil.Process()
-    header = f"{'corpus':<13}{'docs':>6}{'recP':>7}{'recR':>7}{'recF1':>7}{'e2eF1':>7}{'acc161':>8}{'medkm':>8}{'docs/s':>8}{'peakMB':>8}"
-    print(header)
+    widths = {"docs": 6, "recP": 7, "recR": 7, "recF1": 7, "e2eF1": 7, "acc161": 8, "medkm": 8}
+    widths |= {"docs/s": 8, "peakMB": 8}
+    print(f"{'corpus':<13}" + "".join(f"{k:>{w}}" for k, w in widths.items()))
     rows = []
+    calibration: list[tuple[float, bool]] = []
     for name in args.corpora.split(","):
         path = args.eval / f"{name}.dev.jsonl"
         if not path.exists():
@@ -76,6 +79,7 @@ def main() -> None:
         e2e, secs = run(docs, gaz, gold=False, demonyms=not args.no_demonyms)
         res, _ = run(docs, gaz, gold=True, demonyms=False)
         s_e2e, s_res = score(docs, e2e), score(docs, res)
+        calibration += score_pairs(docs, res)
         if args.out:
             args.out.mkdir(parents=True, exist_ok=True)
             for tag, preds in (("e2e", e2e), ("gold", res)):
@@ -100,12 +104,36 @@ def main() -> None:
             f"{row[6]:>8.3f}{row[7]:>8.1f}{row[8]:>8.1f}{row[9]:>8.0f}"
         )
     if rows:
-        n = len(rows)
+        mean = [sum(r[i] for r in rows) / len(rows) for i in range(len(rows[0]))]
         print(
-            f"{'mean':<13}{'':>6}{sum(r[2] for r in rows) / n:>7.3f}{sum(r[3] for r in rows) / n:>7.3f}"
-            f"{sum(r[4] for r in rows) / n:>7.3f}{sum(r[5] for r in rows) / n:>7.3f}"
-            f"{sum(r[6] for r in rows) / n:>8.3f}{'':>8}{sum(r[8] for r in rows) / n:>8.1f}"
+            f"{'mean':<13}{'':>6}{mean[2]:>7.3f}{mean[3]:>7.3f}{mean[4]:>7.3f}{mean[5]:>7.3f}"
+            f"{mean[6]:>8.3f}{'':>8}{mean[8]:>8.1f}"
         )
+
+    print_calibration(calibration)
+
+
+def score_pairs(docs: list[dict], preds: list[dict]) -> list[tuple[float, bool]]:
+    """(score, within 161 km) for each resolved gold-span prediction with gold coordinates."""
+    out = []
+    for doc, pred in zip(docs, preds, strict=True):
+        for gold, place in zip(doc["toponyms"], pred["places"], strict=True):
+            if gold["lat"] is None or place["lat"] is None:
+                continue
+            out.append(
+                (place["score"], km(gold["lat"], gold["lon"], place["lat"], place["lon"]) <= 161)
+            )
+    return out
+
+
+def print_calibration(pairs: list[tuple[float, bool]]) -> None:
+    """How often a score of x is right: the score should read as that probability."""
+    edges = (0.0, 0.3, 0.5, 0.7, 0.85, 0.95, 1.01)
+    print("\ncalibration (gold spans): score range -> share within 161 km")
+    for lo, hi in itertools.pairwise(edges):
+        hits = [ok for s, ok in pairs if lo <= s < hi]
+        if hits:
+            print(f"  {lo:.2f}-{min(hi, 1.0):.2f}: {sum(hits) / len(hits):.2f} of {len(hits)}")
 
 
 if __name__ == "__main__":
