@@ -104,7 +104,8 @@ def main() -> None:
             f"{row[6]:>8.3f}{row[7]:>8.1f}{row[8]:>8.1f}{row[9]:>8.0f}"
         )
     if rows:
-        mean = [sum(r[i] for r in rows) / len(rows) for i in range(len(rows[0]))]
+        mean = [sum(r[i] for r in rows) / len(rows) for i in range(2, len(rows[0]))]
+        mean = [0.0, 0.0, *mean]
         print(
             f"{'mean':<13}{'':>6}{mean[2]:>7.3f}{mean[3]:>7.3f}{mean[4]:>7.3f}{mean[5]:>7.3f}"
             f"{mean[6]:>8.3f}{'':>8}{mean[8]:>8.1f}"
