@@ -1,0 +1,47 @@
+"""House rules that keep the layers apart (DESIGN.md): checked on the source itself."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import geomap
+
+PACKAGE = Path(geomap.__file__).parent
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def modules() -> list[Path]:
+    found = sorted(PACKAGE.glob("*.py"))
+    assert len(found) > 10
+    return found
+
+
+def test_nothing_in_the_package_imports_streamlit() -> None:
+    offenders = [p.name for p in modules() if "streamlit" in imported_modules(p)]
+    assert offenders == []
+
+
+def test_only_the_geocode_module_imports_geopy() -> None:
+    users = [p.name for p in modules() if "geopy" in imported_modules(p)]
+    assert users == ["geocode.py"]
+
+
+def test_public_functions_are_typed() -> None:
+    untyped = []
+    for path in modules():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
+                if node.returns is None and node.name != "__init__":
+                    untyped.append(f"{path.name}:{node.lineno} {node.name}")
+    assert untyped == []
