@@ -13,9 +13,10 @@ import json
 from datetime import date
 from typing import Any
 
+import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
+import streamlit_folium
 
 from geomap import appstate
 from geomap.config import Settings
@@ -25,11 +26,58 @@ from geomap.mapview import build_map, tile_layer
 from geomap.models import IncidentFilter
 from geomap.store import open_store
 
-st.set_page_config(page_title="geomap", page_icon=":world_map:", layout="wide")
-
 MAP_HEIGHT = 620
 MAX_PICK = 2000  # incidents offered in the correction picker (narrow with the filters)
-_FILTER_KEYS = ("f_dates", "f_types", "f_countries", "f_actors", "f_sources", "f_text", "f_conf")
+
+
+# -- the map component -----------------------------------------------------------------------
+def folium_payload(fmap: folium.Map) -> dict[str, Any]:
+    """What ``st_folium(fmap, returned_objects=[])`` sends to its component, as plain strings.
+
+    The same steps as ``st_folium`` (render, split into html/header/script, collect the JS and
+    CSS links), done once so the result can be cached; :func:`show_folium` sends it.
+    """
+    fmap.get_root().render()
+    fmap.render()
+    sf = streamlit_folium
+    html, header, script = sf._get_html(fmap), sf._get_header(fmap), sf._get_map_string(fmap)
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element: Any) -> None:
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(fmap),
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
+        "key": sf.generate_js_hash(script, None, False),
+    }
+
+
+def show_folium(payload: dict[str, Any], *, height: int) -> None:
+    """Show a cached :func:`folium_payload` with the st_folium component (no return values)."""
+    streamlit_folium._component_func(
+        **payload,
+        height=height,
+        width=None,
+        returned_objects=[],
+        default={},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        wrap_longitude=False,
+    )
 
 
 # -- resources and cached data ---------------------------------------------------------------
@@ -46,9 +94,39 @@ def _view(db: str, signature: tuple[int, ...], filter_key: str) -> appstate.View
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _mentions(db: str, signature: tuple[int, ...], ids: tuple[str, ...]) -> list[dict[str, Any]]:
+def _facets(db: str, signature: tuple[int, ...]) -> tuple[dict[str, list[str]], int]:
     del signature
-    return appstate.mention_records(db, ids)
+    return appstate.load_facets(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _table(db: str, signature: tuple[int, ...], filter_key: str) -> pd.DataFrame:
+    rows = appstate.table_rows(_view(db, signature, filter_key).records)
+    return pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _map_payload(
+    db: str, signature: tuple[int, ...], filter_key: str, show_mentions: bool, tiles: str
+) -> dict[str, Any]:
+    """The map as the strings the st_folium component receives, built once per data+filter.
+
+    Building a folium map of 50k incidents and rendering it takes seconds of Python; the
+    result is the same for every session that shows the same data, so it is cached here.
+    """
+    records = _view(db, signature, filter_key).records
+    mentions = None
+    if show_mentions:
+        mentions = appstate.mention_records(db, appstate.article_ids(records))
+    fmap = build_map(
+        records,
+        tiles=tiles,
+        show_mentions=show_mentions,
+        mentions=mentions,
+        assets="data",
+        height=f"{MAP_HEIGHT}px",
+    )
+    return folium_payload(fmap)
 
 
 def _settings() -> Settings:
@@ -168,22 +246,18 @@ def _sync_url(flt: IncidentFilter) -> None:
 
 
 # -- page sections ---------------------------------------------------------------------------
-def _metrics(view: appstate.View) -> None:
+def _metrics(view: appstate.View, total: int) -> None:
     c = view.counts
     cols = st.columns(5)
-    cols[0].metric("Incidents shown", f"{c.incidents:,}", help=f"of {view.total:,} in the store")
+    cols[0].metric("Incidents shown", f"{c.incidents:,}", help=f"of {total:,} in the store")
     cols[1].metric("On the map", f"{c.located:,}")
     cols[2].metric("Killed", f"{c.fatalities:,}")
     cols[3].metric("Injured", f"{c.injured:,}")
     cols[4].metric("Reports", f"{c.reports:,}")
 
 
-def _map(settings: Settings, view: appstate.View, db: str, signature: tuple[int, ...]) -> None:
+def _map(settings: Settings, db: str, signature: tuple[int, ...], filter_key: str) -> None:
     show_mentions = st.toggle("Show other places the articles mention", key="show_mentions")
-    mentions = None
-    if show_mentions:
-        ids = tuple(sorted(appstate.article_ids(view.records)))
-        mentions = _mentions(db, signature, ids)
     tiles = settings.tiles
     try:
         tile_layer(tiles)
@@ -191,32 +265,18 @@ def _map(settings: Settings, view: appstate.View, db: str, signature: tuple[int,
         st.warning("The basemap setting GEOMAP_TILES is not usable; showing no basemap.")
         st.text(str(exc))
         tiles = "none"
-    fmap = build_map(
-        view.records,
-        tiles=tiles,
-        show_mentions=show_mentions,
-        mentions=mentions,
-        assets="data",
-        height=f"{MAP_HEIGHT}px",
-    )
-    # returned_objects=[]: panning, zooming and clicking never rerun the script. The map is
-    # only remounted when what it shows changes, so the view is kept across other reruns.
-    st_folium(
-        fmap,
-        key="incident_map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=[],
-    )
+    payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
+    # returned_objects=[]: panning, zooming and clicking never rerun the script, and the map
+    # is remounted only when what it shows changes, so its view survives every other rerun.
+    show_folium(payload, height=MAP_HEIGHT)
     st.caption(
-        f"Basemap: {tiles if tiles.lower() != 'none' else 'none'} (set GEOMAP_TILES). "
-        "Without network the tiles stay blank and the map says so; markers still work."
+        "Basemap from GEOMAP_TILES. Without network the tiles stay blank and the map says so; "
+        "the markers still work."
     )
 
 
-def _table_and_exports(view: appstate.View) -> None:
+def _table_and_exports(view: appstate.View, frame: pd.DataFrame) -> None:
     st.subheader("Incidents")
-    frame = pd.DataFrame(appstate.table_rows(view.records), columns=appstate.TABLE_COLUMNS)
     st.dataframe(
         frame,
         hide_index=True,
@@ -370,6 +430,8 @@ def _about() -> None:
 
 # -- the page --------------------------------------------------------------------------------
 def main() -> None:
+    """The page, top to bottom."""
+    st.set_page_config(page_title="geomap", page_icon=":world_map:", layout="wide")
     settings = _settings()
     gazetteer = _gazetteer(str(settings.gazetteer_path))
     st.title("geomap")
@@ -381,20 +443,19 @@ def main() -> None:
 
     db = str(settings.db_path)
     signature = appstate.store_signature(db)
-    # Facets (sidebar options) come from the unfiltered view, cached like the rest.
-    everything = _view(db, signature, "{}")
+    facets, total = _facets(db, signature)
     if "filters_seeded" not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
-        _seed_filters(appstate.filter_from_params(params), everything.facets)
+        _seed_filters(appstate.filter_from_params(params), facets)
         st.session_state["filters_seeded"] = True
-    flt = _sidebar(everything.facets)
+    flt = _sidebar(facets)
     _sync_url(flt)
     key = json.dumps(appstate.filter_to_params(flt), sort_keys=True)
-    view = everything if key == "{}" else _view(db, signature, key)
+    view = _view(db, signature, key)
 
-    _metrics(view)
-    _map(settings, view, db, signature)
-    _table_and_exports(view)
+    _metrics(view, total)
+    _map(settings, db, signature, key)
+    _table_and_exports(view, _table(db, signature, key))
     _add_articles(settings, gazetteer)
     _correct_place(settings, gazetteer, view)
     st.caption("Store:")
@@ -402,4 +463,5 @@ def main() -> None:
     _about()
 
 
-main()
+if __name__ == "__main__":  # streamlit runs the page as __main__; tests may import it
+    main()

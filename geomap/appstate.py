@@ -5,7 +5,8 @@ browser or a Streamlit runtime:
 
 - :func:`filter_from_params` / :func:`filter_to_params`: the sidebar filter as URL query
   parameters (``?type=Battles&type=Riots&from=2017-01-01&q=al-Bab``), so a view can be shared;
-- :func:`load_view`: the records, counts and facets the page shows for a filter;
+- :func:`load_view` / :func:`load_facets`: the records and counts the page shows for a filter,
+  and the sidebar's options;
 - :func:`table_rows` and :func:`summarize`: the incident table (plain values, never HTML) and
   the metrics;
 - :func:`needs_samples` / :func:`load_samples`: an empty store gets the bundled sample articles
@@ -50,6 +51,7 @@ __all__ = [
     "filter_from_params",
     "filter_to_params",
     "ingest_uploads",
+    "load_facets",
     "load_samples",
     "load_view",
     "manual_place",
@@ -232,13 +234,10 @@ class Counts:
 
 @dataclass(frozen=True)
 class View:
-    """What the page shows for one filter: the records, their counts, the sidebar's facets
-    and the total number of incidents in the store."""
+    """What the page shows for one filter: the records and their counts."""
 
     records: tuple[dict[str, Any], ...]
     counts: Counts
-    facets: dict[str, list[str]]
-    total: int
 
 
 def _int(value: object) -> int:
@@ -266,17 +265,26 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> Counts:
 
 
 def load_view(db_path: str | Path, flt: IncidentFilter) -> View:
-    """Read the incidents matching ``flt`` (newest first), their counts and the facets."""
-    from geomap.store import count_incidents, facet_values, iter_incidents, open_store
+    """Read the incidents matching ``flt`` (newest first) and their counts."""
+    from geomap.store import iter_incidents, open_store
 
     store = open_store(db_path)
     try:
         records = tuple(iter_incidents(store, flt, order_by="-event_date"))
-        facets = facet_values(store)
-        total = count_incidents(store)
     finally:
         store.close()
-    return View(records=records, counts=summarize(records), facets=facets, total=total)
+    return View(records=records, counts=summarize(records))
+
+
+def load_facets(db_path: str | Path) -> tuple[dict[str, list[str]], int]:
+    """The sidebar's options (``store.facet_values``) and the number of stored incidents."""
+    from geomap.store import count_incidents, facet_values, open_store
+
+    store = open_store(db_path)
+    try:
+        return facet_values(store), count_incidents(store)
+    finally:
+        store.close()
 
 
 def _cell(value: object) -> object:

@@ -125,7 +125,9 @@ def test_bad_params_are_ignored() -> None:
 # -- page logic on a real store ------------------------------------------------------------------
 def test_load_view_counts_and_table_rows_are_plain(filled_db: Path) -> None:
     view = appstate.load_view(filled_db, IncidentFilter())
-    assert view.total == view.counts.incidents == 60 + len(XSS)
+    facets, total = appstate.load_facets(filled_db)
+    assert total == view.counts.incidents == 60 + len(XSS)
+    assert facets["countries"] == ["Iraq", "Syria", "Turkey"]
     expected_killed = sum(
         r["fatalities"] or 0 for r in [*synthetic_records(60), *hostile_records()]
     )
@@ -341,3 +343,34 @@ def test_correct_a_place_with_a_gazetteer_candidate(
     assert fixed["location_method"] == "manual"
     assert fixed["geonameid"] == choices[city].geonameid
     assert (fixed["latitude"], fixed["longitude"]) == (choices[city].lat, choices[city].lon)
+
+
+def test_cached_map_payload_is_what_st_folium_sends(
+    filled_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """app.py caches the st_folium component's arguments; they must match st_folium's own."""
+    import importlib.util
+
+    import streamlit_folium
+
+    from geomap.mapview import build_map
+
+    spec = importlib.util.spec_from_file_location("geomap_app_page", APP)
+    assert spec is not None and spec.loader is not None
+    page = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(page)  # defines the page's functions; main() does not run
+    records = appstate.load_view(filled_db, IncidentFilter()).records
+    sent: list[dict[str, object]] = []
+    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
+    streamlit_folium.st_folium(
+        build_map(records, tiles="none", assets="data"), returned_objects=[], height=620
+    )
+    page.show_folium(
+        page.folium_payload(build_map(records, tiles="none", assets="data")), height=620
+    )
+    theirs, ours = sent
+    for name in ("script", "header", "html", "id", "css_links", "js_links", "key", "height"):
+        assert ours[name] == theirs[name], name
+    assert ours["returned_objects"] == theirs["returned_objects"] == []
+    assert not any(link.startswith("http") for link in [*ours["js_links"], *ours["css_links"]])
+    assert "geomap-incident" in str(ours["script"])

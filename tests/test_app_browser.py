@@ -1,0 +1,322 @@
+"""The map app end to end: ``streamlit run app.py`` driven by headless Chromium (Playwright).
+
+One server for the module, on a store pre-filled with the bundled samples, hostile articles
+ingested through the pipeline and hostile incident records inserted directly. Every request
+that does not go to 127.0.0.1 is aborted and counted; basemap tiles point at a closed
+loopback port, so they fail and the map must say so. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apphelpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    HOSTILE_URL,
+    ROOT,
+    XSS,
+    free_port,
+    hostile_records,
+    insert_records,
+    start_app,
+    stop_app,
+    wait_healthy,
+)
+
+from geomap.config import SAMPLE_ARTICLES_DIR
+from geomap.pipeline import ingest_paths
+from geomap.store import count_incidents, open_store
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts"
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+
+if not CHROMIUM.exists():
+    if os.environ.get("GEOMAP_REQUIRE_BROWSER") == "1":
+        raise RuntimeError(f"{CHROMIUM} is missing but GEOMAP_REQUIRE_BROWSER=1")
+    pytest.skip(
+        f"Debian chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Browser, Frame, Page, sync_playwright  # noqa: E402
+
+
+def _hostile_articles(folder: Path) -> list[Path]:
+    """Article files whose title, url, source and text carry script payloads."""
+    folder.mkdir(parents=True, exist_ok=True)
+    feed = [
+        {
+            "title": f"Strike on al-Bab {payload}",
+            "url": HOSTILE_URL if i % 2 else f"https://evil.example/{payload}",
+            "source": f"Evil Wire {payload}",
+            "published": "2017-03-0" + str(1 + i),
+            "text": (
+                f"An airstrike killed {4 + i} people in the town of al-Bab in northern Syria "
+                f"on Monday {payload}, officials said. {payload}"
+            ),
+        }
+        for i, payload in enumerate(XSS)
+    ]
+    json_path = folder / "evil-feed.json"
+    json_path.write_text(json.dumps(feed), encoding="utf-8")
+    txt_path = folder / "evil-text.txt"
+    txt_path.write_text(
+        "Shelling hits Manbij </script><script>alert(1)</script>\n\n"
+        "Artillery shelling killed two civilians in the town of Manbij in northern Syria on "
+        "Tuesday 21 February 2017. `${window.__pwned=1}` <img src=x onerror=alert(1)>",
+        encoding="utf-8",
+    )
+    return [json_path, txt_path]
+
+
+@pytest.fixture(scope="module")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, gazetteer: Any
+) -> Iterator[dict[str, Any]]:
+    base = tmp_path_factory.mktemp("app-browser")
+    db = base / "store.sqlite"
+    settings_env = {"GEOMAP_DB": str(db), "GEOMAP_OFFLINE": "1"}
+    from geomap.config import Settings
+
+    settings = Settings.from_env({**os.environ, **settings_env})
+    store = open_store(db)
+    try:
+        report = ingest_paths(
+            [SAMPLE_ARTICLES_DIR, *_hostile_articles(base / "evil")],
+            settings=settings,
+            store=store,
+            gazetteer=gazetteer,
+        )
+        assert report.new >= 10, report.summary()
+    finally:
+        store.close()
+    insert_records(db, hostile_records())
+    store = open_store(db)
+    total = count_incidents(store)
+    store.close()
+    port = free_port()
+    closed = free_port()  # nothing listens there: every tile fails, on loopback
+    env = dict(os.environ)
+    env["GEOMAP_TILES"] = f"http://127.0.0.1:{closed}/{{z}}/{{x}}/{{y}}.png"
+    proc = start_app(db, port=port, env=env, log=base / "streamlit.log")
+    try:
+        wait_healthy(port, proc)
+        yield {"url": f"http://127.0.0.1:{port}/", "port": port, "db": db, "total": total}
+    finally:
+        stop_app(proc)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+OUTSIDE: list[str] = []
+
+
+@pytest.fixture()
+def page(browser: Browser, server: dict[str, Any]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    dialogs: list[str] = []
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", url) or url.startswith(
+            ("data:", "blob:", "about:")
+        ):
+            r.continue_()
+        else:
+            OUTSIDE.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg = context.new_page()
+    pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    yield pg
+    assert dialogs == [], f"a dialog fired: {dialogs}"
+    assert _pwned(pg) == [], "a payload ran"
+    assert OUTSIDE == [], f"requests left 127.0.0.1: {OUTSIDE[:5]}"
+    context.close()
+
+
+def _pwned(pg: Page) -> list[str]:
+    hit = []
+    for frame in pg.frames:
+        try:
+            if frame.evaluate("() => window.__pwned !== undefined"):
+                hit.append(frame.url)
+        except Exception as exc:  # a detached frame cannot run script, so nothing ran there
+            if "detached" not in str(exc).lower():
+                raise
+    return hit
+
+
+def _map_frame(pg: Page) -> Frame:
+    pg.wait_for_selector(MAP_FRAME, timeout=60_000)
+    handle = pg.query_selector(MAP_FRAME)
+    assert handle is not None
+    frame = handle.content_frame()
+    assert frame is not None
+    return frame
+
+
+_COUNT_JS = """() => {
+    let n = document.querySelectorAll('path.geomap-incident').length;
+    document.querySelectorAll('.marker-cluster span').forEach(s => { n += parseInt(s.textContent) || 0; });
+    return n;
+}"""
+
+
+def _marker_count(pg: Page, *, timeout: float = 60.0, differ_from: int | None = None) -> int:
+    """Markers on the map (single markers plus the counts on cluster icons), once settled.
+
+    While Leaflet animates a zoom, a cluster icon and its markers can both be in the page, so
+    the count must read the same three times in a row.
+    """
+    deadline = time.monotonic() + timeout
+    seen: list[int] = []
+    while time.monotonic() < deadline:
+        try:
+            seen.append(int(_map_frame(pg).evaluate(_COUNT_JS)))
+        except Exception as exc:  # the iframe is replaced while Streamlit reruns
+            if "detached" not in str(exc).lower() and "context" not in str(exc).lower():
+                raise
+            seen.append(-1)
+        last = seen[-3:]
+        if len(last) == 3 and len(set(last)) == 1 and last[0] > 0 and last[0] != differ_from:
+            return last[0]
+        time.sleep(0.3)
+    raise AssertionError(f"marker count did not settle: {seen[-6:]} (was {differ_from})")
+
+
+def _shot(pg: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"app-{name}.png"))
+
+
+def _metric(pg: Page, label: str) -> int:
+    block = pg.locator('[data-testid="stMetric"]', has_text=label).first
+    value = block.locator('[data-testid="stMetricValue"]').inner_text()
+    return int(value.replace(",", "").strip())
+
+
+# -- tests ---------------------------------------------------------------------------------------
+def test_map_renders_every_located_incident(page: Page, server: dict[str, Any]) -> None:
+    started = time.monotonic()
+    page.goto(server["url"])
+    count = _marker_count(page)
+    elapsed = time.monotonic() - started
+    frame = _map_frame(page)
+    assert count == _metric(page, "On the map")
+    assert _metric(page, "Incidents shown") == server["total"]
+    assert frame.locator(".geomap-legend").is_visible()
+    assert "GeoNames" in frame.locator(".leaflet-control-attribution").inner_text()
+    # Tiles point at a closed loopback port: the map says so instead of staying silently blank.
+    frame.locator(".geomap-tile-note").wait_for(state="visible", timeout=15_000)
+    assert frame.evaluate("() => typeof L !== 'undefined' && !!L.markerClusterGroup")
+    _shot(page, "overview")
+    assert elapsed < 30, f"the map took {elapsed:.1f} s to show its markers"
+
+
+def test_popup_opens_with_highlighted_excerpt(page: Page, server: dict[str, Any]) -> None:
+    page.goto(server["url"] + "?q=Binnish")
+    assert _marker_count(page) == 1
+    frame = _map_frame(page)
+    marker = frame.locator("path.geomap-incident").first
+    marker.click(force=True)
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible", timeout=10_000)
+    assert "Binnish" in popup.inner_text()
+    excerpt = popup.locator(".geomap-excerpt").first
+    assert excerpt.is_visible()
+    assert excerpt.locator("mark").count() >= 1
+    _shot(page, "popup")
+
+
+def test_filter_change_changes_the_markers_and_the_url(
+    page: Page, server: dict[str, Any]
+) -> None:
+    page.goto(server["url"])
+    before = _marker_count(page)
+    box = page.get_by_label("Search text")
+    box.fill("Iraq")
+    box.press("Enter")
+    after = _marker_count(page, differ_from=before)
+    assert 0 < after < before
+    page.wait_for_url(re.compile(r"[?&]q=Iraq"), timeout=15_000)
+    assert _metric(page, "On the map") == after
+    _shot(page, "filtered")
+
+
+def test_geojson_download_is_what_is_shown(
+    page: Page, server: dict[str, Any], tmp_path: Path
+) -> None:
+    page.goto(server["url"] + "?country=Syria")
+    shown = _marker_count(page)
+    with page.expect_download(timeout=30_000) as info:
+        page.get_by_role("button", name="Download GeoJSON").click()
+    path = tmp_path / "dl.geojson"
+    info.value.save_as(path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    assert len(data["features"]) == shown == _metric(page, "On the map")
+    assert {f["properties"]["country"] for f in data["features"]} == {"Syria"}
+    lon, lat = data["features"][0]["geometry"]["coordinates"]
+    assert 30 < lon < 45 and 30 < lat < 40
+
+
+_OPEN_ALL_JS = """async () => {
+    const map = window.map_div;
+    const found = [];
+    const walk = (layer) => {
+        if (layer.getLayers) { layer.getLayers().forEach(walk); }
+        else if (layer.getPopup && layer.getPopup()) { found.push(layer); }
+    };
+    Object.values(map._layers).forEach(walk);
+    const seen = new Set();
+    const opened = [];
+    for (const m of found) {
+        if (seen.has(m)) continue;
+        seen.add(m);
+        const pop = L.popup({maxWidth: 360}).setLatLng(m.getLatLng())
+            .setContent(m.getPopup().getContent());
+        map.openPopup(pop);
+        if (m.getTooltip()) {
+            map.openTooltip(m.getTooltip().getContent(), m.getLatLng());
+        }
+        opened.push(pop.getElement().innerHTML);
+        await new Promise(r => setTimeout(r, 5));
+    }
+    return opened;
+}"""
+
+
+def test_hostile_text_never_runs(page: Page, server: dict[str, Any]) -> None:
+    page.goto(server["url"] + "?q=__pwned")
+    shown = _marker_count(page)
+    assert shown >= len(XSS)
+    frame = _map_frame(page)
+    popups = frame.evaluate(_OPEN_ALL_JS)  # every popup and tooltip through Leaflet's sink
+    assert len(popups) == shown
+    page.wait_for_timeout(800)  # let any onerror/onload handler fire
+    assert frame.locator("a[href^='javascript' i]").count() == 0
+    assert frame.locator(".leaflet-popup-content img, .leaflet-popup-content svg").count() == 0
+    assert any("&lt;img" in html or "onerror" in html for html in popups)
+    # Real clicks on real markers as well (a cluster click zooms in).
+    for _ in range(3):
+        frame.locator("path.geomap-incident, .marker-cluster").first.click(force=True)
+        page.wait_for_timeout(400)
+    _shot(page, "hostile")
