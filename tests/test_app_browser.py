@@ -175,7 +175,9 @@ def _map_frame(pg: Page) -> Frame:
 
 _COUNT_JS = """() => {
     let n = document.querySelectorAll('path.geomap-incident').length;
-    document.querySelectorAll('.marker-cluster span').forEach(s => { n += parseInt(s.textContent) || 0; });
+    document.querySelectorAll('.marker-cluster span').forEach(s => {
+        n += parseInt(s.textContent) || 0;
+    });
     return n;
 }"""
 
