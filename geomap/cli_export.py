@@ -6,7 +6,7 @@ import contextlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,7 +36,7 @@ def _parse_bbox(ctx: click.Context, param: click.Parameter, value: str | None) -
     return parts
 
 
-def filter_options(f: Callable[..., Any]) -> Callable[..., Any]:
+def filter_options(f: Any) -> Any:
     """The incident filters shared by ``export`` and ``map``."""
     date = click.DateTime(formats=["%Y-%m-%d"])
     for decorator in reversed(
@@ -86,7 +86,9 @@ def _output(path: str) -> Iterator[TextIO]:
     """A UTF-8 text stream to ``path`` or stdout (``-``). A file is written to a temporary
     name in the same folder and renamed at the end, so a failed export leaves no half file."""
     if path == "-":
-        stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding="utf-8", newline="")
+        stream: Any = io.TextIOWrapper(
+            click.get_binary_stream("stdout"), encoding="utf-8", newline=""
+        )
         try:
             yield stream
             stream.flush()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, Literal, TextIO
 
@@ -60,9 +60,17 @@ def _as_json(value: Any) -> Any:
     raise TypeError(f"expected a list, got {type(value).__name__}")
 
 
-_COERCE = {"float": _as_float, "int": _as_int, "date": _as_date, "str": str, "json": _as_json}
-_EXACT = {"float": float, "int": int, "date": str, "str": str, "json": list}
-_PLAN = tuple((name, kind, _EXACT[kind]) for name, kind in _FIELDS)
+_COERCE: dict[str, Callable[[Any], Any]] = {
+    "float": _as_float,
+    "int": _as_int,
+    "date": _as_date,
+    "str": str,
+    "json": _as_json,
+}
+_EXACT: dict[str, type] = {"float": float, "int": int, "date": str, "str": str, "json": list}
+_PLAN: tuple[tuple[str, str, Any], ...] = tuple(  # Any: no narrowing of values to object
+    (name, kind, _EXACT[kind]) for name, kind in _FIELDS
+)
 
 
 def coerce_record(record: dict[str, Any]) -> dict[str, Any]:
@@ -82,7 +90,7 @@ def coerce_record(record: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     get = record.get
     for name, kind, exact in _PLAN:
-        value = get(name)
+        value: Any = get(name)
         if value is None:
             out[name] = [] if kind == "json" else None
             continue

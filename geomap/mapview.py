@@ -68,7 +68,7 @@ _CSS = """
 """
 
 
-class _Extras(folium.MacroElement):  # type: ignore[misc]
+class _Extras(folium.MacroElement):
     """CSS, GeoNames attribution, legend and the tile-error note (no record text except the
     escaped legend labels)."""
 
@@ -109,7 +109,7 @@ class _Extras(folium.MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, legend: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeomapExtras"
         self.css = _CSS
         self.attribution = script_json(GEONAMES_ATTRIBUTION)
@@ -117,7 +117,7 @@ class _Extras(folium.MacroElement):  # type: ignore[misc]
         self.note = script_json(TILE_NOTE)
 
 
-class _Raw(Element):  # type: ignore[misc]
+class _Raw(Element):
     """Text put into the page as it is (branca's Element would compile it as a template)."""
 
     def __init__(self, text: str) -> None:
@@ -128,7 +128,7 @@ class _Raw(Element):  # type: ignore[misc]
         return self.text
 
 
-class _DataLayer(JSCSSMixin, Layer):  # type: ignore[misc]
+class _DataLayer(JSCSSMixin, Layer):
     """A layer whose script carries megabytes of JSON data.
 
     branca's ``MacroElement.render`` wraps each macro's output in ``Element(...)``, which
@@ -138,8 +138,8 @@ class _DataLayer(JSCSSMixin, Layer):  # type: ignore[misc]
     ``st_folium`` does not call this: it renders each element's script macro once itself.
     """
 
-    def render(self, **kwargs: Any) -> None:
-        figure = self.get_root()
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]
+        figure: Any = self.get_root()
         for name, url in self.default_js:
             figure.header.add_child(JavascriptLink(url), name=name)
         for name, url in self.default_css:
@@ -147,7 +147,8 @@ class _DataLayer(JSCSSMixin, Layer):  # type: ignore[misc]
         if self.show:
             self.add_child(
                 ElementAddToElement(
-                    element_name=self.get_name(), element_parent_name=self._parent.get_name()
+                    element_name=self.get_name(),
+                    element_parent_name=self._parent.get_name(),  # type: ignore[union-attr]
                 ),
                 name=self.get_name() + "_add",
             )
@@ -267,8 +268,8 @@ def _mention_rows(mentions: Iterable[dict[str, Any]]) -> list[list[Any]]:
     """One row per distinct place (name + coordinates), with how often it is mentioned."""
     counts: dict[tuple[str, float, float], list[Any]] = {}
     for mention in mentions:
-        lat = mention.get("latitude", mention.get("lat"))
-        lon = mention.get("longitude", mention.get("lon"))
+        lat: Any = mention.get("latitude", mention.get("lat"))
+        lon: Any = mention.get("longitude", mention.get("lon"))
         if not has_coordinates({"latitude": lat, "longitude": lon}):
             continue
         name = str(mention.get("name") or mention.get("place") or mention.get("surface") or "")
@@ -359,7 +360,7 @@ def build_map(
     fmap.default_js = js[:1]
     fmap.default_css = css[:1]
     fmap.options["max_zoom"] = 18  # markercluster needs it even without a tile layer
-    root = fmap.get_root()
+    root: Any = fmap.get_root()
     root.title = "geomap incidents"
     if assets == "inline":
         root.header.add_child(folium.Element(inline_head()), name="geomap_assets")

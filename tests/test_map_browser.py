@@ -101,13 +101,13 @@ def test_standalone_map_offline_with_hostile_records(
             "n => document.querySelectorAll('path.geomap-incident').length === n"
             " && document.querySelectorAll('.marker-cluster').length === 0",
             arg=len(records),
-            timeout=10_000,
+            timeout=20_000,
         )
         # the (blocked) tiles failed, and the note says so
         assert any("tile.openstreetmap.org" in u for u in seen["blocked"])
         assert not [u for u in seen["blocked"] if "tile.openstreetmap.org" not in u]
         note = page.locator(".geomap-tile-note")
-        note.wait_for(state="visible", timeout=5_000)
+        note.wait_for(state="visible", timeout=15_000)
         assert note.inner_text() == TILE_NOTE
         assert "GeoNames" in page.locator(".leaflet-control-attribution").inner_text()
         legend = page.locator(".geomap-legend").inner_text()
@@ -120,7 +120,7 @@ def test_standalone_map_offline_with_hostile_records(
             tooltip = page.locator(".leaflet-tooltip").inner_text()
             marker.click()
             popup = page.locator(".leaflet-popup-content")
-            popup.wait_for(state="visible", timeout=5_000)
+            popup.wait_for(state="visible", timeout=15_000)
             # nothing from the record became an element or a live link
             counts = popup.evaluate(
                 "el => ['img','script','svg','iframe','object','embed','style']"
@@ -144,9 +144,9 @@ def test_standalone_map_offline_with_hostile_records(
                 }
             )
             page.locator(".leaflet-popup-close-button").click()
-            page.locator(".leaflet-popup").wait_for(state="detached", timeout=5_000)
+            page.locator(".leaflet-popup").wait_for(state="detached", timeout=15_000)
             page.mouse.move(600, 5)
-            page.locator(".leaflet-tooltip").wait_for(state="detached", timeout=5_000)
+            page.locator(".leaflet-tooltip").wait_for(state="detached", timeout=15_000)
 
         # the hostile payloads are shown as literal text, the place mention highlighted
         for payload in HOSTILE_TEXTS:
