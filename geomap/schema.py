@@ -169,6 +169,10 @@ def migrate(conn: sqlite3.Connection, *, path: str = "") -> int:
     for version in range(current, SCHEMA_VERSION):
         try:
             conn.execute("BEGIN IMMEDIATE")
+            # Another process may have migrated the store while this one waited for the lock.
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) > version:
+                conn.execute("COMMIT")
+                continue
             if version == 0 and _has_foreign_tables(conn):
                 raise StoreError(f"{path} is an SQLite file but not a geomap store")
             for statement in _statements(MIGRATIONS[version]):
