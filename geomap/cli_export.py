@@ -113,6 +113,28 @@ def _output(path: str) -> Iterator[TextIO]:
         raise
 
 
+class _ArticleTracker:
+    """Passes incident records through and remembers the articles behind them, so that the
+    mentions written after the incidents are only those of the exported incidents' articles."""
+
+    def __init__(self) -> None:
+        self.article_ids: set[str] = set()
+        self.located = 0
+
+    def track(self, records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        from geomap.export import has_coordinates
+
+        for record in records:
+            for source in record.get("sources") or ():
+                if isinstance(source, dict) and source.get("article_id"):
+                    self.article_ids.add(str(source["article_id"]))
+            self.located += has_coordinates(record)
+            yield record
+
+    def mentions(self, mentions: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        return (m for m in mentions if m.get("article_id") in self.article_ids)
+
+
 def _guess_format(fmt: str | None, output: str) -> str:
     if fmt:
         return fmt
@@ -133,7 +155,8 @@ def _guess_format(fmt: str | None, output: str) -> str:
 @click.option(
     "--mentions",
     is_flag=True,
-    help="GeoJSON only: add place mentions as Point features with layer=mention.",
+    help="GeoJSON only: add the places mentioned in the exported incidents' articles as Point "
+    "features with layer=mention (incidents get layer=incident).",
 )
 @click.option(
     "--keep-unlocated",
@@ -189,15 +212,17 @@ def export_command(
         raise click.UsageError("--mentions and --keep-unlocated are for GeoJSON only")
     flt = build_filter(since, until, types, countries, actors, bbox)
     counts: dict[str, int] = {}
+    tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store, _output(output) as out:
-        records = iter_incidents(store, flt)
+        records = tracker.track(iter_incidents(store, flt))
         if fmt == "csv":
             counts["incidents"] = write_csv(records, out, formula_guard=not no_formula_guard)
         else:
+            places = tracker.mentions(iter_mentions(store, resolved_only=True))
             write_geojson(
                 records,
                 out,
-                mentions=iter_mentions(store, resolved_only=True) if mentions else None,
+                mentions=places if mentions else None,
                 unlocated="null" if keep_unlocated else "skip",
                 counts=counts,
             )
@@ -219,7 +244,9 @@ def export_command(
     "-o", "--output", required=True, metavar="FILE", help="The HTML file to write (- for stdout)."
 )
 @click.option(
-    "--mentions", is_flag=True, help="Add a layer of the other places the articles mention."
+    "--mentions",
+    is_flag=True,
+    help="Add a layer of the places mentioned in the mapped incidents' articles.",
 )
 @click.option(
     "--tiles",
@@ -264,26 +291,19 @@ def map_command(
       geomap map --country Syria --since 2016-11-01 --mentions -o syria.html
       GEOMAP_TILES=none geomap map -o offline.html
     """
-    from geomap.export import has_coordinates
     from geomap.mapview import build_map, map_html
     from geomap.store import iter_incidents, iter_mentions, open_store
 
     settings = command_settings(ctx, sub_db, sub_offline)
     flt = build_filter(since, until, types, countries, actors, bbox)
-    shown = 0
-
-    def counted(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        nonlocal shown
-        for rec in records:
-            shown += has_coordinates(rec)
-            yield rec
-
+    tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store:
         fmap = build_map(
-            counted(iter_incidents(store, flt)),
+            tracker.track(iter_incidents(store, flt)),
             tiles=tiles if tiles is not None else settings.tiles,
             show_mentions=mentions,
-            mentions=iter_mentions(store, resolved_only=True) if mentions else None,
+            # consumed after the incidents, so the tracker knows their articles by then
+            mentions=tracker.mentions(iter_mentions(store, resolved_only=True)),
             assets=assets,
         )
         html = map_html(fmap)
@@ -291,4 +311,4 @@ def map_command(
         out.write(html)
     if output != "-":
         size = len(html.encode("utf-8")) / 1e6
-        click.echo(f"{shown} incidents mapped to {output} ({size:.1f} MB)", err=True)
+        click.echo(f"{tracker.located} incidents mapped to {output} ({size:.1f} MB)", err=True)

@@ -188,7 +188,9 @@ def write_geojson(
     which GDAL also reads without warnings. With ``mentions``, place mentions are appended to the
     same collection as Point features whose ``layer`` property is ``"mention"`` (incidents then
     get ``layer: "incident"``); filter on ``layer`` in QGIS, or read with
-    ``where="layer = 'incident'"`` in pyogrio. ``counts``, if given, is filled with
+    ``where="layer = 'incident'"`` in pyogrio; ``mentions`` is read only after ``records`` is
+    exhausted. pyogrio/pandas show an Integer column with nulls as float64 with NaN (GDAL
+    itself keeps it Integer). ``counts``, if given, is filled with
     ``incidents``, ``mentions`` and ``skipped`` (incidents without coordinates).
 
     The output is UTF-8 text (non-ASCII characters are written as such); open files with

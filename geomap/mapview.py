@@ -307,7 +307,8 @@ def build_map(
         Basemap (see :func:`tile_layer`), usually ``Settings.tiles``.
     show_mentions, mentions
         Add the mentions (dicts with ``latitude``/``longitude``, ``name`` and ``article_id``)
-        as a toggleable layer "Other places mentioned".
+        as a toggleable layer "Other places mentioned". ``mentions`` is only read when
+        ``show_mentions`` is true, and only after ``records`` is exhausted.
     center, zoom
         Initial view ``(lat, lon)``; default: fit the incidents (or the world when empty).
     assets

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -151,6 +152,20 @@ def _fold(value: object) -> str:
     return str(value or "").casefold()
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL. The switch does not wait on ``busy_timeout``: while another process
+    creates the same store it fails with "database is locked", so retry for a while."""
+    deadline = time.monotonic() + 30.0
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def open_store(path: str | Path, *, readonly: bool = False) -> Store:
     """Open (creating parent folders and the schema if needed) the SQLite store at ``path``.
 
@@ -167,7 +182,7 @@ def open_store(path: str | Path, *, readonly: bool = False) -> Store:
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn, path=str(p))
         else:

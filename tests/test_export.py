@@ -500,3 +500,15 @@ def test_export_command_help_has_examples() -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.output and "geomap export -o incidents.geojson" in result.output
     assert "apostrophe" in result.output  # the formula guard is documented
+
+
+def test_export_command_mentions_follow_the_filter(store_path: Path) -> None:
+    result = run("--db", str(store_path), "--mentions", "--type", "Battles")
+    assert result.exit_code == 0, result.output
+    features = json.loads(result.stdout)["features"]
+    assert [f["properties"]["layer"] for f in features] == ["incident", "mention"]
+    assert features[1]["properties"]["name"] == "Ar Rā‘ī"
+    assert (
+        features[1]["properties"]["article_id"]
+        == features[0]["properties"]["sources"][0]["article_id"]
+    )

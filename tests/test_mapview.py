@@ -287,7 +287,16 @@ def test_map_command_writes_standalone_html(tmp_path: Path) -> None:
     hostile = next(r for r in rows if r[0] == 36.3707)
     assert HOSTILE_TEXTS[0] in parse(hostile[6]).text
     assert "{{ 7*7 }}" in parse(hostile[6]).text
-    assert "var places" in html
+    places = re.search(r"^\s*var places = (.*);$", html, re.MULTILINE)
+    assert places is not None
+    names = sorted(parse(p[2]).text.split(" –")[0] for p in json.loads(places.group(1)))
+    assert names == ["Ankara", "Ar Rā‘ī", "al-Bab"]
+    only = tmp_path / "battles.html"
+    args = ["map", "--db", str(db), "-o", str(only), "--mentions", "--type", "Battles"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    places = re.search(r"^\s*var places = (.*);$", only.read_text("utf-8"), re.MULTILINE)
+    assert places is not None
+    assert [parse(p[2]).text.split(" –")[0] for p in json.loads(places.group(1))] == ["Ar Rā‘ī"]
 
 
 def test_map_command_errors(tmp_path: Path) -> None:
