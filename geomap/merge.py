@@ -9,6 +9,8 @@ and ``article_published``), so the rules are testable without a database:
 - type, sub-type and actors: the most common value among reports that give one, first on ties;
 - fatalities / injured: the highest figure any report gives (early reports undercount); each
   report's own figure stays on its candidate;
+- evidence: the first sentence behind each (field, value) across reports (every report's own
+  evidence stays on its candidate); link reasons: those of every report that joined;
 - sources: one per reporting article (name = the article's source, else the url's domain, else
   the file name it came from), with url, published date, excerpt and article id.
 """
@@ -99,10 +101,14 @@ def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
             }
         )
     evidence: list[dict[str, Any]] = []
+    seen_evidence: set[tuple[str, str]] = set()
     reasons: list[str] = []
     for r in rows:
         for ev in loads(r["evidence"]):
-            evidence.append({**ev, "article_id": r["article_id"]})
+            key = (str(ev.get("field")), str(ev.get("value")))
+            if key not in seen_evidence:  # one sentence per (field, value); all stay per report
+                seen_evidence.add(key)
+                evidence.append({**ev, "article_id": r["article_id"]})
         reasons.extend(loads(r["link_reasons"]))
     names = list(dict.fromkeys(s["name"] for s in sources if s["name"]))
     return {

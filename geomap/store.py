@@ -443,7 +443,7 @@ def unlink_candidate(store: Store, candidate_id: str) -> str:
                 "SELECT count(*) FROM candidate WHERE incident_id = ?", (old,)
             ).fetchone()[0]
             if others == 1:
-                return old
+                return str(old)
             new = incident_id_for(article_id, index) + "-u"
         conn.execute(
             "INSERT OR IGNORE INTO incident (id, created_at, updated_at) VALUES (?, ?, ?)",
