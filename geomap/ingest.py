@@ -301,6 +301,9 @@ def _iter_json(path: Path, source: str) -> Iterator[InputItem]:
     except json.JSONDecodeError as exc:
         yield InputError(f"{source}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})")
         return
+    except RecursionError:
+        yield InputError(source, "invalid JSON: nested too deeply")
+        return
     if isinstance(data, list):
         if not data:
             yield InputError(source, "empty JSON list")
@@ -351,6 +354,9 @@ def _iter_jsonl_lines(
             record = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        except RecursionError:
+            yield InputError(where, "invalid JSON: nested too deeply")
             continue
         yield from _record_article(record, where)
     if not seen_any:
