@@ -405,7 +405,13 @@ def _correct_place(settings: Settings, gazetteer: Gazetteer, view: appstate.View
                 "Longitude", -180.0, 180.0, value=0.0, format="%.5f", key="fix_lon"
             )
             pname = c3.text_input("Place name", value=str(record.get("location") or ""))
-            place = appstate.manual_place(lat, lon, name=pname)
+            place = appstate.manual_place(
+                lat,
+                lon,
+                name=pname,
+                country=str(record.get("country") or ""),
+                admin1=str(record.get("admin1") or ""),
+            )
         if st.button("Save correction", disabled=place is None, key="fix_save") and place:
             store = open_store(settings.db_path)
             try:

@@ -465,8 +465,17 @@ def place_choices(gazetteer: Gazetteer, name: str, *, limit: int = 25) -> list[P
     return [c.place for c in gazetteer.candidates(name)[:limit]]
 
 
-def manual_place(lat: float, lon: float, *, name: str, country_code: str = "") -> Place:
-    """A place at coordinates the analyst entered (no gazetteer id).
+def manual_place(
+    lat: float,
+    lon: float,
+    *,
+    name: str,
+    country: str = "",
+    admin1: str = "",
+    country_code: str = "",
+) -> Place:
+    """A place at coordinates the analyst entered (no gazetteer id), in the incident's
+    country and first-level area unless told otherwise.
 
     Raises ValueError when the coordinates are out of range.
     """
@@ -478,6 +487,8 @@ def manual_place(lat: float, lon: float, *, name: str, country_code: str = "") -
         lat=float(lat),
         lon=float(lon),
         country_code=country_code,
+        admin1=admin1,
+        country=country,
     )
 
 

@@ -207,14 +207,19 @@ def free_port() -> int:
 
 
 def start_app(
-    db_path: str | Path, *, port: int, env: Mapping[str, str] | None = None, log: Path
+    db_path: str | Path,
+    *,
+    port: int,
+    env: Mapping[str, str] | None = None,
+    log: Path,
+    app: Path = APP,
 ) -> subprocess.Popen[bytes]:
     """``streamlit run app.py`` headless on 127.0.0.1:port with GEOMAP_DB=db_path."""
     full_env = dict(os.environ if env is None else env)
     full_env.update({"GEOMAP_DB": str(db_path), "GEOMAP_OFFLINE": "1"})
     full_env.setdefault("GEOMAP_TILES", "none")
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true", "--server.port", str(port),
         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",

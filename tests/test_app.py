@@ -16,13 +16,18 @@ from streamlit.testing.v1 import AppTest
 from geomap import appstate
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
 from geomap.models import IncidentFilter
-from geomap.store import count_incidents, get_incident, iter_incidents, open_store
+from geomap.store import count_incidents, get_incident, iter_incidents, iter_mentions, open_store
 
 GEOMAP_DIR = Path(__file__).resolve().parent.parent / "geomap"
 AIRSTRIKE = (
     "Airstrike kills five in al-Bab\n\n"
     "Five civilians were killed and twelve injured on Tuesday when an airstrike hit a market "
     "in the town of al-Bab in northern Syria, local officials said."
+)
+LATER_ALBAB = (
+    "Clashes west of al-Bab\n\n"
+    "Two fighters were killed in clashes on the western edge of al-Bab in Syria on Saturday, "
+    "a monitoring group said."
 )
 PROTEST = (
     "Protesters rally in Mosul\n\n"
@@ -309,9 +314,26 @@ def test_correct_a_place_with_coordinates(
         store.close()
     assert fixed["location_method"] == "manual"
     assert (fixed["latitude"], fixed["longitude"]) == (36.4, 37.6)
+    assert fixed["country"] == "Syria"
+    fixed_article = fixed["sources"][0]["article_id"]
     shown = [r for r in appstate.load_view(settings.db_path, IncidentFilter()).records
              if r["incident_id"] == target]  # fmt: skip
     assert shown[0]["location_method"] == "manual"
+    # Reused for the same name in an article about the same country.
+    store = open_store(settings.db_path)
+    try:
+        appstate.ingest_uploads(
+            [("later.txt", LATER_ALBAB.encode())], settings=settings, store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+        )  # fmt: skip
+        later = [m for m in iter_mentions(store) if m["surface"] == "al-Bab"]
+    finally:
+        store.close()
+    assert len({m["article_id"] for m in later}) == 2  # the first article and the later one
+    reused = [m for m in later if m["article_id"] != fixed_article]
+    assert reused and all(m["method"] == "manual" for m in reused)
+    assert all((m["latitude"], m["longitude"]) == (36.4, 37.6) for m in reused)
+    assert all(m["country"] == "Syria" for m in reused)
 
 
 def test_correct_a_place_with_a_gazetteer_candidate(

@@ -80,9 +80,7 @@ def _hostile_articles(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, gazetteer: Any
-) -> Iterator[dict[str, Any]]:
+def server(tmp_path_factory: pytest.TempPathFactory, gazetteer: Any) -> Iterator[dict[str, Any]]:
     base = tmp_path_factory.mktemp("app-browser")
     db = base / "store.sqlite"
     settings_env = {"GEOMAP_DB": str(db), "GEOMAP_OFFLINE": "1"}
@@ -248,9 +246,7 @@ def test_popup_opens_with_highlighted_excerpt(page: Page, server: dict[str, Any]
     _shot(page, "popup")
 
 
-def test_filter_change_changes_the_markers_and_the_url(
-    page: Page, server: dict[str, Any]
-) -> None:
+def test_filter_change_changes_the_markers_and_the_url(page: Page, server: dict[str, Any]) -> None:
     page.goto(server["url"])
     before = _marker_count(page)
     box = page.get_by_label("Search text")
@@ -322,3 +318,25 @@ def test_hostile_text_never_runs(page: Page, server: dict[str, Any]) -> None:
         frame.locator("path.geomap-incident, .marker-cluster").first.click(force=True)
         page.wait_for_timeout(400)
     _shot(page, "hostile")
+
+
+def test_map_view_survives_a_rerun(page: Page, server: dict[str, Any]) -> None:
+    """Panning/zooming does not rerun the script, and a rerun that shows the same data keeps
+    the map (same iframe document, same zoom)."""
+    page.goto(server["url"] + "?country=Syria")
+    _marker_count(page)
+    frame = _map_frame(page)
+    frame.evaluate("() => { window.__kept = 1; map_div.setZoom(map_div.getZoom() + 2); }")
+    page.get_by_role("button", name="Reset filters").click()  # a rerun...
+    page.wait_for_url(re.compile(r"^[^?]*$"), timeout=15_000)  # ...that also clears the URL
+    _marker_count(page)  # all countries now: the map shows other data and is rebuilt
+    frame = _map_frame(page)
+    assert frame.evaluate("() => window.__kept") is None
+    frame.evaluate("() => { window.__kept = 2; map_div.setZoom(map_div.getZoom() + 1); }")
+    page.wait_for_timeout(800)
+    zoom = frame.evaluate("() => map_div.getZoom()")
+    page.get_by_role("button", name="Reset filters").click()  # a rerun with the same data
+    page.wait_for_timeout(2500)
+    frame = _map_frame(page)
+    assert frame.evaluate("() => window.__kept") == 2
+    assert frame.evaluate("() => map_div.getZoom()") == zoom
