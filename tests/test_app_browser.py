@@ -340,3 +340,37 @@ def test_map_view_survives_a_rerun(page: Page, server: dict[str, Any]) -> None:
     frame = _map_frame(page)
     assert frame.evaluate("() => window.__kept") == 2
     assert frame.evaluate("() => map_div.getZoom()") == zoom
+
+
+def test_hostile_names_in_widgets_and_uploads_stay_text(page: Page, server: dict[str, Any]) -> None:
+    """Sidebar options built from article text, and uploaded file names, render as text.
+
+    Runs last: it adds an article to the shared store.
+    """
+    page.goto(server["url"])
+    _marker_count(page)
+    page.get_by_label("Actor").click()  # renders every actor option, hostile ones included
+    page.wait_for_timeout(500)
+    options = page.get_by_role("option")
+    assert options.count() > 0
+    assert any("onerror" in t for t in options.all_inner_texts())
+    page.keyboard.press("Escape")
+    page.get_by_text("Add articles").click()
+    evil_name = "<img src=x onerror=alert(1)>.json"
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        files=[
+            {"name": evil_name, "mimeType": "application/json", "buffer": b"[{broken"},
+            {
+                "name": "ok.txt",
+                "mimeType": "text/plain",
+                "buffer": b"Clashes in Idlib\n\nFighting killed three people in the city of "
+                b"Idlib in northwestern Syria on Sunday 5 March 2017, medics said.",
+            },
+        ]
+    )
+    page.get_by_role("button", name="Ingest").click()
+    failure = page.get_by_text(evil_name, exact=False)
+    failure.first.wait_for(timeout=60_000)  # the name is on the page, as text
+    assert page.get_by_text("1 new", exact=False).count() >= 1
+    page.wait_for_timeout(500)
+    _shot(page, "upload")
