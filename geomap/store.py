@@ -72,9 +72,9 @@ __all__ = [
 #: article's publication date with the widest window.
 DATE_SLACK_DAYS: dict[int, int] = {1: 1, 2: 7, 3: 31}
 _SLACK_SQL = "(CASE time_precision WHEN 1 THEN 1 WHEN 2 THEN 7 ELSE 31 END)"
-#: An undated report in an undated article is compared with this many recent reports of its
-#: country at most, so linking never scans a whole country.
-UNDATED_BLOCK_LIMIT = 500
+#: At most this many reports without any date (and, for such a report, the most recent reports
+#: of its country) are offered to linking, so linking never scans a whole country.
+UNDATED_BLOCK_LIMIT = 200
 _CANDIDATE_COLUMNS = (
     "id, article_id, idx, incident_id, event_type, sub_event_type, event_date, anchor_date,"
     " time_precision, location, location_surface, geonameid, latitude, longitude, feature_code,"
@@ -272,30 +272,49 @@ def _weekday_hint(candidate: IncidentCandidate) -> int | None:
 def _block_rows(
     conn: sqlite3.Connection, candidate: IncidentCandidate, article: Article, country: str
 ) -> list[dict[str, Any]]:
-    """Stored reports (other articles) of the same country whose date window overlaps the
-    candidate's: an index range scan on (country, anchor_date), then the exact overlap test."""
+    """Stored reports (other articles) of the same country that linking should compare.
+
+    Those whose date window overlaps the candidate's (an index range scan on
+    ``(country, anchor_date)``, then the exact overlap test), plus the most recent
+    :data:`UNDATED_BLOCK_LIMIT` reports that have no date at all (undated report in an undated
+    article), since an undated report may match any date. An undated candidate in an undated
+    article gets the country's most recent reports instead.
+    """
     anchor = candidate.event_date or article.published
+    undated_sql = (
+        f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ? AND anchor_date IS NULL"
+        " AND article_id != ? ORDER BY rowid DESC LIMIT ?"
+    )
+    rows: list[dict[str, Any]] = []
     if anchor is not None:
         own = DATE_SLACK_DAYS.get(candidate.time_precision, DATE_SLACK_DAYS[3])
         if candidate.event_date is None:
             own = DATE_SLACK_DAYS[3]
         reach = timedelta(days=own + max(DATE_SLACK_DAYS.values()))
-        cur = conn.execute(
-            f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ?"
-            " AND anchor_date BETWEEN ? AND ? AND article_id != ?"
-            f" AND abs(julianday(anchor_date) - julianday(?)) <= ? + {_SLACK_SQL}"
-            " ORDER BY rowid",
-            (country, (anchor - reach).isoformat(), (anchor + reach).isoformat(), article.id,
-             anchor.isoformat(), own),
-        )  # fmt: skip
+        queries = [
+            (
+                f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ?"
+                " AND anchor_date BETWEEN ? AND ? AND article_id != ?"
+                f" AND abs(julianday(anchor_date) - julianday(?)) <= ? + {_SLACK_SQL}"
+                " ORDER BY rowid",
+                (country, (anchor - reach).isoformat(), (anchor + reach).isoformat(),
+                 article.id, anchor.isoformat(), own),
+            ),
+            (undated_sql, (country, article.id, UNDATED_BLOCK_LIMIT)),
+        ]  # fmt: skip
     else:
-        cur = conn.execute(
-            f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ? AND article_id != ?"
-            " ORDER BY rowid DESC LIMIT ?",
-            (country, article.id, UNDATED_BLOCK_LIMIT),
-        )
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur]
+        queries = [
+            (
+                f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ? AND article_id != ?"
+                " ORDER BY rowid DESC LIMIT ?",
+                (country, article.id, UNDATED_BLOCK_LIMIT),
+            )
+        ]
+    for sql, params in queries:
+        cur = conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        rows.extend(dict(zip(names, row, strict=True)) for row in cur)
+    return rows
 
 
 def _insert_candidate(

@@ -281,6 +281,23 @@ def test_linking_only_sees_the_country_and_date_window(store: Store) -> None:
     a = art("The new report.")
     write_article(store, a, [], [cand(a, BAB, when=date(2017, 2, 9))], linker=spy)
     assert seen[-1] == ["2017-02-08", "2017-02-14", "2017-03-05"]
+
+
+def test_reports_without_any_date_are_offered_to_dated_ones(store: Store) -> None:
+    seen: list[list[str | None]] = []
+
+    def spy(candidate: IncidentCandidate, rows: list[dict[str, Any]]) -> Choice:
+        seen.append([r["article_id"] for r in rows])
+        return Choice(rows[0]["incident_id"] if rows else None, ("spy",))
+
+    undated = art("An undated report without a publication date.")
+    assert undated.published is None
+    write_article(store, undated, [], [cand(undated, BAB, when=None)], linker=spy)
+    dated = art("A dated report.", published="2017-02-09")
+    result = write_article(store, dated, [], [cand(dated, BAB)], linker=spy)
+    assert seen == [[], [undated.id]]
+    assert result.incidents_merged == (incident_id_for(undated.id, 0),)
+    assert get_incident(store, incident_id_for(undated.id, 0))["event_date"] == "2017-02-09"
     plan = " ".join(
         str(r)
         for r in store.conn.execute(
