@@ -72,6 +72,7 @@ _KEYS = {
     "published": ("published", "date", "published_at"),
 }
 _WS = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HEADLINE_END = (".", ",", ";", ":")
 
 
@@ -147,6 +148,10 @@ def make_article(
     >>> art.title, art.published.isoformat(), art.published_from
     ('Strike in Idlib', '2017-02-09', 'text:timestamp')
     """
+    # Lone surrogates (JSON "\ud800" escapes, undecodable file names) cannot be stored as UTF-8.
+    text, title, url, source, origin = (
+        _SURROGATE.sub("\ufffd", v or "") for v in (text, title, url, source, origin)
+    )
     body = _clean_body(text)
     notices: list[InputNotice] = []
     when: date | None = parse_date_value(published)
@@ -304,6 +309,9 @@ def _iter_json(path: Path, source: str) -> Iterator[InputItem]:
     except RecursionError:
         yield InputError(source, "invalid JSON: nested too deeply")
         return
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        yield InputError(source, f"invalid JSON: {str(exc)[:100]}")
+        return
     if isinstance(data, list):
         if not data:
             yield InputError(source, "empty JSON list")
@@ -357,6 +365,9 @@ def _iter_jsonl_lines(
             continue
         except RecursionError:
             yield InputError(where, "invalid JSON: nested too deeply")
+            continue
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            yield InputError(where, f"invalid JSON: {str(exc)[:100]}")
             continue
         yield from _record_article(record, where)
     if not seen_any:
