@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -154,6 +154,14 @@ def ingest_articles(
     return tally
 
 
+def _guarded(items: Iterator[Any], source: str) -> Iterator[Any]:
+    """``items``, with an unexpected reader exception turned into that file's failure."""
+    try:
+        yield from items
+    except Exception as exc:  # a reader bug on an odd file must not stop the whole batch
+        yield InputError(source, f"could not read: {type(exc).__name__}: {exc}")
+
+
 def ingest_paths(
     paths: Sequence[str | Path],
     *,
@@ -190,8 +198,8 @@ def ingest_paths(
             tally.failed.append((src.source, src.problem))
         else:
             ingest_articles(
-                read_source(src, stdin=stdin), store=store, gazetteer=gazetteer,
-                geocoder=geocoder, tally=tally,
+                _guarded(read_source(src, stdin=stdin), src), store=store,
+                gazetteer=gazetteer, geocoder=geocoder, tally=tally,
             )  # fmt: skip
         if progress is not None:
             progress(done, total)
