@@ -119,7 +119,9 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.command("incidents")
 @settings_option
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line (all fields).")
-@click.option("--country", "countries", multiple=True, help="Country name or ISO3 (repeatable).")
+@click.option(
+    "--country", "countries", multiple=True, help="Country name, ISO3 or ISO2 (repeatable)."
+)
 @click.option("--type", "types", multiple=True, help="ACLED event type (repeatable).")
 @click.option("--actor", "actors", multiple=True, help="Actor name (repeatable).")
 @click.option("--source", "sources", multiple=True, help="Source name (repeatable).")

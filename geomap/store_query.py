@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import NotFoundError
+from geomap.iso3 import iso3
 from geomap.models import INCIDENT_FIELDS, IncidentFilter
 
 if TYPE_CHECKING:
@@ -50,11 +51,12 @@ def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
     if flt.event_types:
         any_of("event_type", flt.event_types)
     if flt.countries:
-        # Country names as stored, or ISO3 codes; either matches.
+        # Country names as stored, ISO3 or ISO2 codes; any matches.
+        codes = [iso3(c) if len(c.strip()) == 2 else c.strip().upper() for c in flt.countries]
         marks = ", ".join("?" * len(flt.countries))
         parts.append(f"(country IN ({marks}) OR iso3 IN ({marks}))")
         params.extend(flt.countries)
-        params.extend(c.upper() for c in flt.countries)
+        params.extend(codes)
     if flt.actors:
         marks = ", ".join("?" * len(flt.actors))
         parts.append(f"(actor1 IN ({marks}) OR actor2 IN ({marks}))")

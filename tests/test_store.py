@@ -333,6 +333,7 @@ def test_iter_incidents_filters(filled: Store) -> None:
     assert locs(date_to=date(2017, 2, 9)) == ["Mosul", "Al Bāb"]
     assert locs(event_types=("Battles", "Protests")) == ["Idlib", ""]
     assert locs(countries=("Iraq",)) == locs(countries=("irq",)) == ["Mosul"]
+    assert locs(countries=("IQ",)) == ["Mosul"]
     assert locs(sources=("Wire B",)) == ["Mosul", "Idlib"]
     assert locs(actors=("Military Forces of Turkey",)) == ["Mosul", "Al Bāb", "Idlib", ""]
     assert locs(text="AL BĀB") == ["Al Bāb"]
