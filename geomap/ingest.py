@@ -42,6 +42,7 @@ from geomap.errors import InputError
 from geomap.ingest_html import html_to_article_fields
 from geomap.models import Article
 from geomap.pubdate import find_published, parse_date_value
+from geomap.textdecode import MAX_BYTES, decode_bytes, decode_document, read_limited
 
 __all__ = [
     "MAX_BYTES",
@@ -59,8 +60,6 @@ __all__ = [
     "read_source",
 ]
 
-#: Largest single document (or JSONL line / CSV record) read, in bytes.
-MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".json", ".jsonl", ".csv")
 STDIN = "-"
 
@@ -175,88 +174,11 @@ def make_article(
     return article, notices
 
 
-# -- decoding --------------------------------------------------------------------------------
-def _looks_arabic(data: bytes) -> bool:
-    """True when the non-ASCII bytes read as Arabic words in Windows-1256.
-
-    Arabic text in cp1256 is runs of high bytes (whole words); Latin-1 text has high bytes
-    scattered one at a time inside ASCII words ("café"). Both tests must agree.
-    """
-    high = [i for i, b in enumerate(data) if b >= 0x80]
-    if len(high) < 4:
-        return False
-    in_runs = sum(
-        1
-        for i in high
-        if (i > 0 and data[i - 1] >= 0x80) or (i + 1 < len(data) and data[i + 1] >= 0x80)
-    )
-    decoded = data.decode("cp1256", errors="replace")
-    letters = [c for c in decoded if ord(c) >= 0x80 and c.isalpha()]
-    arabic = sum(1 for c in letters if "ARABIC" in unicodedata.name(c, ""))
-    return in_runs / len(high) > 0.6 and bool(letters) and arabic / len(letters) > 0.7
-
-
-def decode_bytes(data: bytes, *, source: str) -> tuple[str, str]:
-    """Decode a file's bytes; returns ``(text, encoding used)``.
-
-    Raises InputError for binary content (NUL bytes without a UTF-16 BOM).
-
-    Examples
-    --------
-    >>> decode_bytes("café".encode("cp1252"), source="a.txt")
-    ('café', 'cp1252')
-    >>> decode_bytes("حلب".encode("cp1256") * 3, source="a.txt")[1]
-    'cp1256'
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return data[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            data = data[3:]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise InputError(source, f"has a UTF-16 BOM but is not UTF-16: {exc.reason}") from None
-    if b"\x00" in data:
-        raise InputError(source, "binary content (NUL bytes), not a text file")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if _looks_arabic(data):
-        return data.decode("cp1256", errors="replace"), "cp1256"
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def _read_limited(path: Path, source: str) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise InputError(source, f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_BYTES:
-        raise InputError(
-            source,
-            f"larger than the {MAX_BYTES // 2**20} MB limit for one document; "
-            "split it or use JSONL/CSV (read record by record)",
-        )
-    return data
-
-
-def _decode_file(data: bytes, source: str) -> tuple[str, list[InputNotice]]:
-    if not data.strip():
-        raise InputError(source, "empty file")
-    text, enc = decode_bytes(data, source=source)
-    if not text.strip():
-        raise InputError(source, "empty file")
-    notices = []
-    if enc not in ("utf-8", "utf-8-sig"):
-        notices.append(InputNotice(source, f"not valid UTF-8; decoded as {enc}"))
-    return text, notices
+def _decode_document(path: Path, source: str) -> tuple[str, list[InputNotice]]:
+    text, enc = decode_document(read_limited(path, source), source)
+    if enc in ("utf-8", "utf-8-sig"):
+        return text, []
+    return text, [InputNotice(source, f"not valid UTF-8; decoded as {enc}")]
 
 
 # -- records ---------------------------------------------------------------------------------
@@ -299,7 +221,7 @@ def _record_article(record: object, where: str) -> Iterator[InputItem]:
 
 
 def _iter_json(path: Path, source: str) -> Iterator[InputItem]:
-    text, notices = _decode_file(_read_limited(path, source), source)
+    text, notices = _decode_document(path, source)
     yield from notices
     try:
         data = json.loads(text)
@@ -430,7 +352,7 @@ def _iter_csv(path: Path, source: str) -> Iterator[InputItem]:
 
 
 def _iter_text(path: Path, source: str, *, html: bool) -> Iterator[InputItem]:
-    text, notices = _decode_file(_read_limited(path, source), source)
+    text, notices = _decode_document(path, source)
     yield from notices
     if html:
         fields = html_to_article_fields(text)

@@ -12,12 +12,14 @@ Tables: ``article`` (one per distinct text), ``mention`` (places named in an art
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from geomap.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "migrate"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "dumps_json", "migrate", "now_iso"]
 
 _V1 = """
 CREATE TABLE article (
@@ -192,3 +194,13 @@ def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
         r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
     }
     return bool(names - {"geocode_cache"})
+
+
+def now_iso() -> str:
+    """The current UTC time as stored in ``*_at`` / ``created`` columns."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def dumps_json(value: object) -> str:
+    """A JSON column value: compact, non-ASCII kept as is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -167,3 +167,9 @@ def test_offline_ingest_makes_no_geocoder_requests(
     assert report.new == 1 and report.ok
     with open_store(db) as store:
         assert store.conn.execute("SELECT count(*) FROM geocode_cache").fetchone()[0] == 0
+
+
+def test_store_blocking_uses_the_linker_date_windows() -> None:
+    from geomap import link, store
+
+    assert store.DATE_SLACK_DAYS == link.DATE_SLACK_DAYS
