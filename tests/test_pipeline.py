@@ -173,3 +173,41 @@ def test_store_blocking_uses_the_linker_date_windows() -> None:
     from geomap import link, store
 
     assert store.DATE_SLACK_DAYS == link.DATE_SLACK_DAYS
+
+
+def test_two_processes_ingesting_the_same_folder_store_each_article_once(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i in range(30):
+        text = REPORT_A.replace("three soldiers", f"{i + 2} soldiers")
+        (folder / f"{i:02}.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "shared.sqlite"
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    cmd = [sys.executable, "-m", "geomap", "ingest", str(folder), "--db", str(db), "--offline"]
+    procs = [
+        subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [err for _, err in outs]
+    counts = [
+        re.match(r"articles: (\d+) new, (\d+) already known", out).groups() for out, _ in outs
+    ]
+    assert sum(int(new) for new, _ in counts) == 30
+    assert sum(int(known) for _, known in counts) == 30
+    with open_store(db) as store:
+        assert store.conn.execute("SELECT count(*) FROM article").fetchone()[0] == 30
+        n_candidates = store.conn.execute("SELECT count(*) FROM candidate").fetchone()[0]
+        dupes = store.conn.execute(
+            "SELECT count(*) FROM (SELECT article_id, idx FROM candidate"
+            " GROUP BY article_id, idx HAVING count(*) > 1)"
+        ).fetchone()[0]
+    assert n_candidates >= 30 and dupes == 0
