@@ -6,7 +6,9 @@ Commands live in small ``cli_*`` modules and are registered here.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -55,7 +57,10 @@ def main(ctx: click.Context, db: Path | None, offline: bool) -> None:
     ctx.obj = settings.with_overrides(db_path=db, offline=True if offline else None)
 
 
-def settings_option(f: object) -> object:
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def settings_option(f: F) -> F:
     """Accept ``--db`` and ``--offline`` after the subcommand too (``geomap ingest X --db Y``)."""
     f = click.option(
         "--db",

@@ -79,7 +79,7 @@ def iter_geonames_rows(path: Path) -> Iterator[list[str]]:
     """The 19-column rows of a GeoNames dump (``cities500.txt[.gz]``, ``SY.txt``...)."""
     opener = gzip.open if path.suffix == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8") as fh:
             for lineno, line in enumerate(fh, 1):
                 cols = line.rstrip("\n").split("\t")
                 if len(cols) != 19:
@@ -270,7 +270,7 @@ def _load_admin_areas(
     name_file = "admin1CodesASCII.txt" if level == 1 else "admin2Codes.txt.gz"
     opener = gzip.open if name_file.endswith(".gz") else open
     rows = 0
-    with opener(bundle_dir / name_file, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(bundle_dir / name_file, "rt", encoding="utf-8") as fh:
         for line in fh:
             code, name, ascii_name, gid = line.rstrip("\r\n").split("\t")
             if level == 1:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -65,14 +65,14 @@ def distance_km(a: Place, b: Place) -> float:
 
 @dataclass
 class _Context:
-    countries: Counter[str]
+    countries: dict[str, float]
     admin1: Counter[str]
     anchors: list[Place]
     dateline_cc: str = ""
     #: What each mention itself added (country, weight, admin1 key), so that a candidate
     #: is never supported by its own first-pass guess, nor by other mentions of the same
     #: name ("Gainesville" three times must not vote for itself three times).
-    own: dict[str, tuple[Counter[str], Counter[str]]] = field(default_factory=dict)
+    own: dict[str, tuple[defaultdict[str, float], Counter[str]]] = field(default_factory=dict)
     main_town: Place | None = None
     anchor_keys: list[str] = field(default_factory=list)
 
@@ -166,7 +166,7 @@ def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:
 
 def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
-    own_cc, own_a1 = ctx.own.get(key, (Counter(), Counter()))
+    own_cc, own_a1 = ctx.own.get(key, (defaultdict(float), Counter()))
     n_cc = ctx.countries.get(p.country_code, 0.0) - own_cc.get(p.country_code, 0.0)
     total = (sum(ctx.countries.values()) - sum(own_cc.values())) or 1.0
     if n_cc:
@@ -227,7 +227,7 @@ def _rank(
     parents: Sequence[list[Place]],
     ctx: _Context | None,
 ) -> list[tuple[Place | None, float, list[str], tuple[Place, ...]]]:
-    out = []
+    out: list[tuple[Place | None, float, list[str], tuple[Place, ...]]] = []
     for idx, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
         if not cs:
             out.append((None, 0.0, ["no gazetteer entry for this name"], ()))
@@ -276,15 +276,15 @@ def _context(
     first: Sequence[tuple[Place | None, float, list[str], tuple[Place, ...]]],
     gaz: Gazetteer,
 ) -> _Context:
-    countries: Counter[str] = Counter()
+    countries: defaultdict[str, float] = defaultdict(float)
     admin1: Counter[str] = Counter()
     anchors: list[Place] = []
     dateline_cc = ""
-    own: dict[str, tuple[Counter[str], Counter[str]]] = {}
+    own: dict[str, tuple[defaultdict[str, float], Counter[str]]] = {}
     anchor_keys: list[str] = []
     for m, (p, score, _, _) in zip(mentions, first, strict=True):
         key = _mention_key(m)
-        own_cc, own_a1 = own.setdefault(key, (Counter(), Counter()))
+        own_cc, own_a1 = own.setdefault(key, (defaultdict(float), Counter()))
         if m.kind == "demonym" and m.cue:
             countries[m.cue] += 0.5
             own_cc[m.cue] += 0.5
@@ -337,7 +337,7 @@ def resolve_mentions(
     ctx = _context(mentions, first, gazetteer)
     second = _rank(text, mentions, cands, parents, ctx)
     results = []
-    top_countries = tuple(cc for cc, _ in ctx.countries.most_common(3))
+    top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):
         if place is None and _is_facility(m) and ctx.main_town is not None:
             why = f"a street or site, placed at the article's main town {ctx.main_town.name}"
