@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PARAM_NAMES",
     "TABLE_COLUMNS",
+    "TABLE_ORDERS",
     "Counts",
     "View",
     "correct_incident",
@@ -295,13 +296,59 @@ def _cell(value: object) -> object:
     return str(value)
 
 
-def table_rows(records: Iterable[Mapping[str, Any]]) -> list[dict[str, object]]:
-    """The incident table: :data:`TABLE_COLUMNS` of each record as plain str/int/float/None.
+def _sort_key(field: str, *, descending: bool) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
+    def key(rec: Mapping[str, Any]) -> tuple[int, Any]:
+        value = rec.get(field)
+        if value is None or value == "":
+            return (1, 0)  # missing values last, whatever the direction
+        if isinstance(value, int | float):
+            return (0, -value if descending else value)
+        return (0, value)
+
+    return key
+
+
+#: Orders of the table (each a field and a direction); the first is the view's own order.
+TABLE_ORDERS: dict[str, tuple[str, bool]] = {
+    "newest first": ("event_date", True),
+    "oldest first": ("event_date", False),
+    "most killed": ("fatalities", True),
+    "most injured": ("injured", True),
+    "most reports": ("source_count", True),
+    "lowest location confidence": ("confidence", False),
+}
+
+
+def table_rows(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    order: str = "newest first",
+    limit: int | None = None,
+) -> list[dict[str, object]]:
+    """The incident table: :data:`TABLE_COLUMNS` of each record as plain str/int/float/None,
+    in one of :data:`TABLE_ORDERS` (missing values last), at most ``limit`` rows.
 
     Cells are data, never markup: the page shows them with ``st.dataframe``, which renders
     text as text.
+
+    Examples
+    --------
+    >>> rows = table_rows([{"incident_id": "a", "fatalities": 2}, {"incident_id": "b"},
+    ...                    {"incident_id": "c", "fatalities": 9}], order="most killed")
+    >>> [r["incident_id"] for r in rows]
+    ['c', 'a', 'b']
     """
-    return [{c: _cell(rec.get(c)) for c in TABLE_COLUMNS} for rec in records]
+    field, descending = TABLE_ORDERS[order]
+    items = list(records)
+    if field == "event_date":  # strings: sort the present ones, then append the missing
+        present = [r for r in items if r.get(field)]
+        present.sort(key=lambda r: str(r[field]), reverse=descending)
+        items = present + [r for r in items if not r.get(field)]
+    else:
+        items.sort(key=_sort_key(field, descending=descending))
+    if limit is not None:
+        items = items[:limit]
+    return [{c: _cell(rec.get(c)) for c in TABLE_COLUMNS} for rec in items]
 
 
 def mention_records(db_path: str | Path, article_ids: Iterable[str]) -> list[dict[str, Any]]:

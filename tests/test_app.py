@@ -143,6 +143,14 @@ def test_load_view_counts_and_table_rows_are_plain(filled_db: Path) -> None:
         assert all(v is None or isinstance(v, str | int | float) for v in row.values())
     evil = [r for r in rows if str(r["incident_id"]).startswith("evil-")]
     assert evil and any(XSS[0] in str(r["location"]) for r in evil)  # shown as the text it is
+    by_killed = appstate.table_rows(view.records, order="most killed", limit=5)
+    assert len(by_killed) == 5
+    killed = [r["fatalities"] for r in appstate.table_rows(view.records, order="most killed")]
+    known = [k for k in killed if k is not None]
+    assert known == sorted(known, reverse=True) and killed[: len(known)] == known
+    oldest = appstate.table_rows(view.records, order="oldest first")
+    dates = [r["event_date"] for r in oldest if r["event_date"]]
+    assert dates == sorted(dates)
     battles = appstate.load_view(filled_db, IncidentFilter(event_types=("Battles",)))
     assert 0 < battles.counts.incidents < view.counts.incidents
     assert {r["event_type"] for r in battles.records} == {"Battles"}
@@ -391,8 +399,29 @@ def test_cached_map_payload_is_what_st_folium_sends(
         page.folium_payload(build_map(records, tiles="none", assets="data")), height=620
     )
     theirs, ours = sent
-    for name in ("script", "header", "html", "id", "css_links", "js_links", "key", "height"):
+    for name in ("script", "header", "html", "id", "css_links", "js_links", "height"):
         assert ours[name] == theirs[name], name
+    again = page.folium_payload(build_map(records, tiles="none", assets="data"))
+    other = page.folium_payload(build_map(records[1:], tiles="none", assets="data"))
+    assert again["key"] == ours["key"] != other["key"]  # same map, same component
     assert ours["returned_objects"] == theirs["returned_objects"] == []
     assert not any(link.startswith("http") for link in [*ours["js_links"], *ours["css_links"]])
     assert "geomap-incident" in str(ours["script"])
+
+
+def test_big_tables_are_capped_and_ordered_on_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "big.sqlite"
+    insert_records(db, synthetic_records(5100))
+    monkeypatch.setenv("GEOMAP_DB", str(db))
+    monkeypatch.setenv("GEOMAP_TILES", "none")
+    at = run_app()
+    assert metric(at, "Incidents shown") == 5100
+    frame = at.dataframe[0].value
+    assert len(frame) == 5000
+    assert list(frame["event_date"]) == sorted(frame["event_date"], reverse=True)
+    at.selectbox(key="table_order").set_value("most killed").run()
+    frame = at.dataframe[0].value
+    most = max(r["fatalities"] or 0 for r in synthetic_records(5100))
+    assert frame["fatalities"].iloc[0] == most
