@@ -162,13 +162,17 @@ def _pwned(pg: Page) -> list[str]:
     return hit
 
 
-def _map_frame(pg: Page) -> Frame:
-    pg.wait_for_selector(MAP_FRAME, timeout=60_000)
-    handle = pg.query_selector(MAP_FRAME)
-    assert handle is not None
-    frame = handle.content_frame()
-    assert frame is not None
-    return frame
+def _map_frame(pg: Page, *, timeout: float = 60.0) -> Frame:
+    """The map iframe's frame (waiting while Streamlit replaces the iframe on a rerun)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        handle = pg.query_selector(MAP_FRAME)
+        frame = handle.content_frame() if handle is not None else None
+        if frame is not None and not frame.is_detached():
+            return frame
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no map iframe after {timeout:.0f} s")
+        time.sleep(0.2)
 
 
 _COUNT_JS = """() => {
