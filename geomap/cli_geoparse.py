@@ -36,6 +36,8 @@ def _spans(doc: dict[str, Any], where: str) -> list[tuple[int, int]]:
             s, e = int(t["start"]), int(t["end"])
         except (KeyError, TypeError, ValueError):
             raise ValueError(f"{where}: toponyms need integer start and end") from None
+        if not 0 <= s <= e <= len(doc["text"]):  # negative indices would slice from the end
+            raise ValueError(f"{where}: toponym span {s}-{e} is outside the text")
         spans.append((s, e))
     return spans
 
