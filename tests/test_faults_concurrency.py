@@ -184,7 +184,7 @@ def test_two_ingests_at_once_on_one_store(tmp_path: Path, reference: Reference) 
         for folder in (first, second)
     ]
     outputs = [p.communicate(timeout=120) for p in procs]
-    for p, (out, err) in zip(procs, outputs, strict=True):
+    for p, (_out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert "locked" not in err and "Traceback" not in err, err
     (new1, known1, failed1), (new2, known2, failed2) = (summary(o) for o, _ in outputs)
@@ -238,7 +238,7 @@ def test_readers_during_an_ingest_never_fail(tmp_path: Path, reference: Referenc
     for t in threads:
         t.start()
     try:
-        out, err = proc.communicate(timeout=120)
+        _out, err = proc.communicate(timeout=120)
     finally:
         done.set()
         for t in threads:
