@@ -454,12 +454,8 @@ def _about() -> None:
 
 
 # -- the page --------------------------------------------------------------------------------
-def main() -> None:
-    """The page, top to bottom."""
-    st.set_page_config(page_title="geomap", page_icon=":world_map:", layout="wide")
-    settings = _settings()
+def _page(settings: Settings) -> None:
     gazetteer = _gazetteer(str(settings.gazetteer_path))
-    st.title("geomap")
     if "samples_checked" not in st.session_state:
         _ensure_samples(settings, gazetteer)
         st.session_state["samples_checked"] = True
@@ -483,8 +479,21 @@ def main() -> None:
     _table_and_exports(view, db, signature, key)
     _add_articles(settings, gazetteer)
     _correct_place(settings, gazetteer, view)
-    st.caption("Store:")
-    st.text(db)
+
+
+def main() -> None:
+    """The page, top to bottom; geomap's own errors (a store that is not a geomap store, a
+    broken gazetteer) are shown as a message, not a traceback."""
+    st.set_page_config(page_title="geomap", page_icon=":world_map:", layout="wide")
+    settings = _settings()
+    st.title("geomap")
+    try:
+        _page(settings)
+    except GeomapError as exc:
+        st.error("geomap cannot show this store.")
+        st.text(str(exc))
+    st.caption("Store (GEOMAP_DB):")
+    st.text(str(settings.db_path))
     _about()
 
 

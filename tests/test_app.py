@@ -425,3 +425,19 @@ def test_big_tables_are_capped_and_ordered_on_the_server(
     frame = at.dataframe[0].value
     most = max(r["fatalities"] or 0 for r in synthetic_records(5100))
     assert frame["fatalities"].iloc[0] == most
+
+
+def test_a_store_that_is_not_a_geomap_store_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    db = tmp_path / "other.sqlite"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.close()
+    monkeypatch.setenv("GEOMAP_DB", str(db))
+    at = run_app()
+    assert [e.value for e in at.error] == ["geomap cannot show this store."]
+    assert any("not a geomap store" in t for t in texts(at))
+    assert str(db) in texts(at)
