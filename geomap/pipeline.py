@@ -20,7 +20,13 @@ from geomap.config import Settings
 from geomap.errors import InputError, StoreError
 from geomap.ingest import InputNotice, count_sources, iter_sources, read_source
 from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
-from geomap.store import Store, find_correction, has_article, write_article
+from geomap.store import (
+    Store,
+    find_correction,
+    has_article,
+    needs_geocoder_retry,
+    write_article,
+)
 
 if TYPE_CHECKING:
     from geomap.gazetteer import Gazetteer
@@ -42,6 +48,7 @@ class IngestReport:
     incidents_created: int = 0
     incidents_merged: int = 0
     elapsed: float = 0.0
+    retried: int = 0  # known articles processed again to resolve what the geocoder could not
 
     @property
     def ok(self) -> bool:
@@ -51,7 +58,9 @@ class IngestReport:
     def summary(self) -> str:
         """The one-line summary the CLI prints."""
         return (
-            f"articles: {self.new} new, {self.known} already known, {len(self.failed)} failed; "
+            f"articles: {self.new} new, {self.known} already known"
+            + (f" ({self.retried} re-resolved)" if self.retried else "")
+            + f", {len(self.failed)} failed; "
             f"incidents: {self.incidents_created} created, {self.incidents_merged} merged"
         )
 
@@ -64,6 +73,7 @@ class _Tally:
     notices: list[tuple[str, str]] = field(default_factory=list)
     created: int = 0
     merged: int = 0
+    retried: int = 0
 
 
 def make_linker() -> Callable[[IncidentCandidate, list[dict[str, Any]]], LinkDecision]:
@@ -107,9 +117,13 @@ def _process(
     from geomap.geoparse import geoparse_text
     from geomap.incidents import extract_incidents
 
+    retry = False
     if has_article(store, article.id):
-        tally.known += 1
-        return
+        # A known article is processed again only to resolve what the geocoder could not.
+        retry = geocoder is not None and needs_geocoder_retry(store, article.id)
+        if not retry:
+            tally.known += 1
+            return
     try:
         resolutions = geoparse_text(article.text, gazetteer=gazetteer, geocoder=geocoder)
         resolutions = apply_corrections(store, resolutions)
@@ -119,11 +133,17 @@ def _process(
         tally.failed.append((article.origin, f"could not process: {type(exc).__name__}: {exc}"))
         return
     try:
-        result = write_article(store, article, resolutions, candidates, linker=linker)
+        result = write_article(
+            store, article, resolutions, candidates, linker=linker, replace=retry
+        )
     except sqlite3.Error as exc:
         raise StoreError(f"store {store.path}: {exc} (while writing {article.origin})") from exc
     if not result.new:  # stored meanwhile by another process
         tally.known += 1
+        return
+    if retry:
+        tally.known += 1
+        tally.retried += 1
         return
     tally.new += 1
     tally.created += len(result.incidents_created)
@@ -211,4 +231,5 @@ def ingest_paths(
         incidents_created=tally.created,
         incidents_merged=tally.merged,
         elapsed=time.perf_counter() - started,
+        retried=tally.retried,
     )

@@ -251,6 +251,7 @@ def write_article(
     candidates: Sequence[IncidentCandidate] = (),
     *,
     linker: Linker | None = None,
+    replace: bool = False,
 ) -> WriteResult:
     """Store an article, its mentions and candidates, linking each candidate, in one transaction.
 
@@ -258,9 +259,12 @@ def write_article(
     windows overlap its own (:data:`DATE_SLACK_DAYS`; an index range scan, so the cost does not
     grow with the size of the store); without a linker every candidate becomes its own
     incident. Returns ``WriteResult(new=False)`` without writing when the article is already
-    stored.
+    stored, unless ``replace`` is set: then its old mentions and reports are dropped (their
+    incidents recomputed) and the new ones written in the same transaction.
     """
     with store.transaction() as conn:
+        if replace:
+            _drop_article(conn, article.id)
         inserted = conn.execute(
             "INSERT OR IGNORE INTO article (id, title, url, source, published, published_from,"
             " origin, text, ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -283,8 +287,9 @@ def write_article(
                 target, reasons, score = choice.target_id, tuple(choice.reasons), choice.score
             if target is None:
                 target = incident_id_for(article.id, index)
+                # OR IGNORE: a replaced article's old incident may live on with other reports.
                 conn.execute(
-                    "INSERT INTO incident (id, created_at, updated_at) VALUES (?, ?, ?)",
+                    "INSERT OR IGNORE INTO incident (id, created_at, updated_at) VALUES (?, ?, ?)",
                     (target, _now(), _now()),
                 )
                 created.append(target)
@@ -294,6 +299,41 @@ def write_article(
             _insert_candidate(conn, article, index, cand, target, reasons, score)
             refresh_incident(conn, target)
     return WriteResult(new=True, incidents_created=tuple(created), incidents_merged=tuple(merged))
+
+
+def _drop_article(conn: sqlite3.Connection, article_id: str) -> None:
+    """Delete an article with its mentions and reports; recompute the incidents they fed."""
+    incidents = [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT incident_id FROM candidate WHERE article_id = ?", (article_id,)
+        )
+    ]
+    conn.execute("DELETE FROM mention WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM candidate WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM article WHERE id = ?", (article_id,))
+    for incident_id in incidents:
+        refresh_incident(conn, incident_id)
+
+
+#: Reasons that mark a mention left unresolved for want of the geocoder (an outage, or a
+#: run with the fallback off), as opposed to a name the geocoder does not know.
+_RETRY_REASONS = (
+    "geocoder off", "geocoder: HTTP", "geocoder: timeout", "geocoder: unreadable",
+    "geocoder: request to",
+)  # fmt: skip
+
+
+def needs_geocoder_retry(store: Store, article_id: str) -> bool:
+    """True when some mention of a stored article is unresolved because the geocoder was off
+    or failing, so a run with the geocoder working should process the article again."""
+    where = " OR ".join("reasons LIKE ?" for _ in _RETRY_REASONS)
+    row = store.conn.execute(
+        f"SELECT 1 FROM mention WHERE article_id = ? AND method = 'unresolved' AND ({where})"
+        " LIMIT 1",
+        (article_id, *(f"%{r}%" for r in _RETRY_REASONS)),
+    ).fetchone()
+    return row is not None
 
 
 def unlink_candidate(store: Store, candidate_id: str) -> str:

@@ -13,7 +13,6 @@ import os
 from itertools import pairwise
 from pathlib import Path
 
-import pytest
 from faulthelpers import failed_lines, run_geomap, subprocess_env
 from geocoder_server import FakeNominatim, RecordedRequest, Reply, closed_port_url, nominatim_result
 
@@ -182,11 +181,6 @@ def write_reports_dir(folder: Path, names: tuple[str, ...], *, first_day: int = 
     return folder
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="gap: re-ingesting a known article skips it, so mentions left unresolved by a "
-    "geocoder outage are never retried (no re-resolve command yet)",
-)
 def test_reingest_retries_unresolved_mentions_of_known_articles(
     tmp_path: Path, gazetteer: Gazetteer
 ) -> None:
