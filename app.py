@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import folium
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 import streamlit_folium
 
 from geomap import appstate
@@ -32,6 +36,7 @@ MAX_PICK = 2000  # incidents offered in the correction picker (narrow with the f
 # Rows sent to the table: 5,000 rows are ~1.5 MB for the browser, 50,000 would be 15 MB and
 # seconds of decoding before the page can draw. Larger sets are ordered on the server first.
 TABLE_LIMIT = 5000
+KEEP_ROWS_FILES = 16  # map data files kept on disk (the payload cache holds at most 4 maps)
 
 
 # -- the map component -----------------------------------------------------------------------
@@ -66,6 +71,35 @@ def folium_payload(fmap: folium.Map) -> dict[str, Any]:
         # map remounts. sha256 of the parts instead of st_folium's regex-based hash (0.4 s at 50k).
         "key": hashlib.sha256("\0".join((script, header, html)).encode("utf-8")).hexdigest(),
     }
+
+
+def serve_rows_separately(fmap: folium.Map, folder: Path, base_url: str) -> str | None:
+    """Move the incident layer's data out of the map script into ``folder/<sha>.js``.
+
+    Component arguments travel over Streamlit's websocket as one JSON message that the
+    browser decodes before it draws anything; 50k incidents are ~45 MB there and cost many
+    seconds. A ``<script src>`` file served over HTTP (``base_url``, the folder declared as a
+    component path) is fetched and parsed like any script. Returns the file name, or None when
+    the map has no such data (then nothing changes). The file holds ``script_json`` output,
+    which is safe inside a script.
+    """
+    for child in fmap._children.values():
+        rows = getattr(child, "rows", None)
+        if getattr(child, "_name", "") != "GeomapIncidents" or not isinstance(rows, str):
+            continue
+        digest = hashlib.sha256(rows.encode("utf-8")).hexdigest()[:32]
+        name = f"rows-{digest}.js"
+        target = folder / name
+        if target.exists():
+            os.utime(target)  # recently used: kept by pruning
+        else:
+            tmp = folder / f".{name}.{os.getpid()}.tmp"
+            tmp.write_text(f"window.__geomapRows_{digest}={rows};\n", encoding="utf-8")
+            tmp.replace(target)
+        child.rows = f"window.__geomapRows_{digest}"
+        child.default_js = [*child.default_js, (f"geomap_rows_{digest}", base_url + name)]
+        return name
+    return None
 
 
 def show_folium(payload: dict[str, Any], *, height: int) -> None:
@@ -114,6 +148,18 @@ def _table(db: str, signature: tuple[int, ...], filter_key: str, order: str) -> 
     return pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
 
 
+@st.cache_resource(show_spinner=False)
+def _rows_folder() -> Path:
+    """A private folder, one per server process, for the map data files."""
+    return Path(tempfile.mkdtemp(prefix="geomap-map-rows-"))
+
+
+def _rows_component() -> Any:
+    # Declared (not rendered) so that Streamlit serves the folder over HTTP at
+    # /component/<name>/, next to the map component's own files.
+    return components.declare_component("geomap_map_rows", path=str(_rows_folder()))
+
+
 @st.cache_data(show_spinner=False, max_entries=4)
 def _map_payload(
     db: str, signature: tuple[int, ...], filter_key: str, show_mentions: bool, tiles: str
@@ -135,7 +181,20 @@ def _map_payload(
         assets="data",
         height=f"{MAP_HEIGHT}px",
     )
-    return folium_payload(fmap)
+    # Relative to the map component's iframe (/component/streamlit_folium.st_folium/), so it
+    # also works under a server.baseUrlPath.
+    rows_file = serve_rows_separately(fmap, _rows_folder(), f"../{_rows_component().name}/")
+    _prune(_rows_folder(), keep=KEEP_ROWS_FILES)
+    payload = folium_payload(fmap)
+    payload["rows_file"] = rows_file
+    return payload
+
+
+def _prune(folder: Path, *, keep: int) -> None:
+    """Delete all but the ``keep`` most recently written data files."""
+    files = sorted(folder.glob("rows-*.js"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
 
 
 def _settings() -> Settings:
@@ -274,7 +333,13 @@ def _map(settings: Settings, db: str, signature: tuple[int, ...], filter_key: st
         st.warning("The basemap setting GEOMAP_TILES is not usable; showing no basemap.")
         st.text(str(exc))
         tiles = "none"
+    _rows_component()  # registers the data folder with this server (every run: cheap)
     payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
+    rows_file = payload.get("rows_file")
+    if rows_file and not (_rows_folder() / rows_file).exists():  # removed behind our back
+        _map_payload.clear()
+        payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
+    payload = {k: v for k, v in payload.items() if k != "rows_file"}
     # returned_objects=[]: panning, zooming and clicking never rerun the script, and the map
     # is remounted only when what it shows changes, so its view survives every other rerun.
     show_folium(payload, height=MAP_HEIGHT)

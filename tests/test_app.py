@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 import csv
+import importlib.util
 import io
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apphelpers import APP, XSS, hostile_records, insert_records, synthetic_records
@@ -15,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from geomap import appstate
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
+from geomap.mapview import build_map
 from geomap.models import IncidentFilter
 from geomap.store import count_incidents, get_incident, iter_incidents, iter_mentions, open_store
 
@@ -65,6 +68,15 @@ def metric(at: AppTest, label: str) -> int:
 
 def texts(at: AppTest) -> list[str]:
     return [t.value for t in at.text]
+
+
+def page_module() -> Any:
+    """app.py imported as a module: its functions are defined, main() does not run."""
+    spec = importlib.util.spec_from_file_location("geomap_app_page", APP)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # -- architecture --------------------------------------------------------------------------------
@@ -379,16 +391,9 @@ def test_cached_map_payload_is_what_st_folium_sends(
     filled_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """app.py caches the st_folium component's arguments; they must match st_folium's own."""
-    import importlib.util
-
     import streamlit_folium
 
-    from geomap.mapview import build_map
-
-    spec = importlib.util.spec_from_file_location("geomap_app_page", APP)
-    assert spec is not None and spec.loader is not None
-    page = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(page)  # defines the page's functions; main() does not run
+    page = page_module()
     records = appstate.load_view(filled_db, IncidentFilter()).records
     sent: list[dict[str, object]] = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
@@ -441,3 +446,25 @@ def test_a_store_that_is_not_a_geomap_store_is_reported(
     assert [e.value for e in at.error] == ["geomap cannot show this store."]
     assert any("not a geomap store" in t for t in texts(at))
     assert str(db) in texts(at)
+
+
+def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Path) -> None:
+    page = page_module()
+    records = appstate.load_view(filled_db, IncidentFilter()).records
+    fmap = build_map(records, tiles="none", assets="data")
+    folder = tmp_path / "rows"
+    folder.mkdir()
+    name = page.serve_rows_separately(fmap, folder, "../x/")
+    assert name and name.startswith("rows-") and name.endswith(".js")
+    data = (folder / name).read_text(encoding="utf-8")
+    assert data.startswith("window.__geomapRows_")
+    assert "</script" not in data.lower()  # script_json output: safe inside a script
+    payload = page.folium_payload(fmap)
+    assert f"window.__geomapRows_{name[5:-3]}" in payload["script"]
+    assert "Shelling hit" in data  # an excerpt, in its popup
+    assert "Shelling hit" not in payload["script"]  # the data left the script...
+    assert payload["js_links"][-1] == "../x/" + name  # ...and loads before it runs
+    assert len(payload["script"]) < len(data) / 5
+    again = build_map(records, tiles="none", assets="data")
+    assert page.serve_rows_separately(again, folder, "../x/") == name  # same data, same file
+    assert len(list(folder.iterdir())) == 1

@@ -219,9 +219,14 @@ def _metric(pg: Page, label: str) -> int:
 
 # -- tests ---------------------------------------------------------------------------------------
 def test_map_renders_every_located_incident(page: Page, server: dict[str, Any]) -> None:
+    requested: list[str] = []
+    page.on("request", lambda r: requested.append(r.url))
     started = time.monotonic()
     page.goto(server["url"])
     count = _marker_count(page)
+    # The incident data came as a script file over HTTP from this server, not in the websocket.
+    rows = [u for u in requested if "geomap_map_rows/rows-" in u]
+    assert len(rows) == 1 and rows[0].startswith(server["url"] + "component/"), rows
     elapsed = time.monotonic() - started
     frame = _map_frame(page)
     assert count == _metric(page, "On the map")
