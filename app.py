@@ -9,9 +9,11 @@ start. Untrusted text (articles, file names) is shown only as plain text or thro
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -151,7 +153,9 @@ def _table(db: str, signature: tuple[int, ...], filter_key: str, order: str) -> 
 @st.cache_resource(show_spinner=False)
 def _rows_folder() -> Path:
     """A private folder, one per server process, for the map data files."""
-    return Path(tempfile.mkdtemp(prefix="geomap-map-rows-"))
+    folder = Path(tempfile.mkdtemp(prefix="geomap-map-rows-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def _rows_component() -> Any:
@@ -484,9 +488,13 @@ def _correct_place(settings: Settings, gazetteer: Gazetteer, view: appstate.View
                 st.caption("No gazetteer place has this name.")
         else:
             c1, c2, c3 = st.columns(3)
-            lat = c1.number_input("Latitude", -90.0, 90.0, value=0.0, format="%.5f", key="fix_lat")
+            lat0 = float(record.get("latitude") or 0.0)
+            lon0 = float(record.get("longitude") or 0.0)
+            lat = c1.number_input(
+                "Latitude", -90.0, 90.0, value=lat0, format="%.5f", key=f"fix_lat_{incident_id}"
+            )
             lon = c2.number_input(
-                "Longitude", -180.0, 180.0, value=0.0, format="%.5f", key="fix_lon"
+                "Longitude", -180.0, 180.0, value=lon0, format="%.5f", key=f"fix_lon_{incident_id}"
             )
             pname = c3.text_input("Place name", value=str(record.get("location") or ""))
             place = appstate.manual_place(

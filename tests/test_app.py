@@ -322,8 +322,9 @@ def test_correct_a_place_with_coordinates(
     at = run_app()
     target = at.selectbox(key="fix_incident").value
     at.radio(key="fix_how").set_value("Coordinates").run()
-    at.number_input(key="fix_lat").set_value(36.4).run()
-    at.number_input(key="fix_lon").set_value(37.6).run()
+    assert at.number_input(key=f"fix_lat_{target}").value == pytest.approx(36.37, abs=0.01)
+    at.number_input(key=f"fix_lat_{target}").set_value(36.4).run()
+    at.number_input(key=f"fix_lon_{target}").set_value(37.6).run()
     at.button(key="fix_save").click().run()
     assert not at.exception
     assert any(s.value.startswith("Saved") for s in at.success)
