@@ -42,6 +42,14 @@ KEEP_ROWS_FILES = 16  # map data files kept on disk (the payload cache holds at 
 
 
 # -- the map component -----------------------------------------------------------------------
+#: streamlit-folium's own steps that st_folium runs on every call; the app runs them once per
+#: map and caches the result (a test checks the result equals what st_folium sends).
+FAST_MAP = all(
+    hasattr(streamlit_folium, name)
+    for name in ("_component_func", "_get_html", "_get_header", "_get_map_string", "get_full_id")
+)
+
+
 def folium_payload(fmap: folium.Map) -> dict[str, Any]:
     """What ``st_folium(fmap, returned_objects=[])`` sends to its component, as plain strings.
 
@@ -337,6 +345,19 @@ def _map(settings: Settings, db: str, signature: tuple[int, ...], filter_key: st
         st.warning("The basemap setting GEOMAP_TILES is not usable; showing no basemap.")
         st.text(str(exc))
         tiles = "none"
+    if not FAST_MAP:  # a streamlit-folium without the pieces we reuse: the plain, slower way
+        records = _view(db, signature, filter_key).records
+        mentions = None
+        if show_mentions:
+            mentions = appstate.mention_records(db, appstate.article_ids(records))
+        fmap = build_map(
+            records, tiles=tiles, show_mentions=show_mentions, mentions=mentions,
+            assets="data", height=f"{MAP_HEIGHT}px",
+        )  # fmt: skip
+        streamlit_folium.st_folium(
+            fmap, height=MAP_HEIGHT, use_container_width=True, returned_objects=[]
+        )
+        return
     _rows_component()  # registers the data folder with this server (every run: cheap)
     payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
     rows_file = payload.get("rows_file")

@@ -395,6 +395,7 @@ def test_cached_map_payload_is_what_st_folium_sends(
     import streamlit_folium
 
     page = page_module()
+    assert page.FAST_MAP  # the installed streamlit-folium has the pieces the app reuses
     records = appstate.load_view(filled_db, IncidentFilter()).records
     sent: list[dict[str, object]] = []
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
