@@ -470,3 +470,22 @@ def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Pat
     again = build_map(records, tiles="none", assets="data")
     assert page.serve_rows_separately(again, folder, "../x/") == name  # same data, same file
     assert len(list(folder.iterdir())) == 1
+
+
+def test_date_range_filters_and_goes_to_the_url(filled_db: Path) -> None:
+    at = run_app()
+    total = metric(at, "Incidents shown")
+    at.sidebar.date_input(key="f_dates").set_value((date(2016, 3, 1), date(2016, 6, 30))).run()
+    shown = metric(at, "Incidents shown")
+    store = open_store(filled_db)
+    try:
+        expected = count_incidents(
+            store, IncidentFilter(date_from=date(2016, 3, 1), date_to=date(2016, 6, 30))
+        )
+    finally:
+        store.close()
+    assert 0 < shown == expected < total
+    assert at.query_params.get("from") == "2016-03-01"
+    assert at.query_params.get("to") == "2016-06-30"
+    again = run_app({"from": "2016-03-01", "to": "2016-06-30"})  # the shared link
+    assert metric(again, "Incidents shown") == expected
