@@ -351,6 +351,24 @@ def test_map_view_survives_a_rerun(page: Page, server: dict[str, Any]) -> None:
     assert frame.evaluate("() => map_div.getZoom()") == zoom
 
 
+def test_mentioned_places_layer_toggles_on(page: Page, server: dict[str, Any]) -> None:
+    page.goto(server["url"] + "?q=Manbij")
+    _marker_count(page)
+    assert _map_frame(page).locator("path.geomap-mention").count() == 0
+    page.get_by_text("Show other places the articles mention").click()
+    deadline = time.monotonic() + 30
+    mentions = 0
+    while time.monotonic() < deadline and mentions == 0:
+        try:
+            mentions = _map_frame(page).locator("path.geomap-mention").count()
+        except Exception as exc:  # the iframe is replaced by the rerun
+            if "detached" not in str(exc).lower():
+                raise
+        time.sleep(0.3)
+    assert mentions > 0
+    _shot(page, "mentions")
+
+
 def test_hostile_names_in_widgets_and_uploads_stay_text(page: Page, server: dict[str, Any]) -> None:
     """Sidebar options built from article text, and uploaded file names, render as text.
 
