@@ -41,7 +41,20 @@ def test_public_functions_are_typed() -> None:
     untyped = []
     for path in modules():
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and not node.name.startswith("_"):
-                if node.returns is None and node.name != "__init__":
-                    untyped.append(f"{path.name}:{node.lineno} {node.name}")
+            public = isinstance(node, ast.FunctionDef) and not node.name.startswith("_")
+            if public and node.returns is None:
+                untyped.append(f"{path.name}:{node.lineno} {node.name}")
     assert untyped == []
+
+
+def test_ruff_is_clean() -> None:
+    """Lint and format, as the house style asks (ruff is a test dependency)."""
+    import shutil
+    import subprocess
+
+    ruff = shutil.which("ruff")
+    assert ruff is not None, "ruff is in the test extras; install with pip install -e '.[test]'"
+    root = PACKAGE.parent
+    for args in (["check", "."], ["format", "--check", "."]):
+        proc = subprocess.run([ruff, *args], cwd=root, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -35,9 +35,7 @@ def test_bare_rai_without_syrian_context_is_not_forced_to_syria(gazetteer: Gazet
 
 def test_alexandria_follows_its_context(gazetteer: Gazetteer) -> None:
     egypt = resolved("Protests spread from Cairo to Alexandria on Friday.", gazetteer)
-    virginia = resolved(
-        "Police in Alexandria, Virginia, closed roads near Arlington.", gazetteer
-    )
+    virginia = resolved("Police in Alexandria, Virginia, closed roads near Arlington.", gazetteer)
     assert egypt["Alexandria"][1] == "EG"
     assert virginia["Alexandria"] == ("Alexandria", "US")
 
