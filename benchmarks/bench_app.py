@@ -25,8 +25,6 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from apphelpers import (  # noqa: E402
     APP,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     free_port,
     insert_records,
     start_app,
@@ -34,6 +32,7 @@ from apphelpers import (  # noqa: E402
     synthetic_records,
     wait_healthy,
 )
+from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 TARGETS = {10_000: 3.0, 50_000: 8.0}
 FLOOR_APP = "import streamlit as st\n\nst.metric('incidents', 0)\n"

@@ -25,15 +25,6 @@ from geomap.store import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 #: Payloads that set ``window.__pwned`` (or open a dialog) if they ever run.
 XSS = (

@@ -19,15 +19,6 @@ from types import TracebackType
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 #: Towns the bundled gazetteer knows; article ``i`` reports shelling in ``TOWNS[i % 12]``.
 TOWNS = (

@@ -18,8 +18,6 @@ from typing import Any
 
 import pytest
 from apphelpers import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     HOSTILE_URL,
     ROOT,
     XSS,
@@ -30,6 +28,7 @@ from apphelpers import (
     stop_app,
     wait_healthy,
 )
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 from geomap.config import SAMPLE_ARTICLES_DIR
 from geomap.pipeline import ingest_paths

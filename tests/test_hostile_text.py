@@ -24,7 +24,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from faulthelpers import BROWSER_ARGS, CHROMIUM, article_text, run_geomap
+from browser import CHROMIUM, CHROMIUM_ARGS
+from faulthelpers import article_text, run_geomap
 
 from geomap.gazetteer import Gazetteer
 
@@ -222,7 +223,7 @@ def test_map_in_chromium_runs_nothing_from_the_articles(hostile_map: Path) -> No
     errors: list[str] = []
     blocked: list[str] = []
     with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=BROWSER_ARGS)
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1200, "height": 800})
 

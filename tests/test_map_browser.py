@@ -11,22 +11,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 from incident_samples import HOSTILE_TEXTS, hostile_records, record
 
 from geomap.mapview import TILE_NOTE, build_map, save_map
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 if not CHROMIUM.exists():
     pytest.skip("headless browser tests need Debian's /usr/bin/chromium", allow_module_level=True)
@@ -57,7 +49,7 @@ def map_records() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def browser() -> Any:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
 
