@@ -24,6 +24,7 @@ and never copied into the repository.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -108,7 +109,15 @@ CHOOSERS: dict[str, Callable[[str, list[Span], Span], Span | None]] = {
 
 
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else Path(os.environ.get("GEOMAP_EVENT_EVAL", DEFAULT))
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        default=Path(os.environ.get("GEOMAP_EVENT_EVAL", DEFAULT)),
+        help="event-location JSONL (default: $GEOMAP_EVENT_EVAL or ../shared/eval/event/...)",
+    )
+    path: Path = parser.parse_args(argv[1:]).path
     if not path.exists():
         print(f"skipped: event-location corpus not found at {path} "
               "(pass a path or set GEOMAP_EVENT_EVAL)")  # fmt: skip
