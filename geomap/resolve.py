@@ -18,10 +18,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from geomap.gazetteer import Candidate, Gazetteer
-from geomap.models import METHOD_GAZETTEER, METHOD_GEOCODER, METHOD_NONE, Mention, Place, Resolution
+from geomap.models import (
+    METHOD_GAZETTEER,
+    METHOD_GEOCODER,
+    METHOD_NONE,
+    Mention,
+    Place,
+    Resolution,
+)
 from geomap.names import match_key
-from geomap.wordlists import FACILITY_WORDS
+from geomap.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
 
+_NOT_A_PART = COMMON_WORDS | FUNCTION_WORDS | {w.lower() for w in FACILITY_WORDS}
+
+KIND_PART = 4  # Candidate.kind of a match on a part of an unknown multi-word name
 __all__ = ["MIN_SCORE", "Weights", "distance_km", "resolve_mentions"]
 
 MIN_SCORE = 0.16  # calibrated score below which a gazetteer answer is not given
@@ -91,6 +101,9 @@ def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
     elif c.kind == 1:
         score += W.alternate_name
         reasons.append("alternate name")
+    elif c.kind == KIND_PART:
+        score -= 0.5
+        reasons.append("only a part of the name is in the gazetteer")
     else:
         reasons.append("name matched without its article")
     if surface.strip().lower() == p.name.lower():
@@ -361,7 +374,24 @@ def _candidates(m: Mention, gazetteer: Gazetteer) -> list[Candidate]:
         except KeyError:
             return found
         return [Candidate(country, 0), *(c for c in found if c.place != country)]
+    if not found and not _is_facility(m):
+        return _part_candidates(name, gazetteer)
     return found
+
+
+def _part_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """Candidates of the longest part of an unknown multi-word name that the gazetteer knows
+    ("Nenagh MDC" -> Nenagh, "West Surrey" -> Surrey), marked as weak (``KIND_PART``)."""
+    words = name.split()
+    for size in range(len(words) - 1, 0, -1):
+        for start in range(len(words) - size + 1):
+            part = words[start : start + size]
+            if size == 1 and (part[0].lower() in _NOT_A_PART or not part[0][:1].isupper()):
+                continue
+            found = gazetteer.candidates(" ".join(part))
+            if found:
+                return [Candidate(c.place, KIND_PART) for c in found]
+    return []
 
 
 def _is_facility(m: Mention) -> bool:

@@ -85,3 +85,10 @@ def test_gold_spans_keep_order_and_count(gazetteer: Gazetteer) -> None:
     out = geoparse_text(text, gazetteer=gazetteer, spans=spans)
     assert [(r.mention.start, r.mention.end) for r in out] == spans
     assert [r.place.name if r.place else None for r in out] == ["Damascus", "Aleppo", None]
+
+
+def test_part_of_an_unknown_name_resolves_weakly(gazetteer: Gazetteer) -> None:
+    text = "The Nenagh MDC met in Tipperary."
+    [r] = geoparse_text(text, gazetteer=gazetteer, spans=[(4, 14)])
+    assert r.place is not None and r.place.name == "Nenagh"
+    assert "only a part of the name is in the gazetteer" in r.reasons
