@@ -389,6 +389,10 @@ def _part_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
             if size == 1 and (part[0].lower() in _NOT_A_PART or not part[0][:1].isupper()):
                 continue
             found = gazetteer.candidates(" ".join(part))
+            if size == 1:  # one word of a longer name: only a well-known place will do
+                found = [
+                    c for c in found if c.place.feature_class == "A" or c.place.population >= 5000
+                ]
             if found:
                 return [Candidate(c.place, KIND_PART) for c in found]
     return []
