@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, TextIO
+from typing import IO, Any, TextIO
 
 from geomap.errors import InputError
 from geomap.ingest_html import html_to_article_fields
@@ -220,19 +220,26 @@ def _record_article(record: object, where: str) -> Iterator[InputItem]:
     yield article
 
 
+def _load_json(text: str, where: str, *, with_line: bool) -> Any:
+    """The parsed JSON value, or an InputError naming ``where`` (and the line, for a whole
+    file) and the problem: a syntax error, nesting too deep, or a number too long."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = f"{where}:{exc.lineno}" if with_line else where
+        return InputError(at, f"invalid JSON: {exc.msg} (column {exc.colno})")
+    except RecursionError:
+        return InputError(where, "invalid JSON: nested too deeply")
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        return InputError(where, f"invalid JSON: {str(exc)[:100]}")
+
+
 def _iter_json(path: Path, source: str) -> Iterator[InputItem]:
     text, notices = _decode_document(path, source)
     yield from notices
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield InputError(f"{source}:{exc.lineno}", f"invalid JSON: {exc.msg} (column {exc.colno})")
-        return
-    except RecursionError:
-        yield InputError(source, "invalid JSON: nested too deeply")
-        return
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        yield InputError(source, f"invalid JSON: {str(exc)[:100]}")
+    data = _load_json(text, source, with_line=True)
+    if isinstance(data, InputError):
+        yield data
         return
     if isinstance(data, list):
         if not data:
@@ -280,16 +287,9 @@ def _iter_jsonl_lines(
         if enc not in ("utf-8", "utf-8-sig") and enc not in noted:
             noted.add(enc)
             yield InputNotice(source, f"line {lineno} is not valid UTF-8; decoded as {enc}")
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(where, f"invalid JSON: {exc.msg} (column {exc.colno})")
-            continue
-        except RecursionError:
-            yield InputError(where, "invalid JSON: nested too deeply")
-            continue
-        except ValueError as exc:  # e.g. an integer of more than 4300 digits
-            yield InputError(where, f"invalid JSON: {str(exc)[:100]}")
+        record = _load_json(line, where, with_line=False)
+        if isinstance(record, InputError):
+            yield record
             continue
         yield from _record_article(record, where)
     if not seen_any:
