@@ -291,23 +291,27 @@ def _load_admin_areas(
     return rows
 
 
+def _our_csv(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of one of geomap's own CSV files (``#`` lines are comments); none if absent."""
+    if not path.exists():
+        return
+    with open(path, encoding="utf-8", newline="") as fh:
+        yield from csv.DictReader(line for line in fh if not line.startswith("#"))
+
+
 def _load_regions(db: sqlite3.Connection, bundle_dir: Path) -> int:
     """Continents and large regions (``regions.csv``: id, name, lat, lon, code, aliases)."""
-    path = bundle_dir / REGIONS_FILE
-    if not path.exists():
-        return 0
     rows = 0
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
-            gid = int(row["geonameid"])
-            db.execute(
-                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'L', ?, '', '', ?, 'region')",
-                (gid, row["name"], float(row["lat"]), float(row["lon"]), row["feature_code"],
-                 int(row["population"] or 0)),
-            )  # fmt: skip
-            aliases = [a for a in row["aliases"].split("|") if a]
-            _insert_names(db, [(gid, row["name"], row["name"], aliases)], table="name_stage")
-            rows += 1
+    for row in _our_csv(bundle_dir / REGIONS_FILE):
+        gid = int(row["geonameid"])
+        db.execute(
+            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'L', ?, '', '', ?, 'region')",
+            (gid, row["name"], float(row["lat"]), float(row["lon"]), row["feature_code"],
+             int(row["population"] or 0)),
+        )  # fmt: skip
+        aliases = [a for a in row["aliases"].split("|") if a]
+        _insert_names(db, [(gid, row["name"], row["name"], aliases)], table="name_stage")
+        rows += 1
     return rows
 
 
@@ -344,21 +348,18 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
 def _load_aliases(db: sqlite3.Connection, bundle_dir: Path) -> int:
     """Our own extra names (``aliases.csv``: alias, geonameid or ISO2 country code, note)."""
     path = bundle_dir / ALIASES_FILE
-    if not path.exists():
-        return 0
     rows = 0
-    with open(path, encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
-            target = row["target"].strip()
-            if target.isdigit():
-                pid = int(target)
-            else:
-                found = db.execute("SELECT id FROM country WHERE cc = ?", (target,)).fetchone()
-                if found is None:
-                    raise GazetteerError(f"{path}: unknown country code {target!r}")
-                pid = found[0]
-            _insert_names(db, [(pid, row["alias"], row["alias"], ())], table="name_stage")
-            rows += 1
+    for row in _our_csv(path):
+        target = row["target"].strip()
+        if target.isdigit():
+            pid = int(target)
+        else:
+            found = db.execute("SELECT id FROM country WHERE cc = ?", (target,)).fetchone()
+            if found is None:
+                raise GazetteerError(f"{path}: unknown country code {target!r}")
+            pid = found[0]
+        _insert_names(db, [(pid, row["alias"], row["alias"], ())], table="name_stage")
+        rows += 1
     return rows
 
 
