@@ -34,10 +34,11 @@ from geomap.models import IncidentFilter
 from geomap.store import open_store
 
 MAP_HEIGHT = 620
-MAX_PICK = 2000  # incidents offered in the correction picker (narrow with the filters)
-# Rows sent to the table: 5,000 rows are ~1.5 MB for the browser, 50,000 would be 15 MB and
-# seconds of decoding before the page can draw. Larger sets are ordered on the server first.
-TABLE_LIMIT = 5000
+# Both limits keep the first paint fast (benchmarks/bench_app.py: at 10k incidents a 2,000-item
+# picker and a 5,000-row table cost ~0.5 s before the map's markers show).
+MAX_PICK = 300  # incidents offered in the correction picker (narrow with the filters)
+# Rows sent to the table; larger sets are ordered on the server first (see TABLE_ORDERS).
+TABLE_LIMIT = 1000
 KEEP_ROWS_FILES = 16  # map data files kept on disk (the payload cache holds at most 4 maps)
 
 

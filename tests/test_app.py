@@ -79,24 +79,7 @@ def page_module() -> Any:
     return module
 
 
-# -- architecture --------------------------------------------------------------------------------
-def test_nothing_in_geomap_imports_streamlit() -> None:
-    offenders = []
-    files = sorted(GEOMAP_DIR.glob("*.py"))
-    assert len(files) > 10
-    for path in files:
-        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-        for node in ast.walk(tree):
-            names: list[str] = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            if any(n.split(".")[0] in ("streamlit", "streamlit_folium") for n in names):
-                offenders.append(f"{path.name}:{node.lineno}")
-    assert offenders == []
-
-
+# -- safety (the package's import rules are in test_architecture.py) -------------------------
 def test_app_never_renders_unsafe_html() -> None:
     tree = ast.parse(APP.read_text(encoding="utf-8"))
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
@@ -419,18 +402,19 @@ def test_cached_map_payload_is_what_st_folium_sends(
 def test_big_tables_are_capped_and_ordered_on_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    limit = page_module().TABLE_LIMIT
     db = tmp_path / "big.sqlite"
-    insert_records(db, synthetic_records(5100))
+    insert_records(db, synthetic_records(limit + 100))
     monkeypatch.setenv("GEOMAP_DB", str(db))
     monkeypatch.setenv("GEOMAP_TILES", "none")
     at = run_app()
-    assert metric(at, "Incidents shown") == 5100
+    assert metric(at, "Incidents shown") == limit + 100
     frame = at.dataframe[0].value
-    assert len(frame) == 5000
+    assert len(frame) == limit
     assert list(frame["event_date"]) == sorted(frame["event_date"], reverse=True)
     at.selectbox(key="table_order").set_value("most killed").run()
     frame = at.dataframe[0].value
-    most = max(r["fatalities"] or 0 for r in synthetic_records(5100))
+    most = max(r["fatalities"] or 0 for r in synthetic_records(limit + 100))
     assert frame["fatalities"].iloc[0] == most
 
 
