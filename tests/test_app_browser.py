@@ -394,6 +394,9 @@ def test_hostile_names_in_widgets_and_uploads_stay_text(page: Page, server: dict
             },
         ]
     )
+    # Both files must be listed by the uploader before the button is pressed (under load the
+    # upload can still be running, and an Ingest with no files shows nothing).
+    page.get_by_text("ok.txt", exact=True).first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Ingest").click()
     failure = page.get_by_text(evil_name, exact=False)
     failure.first.wait_for(timeout=60_000)  # the name is on the page, as text
