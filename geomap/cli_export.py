@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
@@ -86,9 +87,7 @@ def _output(path: str) -> Iterator[TextIO]:
     """A UTF-8 text stream to ``path`` or stdout (``-``). A file is written to a temporary
     name in the same folder and renamed at the end, so a failed export leaves no half file."""
     if path == "-":
-        stream: Any = io.TextIOWrapper(
-            click.get_binary_stream("stdout"), encoding="utf-8", newline=""
-        )
+        stream: Any = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
             yield stream
             stream.flush()

@@ -65,7 +65,7 @@ def ingest_command(
                 settings=settings,
                 store=store,
                 progress=bar,
-                stdin=click.get_text_stream("stdin"),
+                stdin=sys.stdin,
             )
         finally:
             if bar is not None:
