@@ -105,6 +105,10 @@ def _output(path: str) -> Iterator[TextIO]:
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
+        # mkstemp creates 0600; give the file the mode a plain open() would (umask applied).
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
