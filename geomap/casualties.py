@@ -10,8 +10,8 @@ Ages ("a 12-year-old"), distances, times, years and numbers inside date expressi
 never counts. "a soldier was killed" counts one; "a Russian airstrike killed..." does not,
 because the verb there is active.
 
-Not handled (documented limits): sums across a coordination ("two soldiers and three
-civilians were killed" counts 3), counts split by a comma-delimited aside.
+A coordinated subject is summed: "two soldiers and three civilians were killed" counts 5.
+Not handled (documented limit): counts split by a comma-delimited aside.
 """
 
 from __future__ import annotations
@@ -92,6 +92,11 @@ _STOP = frozenset(
     {"and", "or", "but", "while", "as", "when", "after", "before", "who", "which", "that"}
     | {"killing", "killed", "wounding", "wounded", "injuring", "injured", "died", "dead"}
     | {"hurt", "said", "says", "told", "were", "was"}
+)
+# "<number> <up to 3 words> and " right before a counted subject: its first conjunct.
+_COORD_BEFORE = re.compile(
+    rf"(?:^|[^\w-])(?P<n>\d+|{_WORDNUM})\s+(?P<noun>(?:[A-Za-z][\w'’-]*\s+){{1,3}})and\s+$",
+    re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:-[A-Za-z]+)*")
 
@@ -218,7 +223,14 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
                     verb = None if _is_active(rest) else verb
                 if verb is not None:
                     kind, rule = vkind, "subject-verb"
+                    first = _COORD_BEFORE.search(before) if how == "number" else None
+                    if first and _STOP.isdisjoint(first.group("noun").lower().split()):
+                        first_value = parse_number(first.group("n"))
+                        if first_value is not None:
+                            # "two soldiers and three civilians were killed": both conjuncts.
+                            s = first.start("n")
+                            best, how = best + first_value, "sum"
         if not kind:
             continue
-        out.append(Count(kind, best, low, high, s, e, m.group(0), f"{rule}:{how}"))
+        out.append(Count(kind, best, low, high, s, e, sentence[s:e], f"{rule}:{how}"))
     return out

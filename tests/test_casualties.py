@@ -28,6 +28,8 @@ def counts(sentence: str) -> dict[str, int]:
         ("A dozen people were injured.", {"injured": 12}),
         ("Dozens were hurt.", {"injured": 24}),
         ("Three of our soldiers died and eleven were injured.", {"killed": 3, "injured": 11}),
+        ("Two soldiers and three civilians were killed.", {"killed": 5}),
+        ("Five fighters and 2 children were wounded on Monday.", {"injured": 7}),
         ("A Russian airstrike killed three soldiers.", {"killed": 3}),
         ("An officer was killed.", {"killed": 1}),
         ("The strike wounded 11 soldiers and killed a civilian.", {"killed": 1, "injured": 11}),
@@ -83,3 +85,16 @@ def test_parse_number() -> None:
     assert [parse_number(w) for w in ("eleven", "forty-two", "a dozen", "7", "many")] == [
         11, 42, 12, 7, None,
     ]  # fmt: skip
+
+
+def test_a_coordinated_subject_is_summed_with_its_evidence() -> None:
+    [c] = find_casualties("Two soldiers and three civilians were killed near the town.")
+    assert (c.kind, c.best, c.text, c.rule) == (
+        "killed",
+        5,
+        "Two soldiers and three",
+        "subject-verb:sum",
+    )
+    # A finished clause before "and" is not a conjunct: its count stays apart.
+    found = find_casualties("Three soldiers were killed and 11 others wounded.")
+    assert [(c.kind, c.best) for c in found] == [("killed", 3), ("injured", 11)]
