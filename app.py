@@ -25,7 +25,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 import streamlit_folium
 
-from geomap import appstate
+from geomap import appstate, urlfilters
 from geomap.config import Settings
 from geomap.errors import GeomapError
 from geomap.gazetteer import Gazetteer
@@ -143,7 +143,7 @@ def _view(db: str, signature: tuple[int, ...], filter_key: str) -> appstate.View
     """The shown incidents, shared read-only by every session (never mutate the records):
     a resource, not cache_data, so 50k records are not unpickled on every rerun."""
     del signature  # part of the cache key only: the store's contents changed
-    return appstate.load_view(db, appstate.filter_from_params(json.loads(filter_key)))
+    return appstate.load_view(db, urlfilters.filter_from_params(json.loads(filter_key)))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -319,7 +319,7 @@ def _sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
 
 def _sync_url(flt: IncidentFilter) -> None:
     """Write the filter to the URL when it differs (so the view can be shared)."""
-    wanted = appstate.filter_to_params(flt)
+    wanted = urlfilters.filter_to_params(flt)
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     norm = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != norm:
@@ -562,11 +562,11 @@ def _page(settings: Settings) -> None:
     facets, total = _facets(db, signature)
     if "filters_seeded" not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
-        _seed_filters(appstate.filter_from_params(params), facets)
+        _seed_filters(urlfilters.filter_from_params(params), facets)
         st.session_state["filters_seeded"] = True
     flt = _sidebar(facets)
     _sync_url(flt)
-    key = json.dumps(appstate.filter_to_params(flt), sort_keys=True)
+    key = json.dumps(urlfilters.filter_to_params(flt), sort_keys=True)
     view = _view(db, signature, key)
 
     _metrics(view, total)

@@ -3,8 +3,6 @@
 ``app.py`` is a thin page over these functions, so everything here can be tested without a
 browser or a Streamlit runtime:
 
-- :func:`filter_from_params` / :func:`filter_to_params`: the sidebar filter as URL query
-  parameters (``?type=Battles&type=Riots&from=2017-01-01&q=al-Bab``), so a view can be shared;
 - :func:`load_view` / :func:`load_facets`: the records and counts the page shows for a filter,
   and the sidebar's options;
 - :func:`table_rows` and :func:`summarize`: the incident table (plain values, never HTML) and
@@ -26,7 +24,6 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,7 +37,6 @@ if TYPE_CHECKING:
     from geomap.store import Store
 
 __all__ = [
-    "PARAM_NAMES",
     "TABLE_COLUMNS",
     "TABLE_ORDERS",
     "Counts",
@@ -49,8 +45,6 @@ __all__ = [
     "export_csv",
     "export_geojson",
     "failure_lines",
-    "filter_from_params",
-    "filter_to_params",
     "ingest_uploads",
     "load_facets",
     "load_samples",
@@ -64,21 +58,6 @@ __all__ = [
     "summarize",
     "table_rows",
 ]
-
-#: URL query parameter per IncidentFilter field; list fields repeat the parameter.
-PARAM_NAMES: dict[str, str] = {
-    "date_from": "from",
-    "date_to": "to",
-    "event_types": "type",
-    "countries": "country",
-    "actors": "actor",
-    "sources": "source",
-    "text": "q",
-    "min_confidence": "conf",
-    "bbox": "bbox",
-}
-_LIST_FIELDS = ("event_types", "countries", "actors", "sources")
-_MAX_TEXT = 200  # longest search text kept from a URL
 
 #: Columns of the incident table, in order (a subset of INCIDENT_FIELDS, all plain values).
 TABLE_COLUMNS: tuple[str, ...] = (
@@ -105,104 +84,6 @@ TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 Progress = Callable[[int, int | None], None]
-
-
-# -- URL query parameters <-> IncidentFilter -------------------------------------------------
-def _values(params: Mapping[str, Any], name: str) -> list[str]:
-    raw = params.get(name)
-    if raw is None:
-        return []
-    items = [raw] if isinstance(raw, str) else list(raw)
-    return [str(v).strip() for v in items if str(v).strip()]
-
-
-def _first(params: Mapping[str, Any], name: str) -> str:
-    values = _values(params, name)
-    return values[-1] if values else ""
-
-
-def _parse_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
-def _parse_bbox(value: str) -> tuple[float, float, float, float] | None:
-    try:
-        parts = [float(p) for p in value.split(",")]
-    except ValueError:
-        return None
-    if len(parts) != 4 or not all(abs(p) <= 180 for p in parts):
-        return None
-    min_lon, min_lat, max_lon, max_lat = parts
-    if abs(min_lat) > 90 or abs(max_lat) > 90 or min_lat > max_lat:
-        return None
-    return (min_lon, min_lat, max_lon, max_lat)
-
-
-def filter_from_params(params: Mapping[str, Any]) -> IncidentFilter:
-    """The filter a URL describes; unknown or malformed parameters are ignored, not errors.
-
-    ``params`` maps a parameter name to a string or a list of strings (repeated parameters),
-    as ``st.query_params.to_dict()`` or a ``get_all`` per name give them.
-
-    Examples
-    --------
-    >>> flt = filter_from_params({"type": ["Battles", "Riots"], "from": "2017-01-05",
-    ...                           "conf": "0.5", "to": "not a date"})
-    >>> flt.event_types, flt.date_from, flt.date_to, flt.min_confidence
-    (('Battles', 'Riots'), datetime.date(2017, 1, 5), None, 0.5)
-    """
-    lists = {
-        f: tuple(dict.fromkeys(_values(params, PARAM_NAMES[f])))  # de-duplicated, in order
-        for f in _LIST_FIELDS
-    }
-    try:
-        conf = float(_first(params, PARAM_NAMES["min_confidence"]) or 0.0)
-    except ValueError:
-        conf = 0.0
-    conf = min(max(conf, 0.0), 1.0) if conf == conf else 0.0
-    date_from = _parse_date(_first(params, PARAM_NAMES["date_from"]))
-    date_to = _parse_date(_first(params, PARAM_NAMES["date_to"]))
-    if date_from and date_to and date_from > date_to:
-        date_from, date_to = date_to, date_from
-    return IncidentFilter(
-        date_from=date_from,
-        date_to=date_to,
-        text=_first(params, PARAM_NAMES["text"])[:_MAX_TEXT],
-        min_confidence=conf,
-        bbox=_parse_bbox(_first(params, PARAM_NAMES["bbox"])),
-        **lists,
-    )
-
-
-def filter_to_params(flt: IncidentFilter) -> dict[str, str | list[str]]:
-    """The URL query parameters of a filter (empty fields are left out).
-
-    ``filter_from_params(filter_to_params(f)) == f`` for every filter the app can make.
-
-    Examples
-    --------
-    >>> filter_to_params(IncidentFilter(event_types=("Battles",), min_confidence=0.5))
-    {'type': ['Battles'], 'conf': '0.5'}
-    """
-    out: dict[str, str | list[str]] = {}
-    if flt.date_from is not None:
-        out[PARAM_NAMES["date_from"]] = flt.date_from.isoformat()
-    if flt.date_to is not None:
-        out[PARAM_NAMES["date_to"]] = flt.date_to.isoformat()
-    for name in _LIST_FIELDS:
-        values = getattr(flt, name)
-        if values:
-            out[PARAM_NAMES[name]] = [str(v) for v in values]
-    if flt.text.strip():
-        out[PARAM_NAMES["text"]] = flt.text.strip()
-    if flt.min_confidence > 0:
-        out[PARAM_NAMES["min_confidence"]] = f"{flt.min_confidence:g}"
-    if flt.bbox is not None:
-        out[PARAM_NAMES["bbox"]] = ",".join(f"{v:g}" for v in flt.bbox)
-    return out
 
 
 # -- reading the store -----------------------------------------------------------------------

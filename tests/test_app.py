@@ -15,7 +15,7 @@ import pytest
 from apphelpers import APP, XSS, hostile_records, insert_records, synthetic_records
 from streamlit.testing.v1 import AppTest
 
-from geomap import appstate
+from geomap import appstate, urlfilters
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
 from geomap.mapview import build_map
 from geomap.models import IncidentFilter
@@ -103,23 +103,25 @@ def test_filter_params_round_trip() -> None:
         min_confidence=0.55,
         bbox=(36.0, 35.5, 38.25, 37.0),
     )
-    params = appstate.filter_to_params(flt)
+    params = urlfilters.filter_to_params(flt)
     assert params["type"] == ["Battles", "Explosions/Remote violence"]
     assert params["from"] == "2016-03-01" and params["conf"] == "0.55"
-    assert appstate.filter_from_params(params) == flt
-    assert appstate.filter_to_params(IncidentFilter()) == {}
-    assert appstate.filter_from_params({}) == IncidentFilter()
+    assert urlfilters.filter_from_params(params) == flt
+    assert urlfilters.filter_to_params(IncidentFilter()) == {}
+    assert urlfilters.filter_from_params({}) == IncidentFilter()
 
 
 def test_bad_params_are_ignored() -> None:
-    flt = appstate.filter_from_params(
+    flt = urlfilters.filter_from_params(
         {"from": "yesterday", "to": "2017-13-01", "conf": "lots", "bbox": "1,2,3", "type": ""}
     )
     assert flt == IncidentFilter()
-    flt = appstate.filter_from_params({"conf": "7", "from": "2017-05-01", "to": "2017-01-01"})
+    flt = urlfilters.filter_from_params({"conf": "7", "from": "2017-05-01", "to": "2017-01-01"})
     assert flt.min_confidence == 1.0
     assert (flt.date_from, flt.date_to) == (date(2017, 1, 1), date(2017, 5, 1))
-    assert appstate.filter_from_params({"type": ["Riots", "Riots", " "]}).event_types == ("Riots",)
+    assert urlfilters.filter_from_params({"type": ["Riots", "Riots", " "]}).event_types == (
+        "Riots",
+    )
 
 
 # -- page logic on a real store ------------------------------------------------------------------
