@@ -36,7 +36,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, Any, BinaryIO, TextIO
 
 from geomap.errors import InputError
 from geomap.ingest_html import html_to_article_fields
@@ -296,21 +296,27 @@ def _iter_jsonl_lines(
         yield InputError(source, "empty file")
 
 
-def _iter_jsonl(path: Path, source: str) -> Iterator[InputItem]:
+def _open_binary(path: Path, source: str) -> BinaryIO | InputError:
+    """The file opened for reading bytes, or the error that names it."""
     try:
-        fh = path.open("rb")
+        return path.open("rb")
     except OSError as exc:
-        yield InputError(source, f"cannot read: {exc.strerror or exc}")
+        return InputError(source, f"cannot read: {exc.strerror or exc}")
+
+
+def _iter_jsonl(path: Path, source: str) -> Iterator[InputItem]:
+    fh = _open_binary(path, source)
+    if isinstance(fh, InputError):
+        yield fh
         return
     with fh:
         yield from _iter_jsonl_lines(_iter_binary_lines(fh), source)
 
 
 def _iter_csv(path: Path, source: str) -> Iterator[InputItem]:
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        yield InputError(source, f"cannot read: {exc.strerror or exc}")
+    fh = _open_binary(path, source)
+    if isinstance(fh, InputError):
+        yield fh
         return
     with fh:
         head = fh.read(64 * 1024)
