@@ -18,7 +18,6 @@ import csv
 import html
 import json
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +25,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS
 from faulthelpers import article_text, run_geomap
+from htmltags import Tags, parse
 
 from geomap.gazetteer import Gazetteer
 
@@ -118,32 +118,7 @@ def benign_map(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -
     return out
 
 
-class _Tags(HTMLParser):
-    """Every start tag with its attributes; script/style content is not parsed (as browsers)."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(fragment: str) -> _Tags:
-    p = _Tags()
-    p.feed(fragment)
-    p.close()
-    return p
-
-
-def handlers(p: _Tags) -> list[tuple[str, str]]:
+def handlers(p: Tags) -> list[tuple[str, str]]:
     return [(tag, name) for tag, attrs in p.tags for name, _ in attrs if name.startswith("on")]
 
 

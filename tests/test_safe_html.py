@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 
 import pytest
+from htmltags import parse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from geomap.safe_html import highlight_html, html_text, safe_url, script_json
-
-
-class _Tags(HTMLParser):
-    """Collects start tags and their attributes."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, attrs))
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
-
-
-def parse(html: str) -> _Tags:
-    parser = _Tags()
-    parser.feed(html)
-    parser.close()
-    return parser
 
 
 def test_html_text_escapes_markup_and_template_literal_characters() -> None:
