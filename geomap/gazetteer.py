@@ -40,10 +40,6 @@ class Candidate:
     def exact_name(self) -> bool:
         return self.kind in (0, 2)
 
-    @property
-    def via_article_drop(self) -> bool:
-        return self.kind >= 2
-
 
 def _row_to_place(row: tuple[object, ...]) -> Place:
     gid, name, lat, lon, fclass, fcode, cc, a1code, pop, a1name, country = row
@@ -121,10 +117,6 @@ class Gazetteer:
             ).fetchall()
         return tuple(Candidate(_row_to_place(r[:-1]), int(r[-1])) for r in rows)
 
-    def has_key(self, key: str) -> bool:
-        """True when any place is indexed under this match key."""
-        return bool(self._by_key(key))
-
     def candidates(self, name: str) -> list[Candidate]:
         """Every place the name may refer to (with and without a leading article), best first.
 
@@ -141,10 +133,6 @@ class Gazetteer:
                 if gid not in seen or kind < seen[gid].kind:
                     seen[gid] = Candidate(cand.place, kind)
         return tuple(seen.values())
-
-    def candidates_for_key(self, key: str) -> list[Candidate]:
-        """Candidates under one exact match key."""
-        return list(self._by_key(key))
 
     def get(self, geonameid: int) -> Place:
         """The place with this id; raises NotFoundError when there is none."""

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 from geomap.gazetteer import Candidate, Gazetteer
 from geomap.models import Mention
-from geomap.names import match_key
 from geomap.wordlists import (
     COMMON_WORDS,
     CONNECTORS,
@@ -358,8 +357,3 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         i = j
     mentions.sort(key=lambda m: m.start)
     return mentions
-
-
-def surface_key(surface: str) -> str:
-    """The match key of a mention's surface (exposed for the resolver's caches)."""
-    return match_key(surface)
