@@ -31,6 +31,7 @@ from geomap.errors import GeomapError
 from geomap.gazetteer import Gazetteer
 from geomap.mapview import build_map, tile_layer
 from geomap.models import IncidentFilter
+from geomap.safe_html import script_json
 from geomap.store import open_store
 
 MAP_HEIGHT = 620
@@ -39,7 +40,7 @@ MAP_HEIGHT = 620
 MAX_PICK = 300  # incidents offered in the correction picker (narrow with the filters)
 # Rows sent to the table; larger sets are ordered on the server first (see TABLE_ORDERS).
 TABLE_LIMIT = 1000
-KEEP_ROWS_FILES = 16  # map data files kept on disk (the payload cache holds at most 4 maps)
+KEEP_ROWS_FILES = 16  # map data files kept on disk (two per map; the payload cache holds 4 maps)
 
 
 # -- the map component -----------------------------------------------------------------------
@@ -85,32 +86,46 @@ def folium_payload(fmap: folium.Map) -> dict[str, Any]:
 
 
 def serve_rows_separately(fmap: folium.Map, folder: Path, base_url: str) -> str | None:
-    """Move the incident layer's data out of the map script into ``folder/<sha>.js``.
+    """Move the incident layer's data out of the map script into files in ``folder``.
 
     Component arguments travel over Streamlit's websocket as one JSON message that the
     browser decodes before it draws anything; 50k incidents are ~45 MB there and cost many
-    seconds. A ``<script src>`` file served over HTTP (``base_url``, the folder declared as a
-    component path) is fetched and parsed like any script. Returns the file name, or None when
-    the map has no such data (then nothing changes). The file holds ``script_json`` output,
+    seconds. Script files served over HTTP (``base_url``, the folder declared as a component
+    path) are fetched and parsed like any script. The markers go to ``rows-<sha>.js``, loaded
+    before the map is drawn; the popups (~90% of the bytes) to ``popups-<sha>.js``, which the
+    layer fetches once its markers are on the map. Returns the rows file's name, or None when
+    the map has no such data (then nothing changes). The files hold ``script_json`` output,
     which is safe inside a script.
     """
     for child in fmap._children.values():
         rows = getattr(child, "rows", None)
         if getattr(child, "_name", "") != "GeomapIncidents" or not isinstance(rows, str):
             continue
-        digest = hashlib.sha256(rows.encode("utf-8")).hexdigest()[:32]
-        name = f"rows-{digest}.js"
-        target = folder / name
-        if target.exists():
-            os.utime(target)  # recently used: kept by pruning
-        else:
-            tmp = folder / f".{name}.{os.getpid()}.tmp"
-            tmp.write_text(f"window.__geomapRows_{digest}={rows};\n", encoding="utf-8")
-            tmp.replace(target)
+        digest = hashlib.sha256((rows + child.popups).encode("utf-8")).hexdigest()[:32]
+        rows_name = _write_script(folder, f"rows-{digest}.js", f"__geomapRows_{digest}", rows)
+        popups_name = _write_script(
+            folder, f"popups-{digest}.js", f"__geomapPopups_{digest}", child.popups
+        )
         child.rows = f"window.__geomapRows_{digest}"
-        child.default_js = [*child.default_js, (f"geomap_rows_{digest}", base_url + name)]
-        return name
+        child.popups = "null"
+        child.popups_src = script_json(
+            {"url": base_url + popups_name, "name": f"__geomapPopups_{digest}"}
+        )
+        child.default_js = [*child.default_js, (f"geomap_rows_{digest}", base_url + rows_name)]
+        return rows_name
     return None
+
+
+def _write_script(folder: Path, name: str, variable: str, data: str) -> str:
+    """``folder/name`` holding ``window.<variable>=<data>;`` (written once, atomically)."""
+    target = folder / name
+    if target.exists():
+        os.utime(target)  # recently used: kept by pruning
+    else:
+        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp.write_text(f"window.{variable}={data};\n", encoding="utf-8")
+        tmp.replace(target)
+    return name
 
 
 def show_folium(payload: dict[str, Any], *, height: int) -> None:
@@ -205,7 +220,7 @@ def _map_payload(
 
 def _prune(folder: Path, *, keep: int) -> None:
     """Delete all but the ``keep`` most recently written data files."""
-    files = sorted(folder.glob("rows-*.js"), key=lambda p: p.stat().st_mtime, reverse=True)
+    files = sorted(folder.glob("*-*.js"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
         old.unlink(missing_ok=True)
 

@@ -160,7 +160,13 @@ class _DataLayer(JSCSSMixin, Layer):
 
 class _IncidentLayer(_DataLayer):
     """Clustered circle markers from ``rows`` = [lat, lon, colour index, radius, geo precision,
-    tooltip html, popup html] (the html already escaped)."""
+    tooltip html] and ``popups`` = [popup html, ...] in the same order (the html already
+    escaped).
+
+    The popups are ~90% of the data. They are either inline (``popups`` is a JSON array) or,
+    for the app, in a script file at ``popups_src`` that is fetched after the markers are drawn
+    (``popups`` is then ``null`` until it arrives), so the markers do not wait for them.
+    """
 
     _template = Template(
         """
@@ -171,6 +177,13 @@ class _IncidentLayer(_DataLayer):
             var colours = {{ this.colours }};
             var km = {{ this.km }};
             var rows = {{ this.rows }};
+            var popups = {{ this.popups }};
+            var popupsSrc = {{ this.popups_src }};
+            var openPopup = null;
+            function popupFor(marker) {
+                return popups ? popups[marker._geomapIndex]
+                    : '<div class="geomap-popup">Loading the sources…</div>';
+            }
             function showArea(e) {
                 var m = e.target;
                 m._geomapArea = L.circle(m.getLatLng(), {radius: km[m._geomapPrecision] * 1000,
@@ -188,8 +201,9 @@ class _IncidentLayer(_DataLayer):
                 var m = L.circleMarker([r[0], r[1]], {radius: r[3], fillColor: colours[r[2]],
                     fillOpacity: 0.85, color: approx ? "#222" : "#fff", weight: approx ? 2 : 1,
                     dashArray: approx ? "3 3" : null, className: "geomap-incident"});
+                m._geomapIndex = i;
                 m.bindTooltip(r[5]);
-                m.bindPopup(r[6], {maxWidth: 360, maxHeight: 320});
+                m.bindPopup(popupFor, {maxWidth: 360, maxHeight: 320});
                 if (approx) {
                     m._geomapPrecision = r[4];
                     m.on("popupopen", showArea);
@@ -198,6 +212,17 @@ class _IncidentLayer(_DataLayer):
                 markers[i] = m;
             }
             group.addLayers(markers);
+            group.on("popupopen", function (e) { openPopup = e.popup; });
+            group.on("popupclose", function () { openPopup = null; });
+            if (!popups && popupsSrc) {
+                var tag = document.createElement("script");
+                tag.src = popupsSrc.url;
+                tag.onload = function () {
+                    popups = window[popupsSrc.name];
+                    if (openPopup) { openPopup.update(); }
+                };
+                document.head.appendChild(tag);
+            }
         })({{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """
@@ -206,7 +231,9 @@ class _IncidentLayer(_DataLayer):
     def __init__(self, rows: list[list[Any]], colours: list[str], *, js: Any, css: Any) -> None:
         super().__init__(name="Incidents", overlay=True, control=True, show=True)
         self._name = "GeomapIncidents"
-        self.rows = script_json(rows)
+        self.rows = script_json([row[:6] for row in rows])
+        self.popups = script_json([row[6] for row in rows])
+        self.popups_src = "null"
         self.colours = script_json(colours)
         self.km = script_json({str(k): v for k, v in UNCERTAINTY_KM.items()})
         self.default_js = js

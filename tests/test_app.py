@@ -444,18 +444,24 @@ def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Pat
     folder.mkdir()
     name = page.serve_rows_separately(fmap, folder, "../x/")
     assert name and name.startswith("rows-") and name.endswith(".js")
+    digest = name[5:-3]
     data = (folder / name).read_text(encoding="utf-8")
-    assert data.startswith("window.__geomapRows_")
-    assert "</script" not in data.lower()  # script_json output: safe inside a script
+    popups = (folder / f"popups-{digest}.js").read_text(encoding="utf-8")
+    assert data.startswith(f"window.__geomapRows_{digest}=")
+    assert popups.startswith(f"window.__geomapPopups_{digest}=")
+    for text in (data, popups):
+        assert "</script" not in text.lower()  # script_json output: safe inside a script
     payload = page.folium_payload(fmap)
-    assert f"window.__geomapRows_{name[5:-3]}" in payload["script"]
-    assert "Shelling hit" in data  # an excerpt, in its popup
+    assert f"window.__geomapRows_{digest}" in payload["script"]
+    assert "al-Bab" in data  # a tooltip, with its marker
+    assert "Shelling hit" in popups and "Shelling hit" not in data  # an excerpt, in its popup
     assert "Shelling hit" not in payload["script"]  # the data left the script...
-    assert payload["js_links"][-1] == "../x/" + name  # ...and loads before it runs
-    assert len(payload["script"]) < len(data) / 5
+    assert payload["js_links"][-1] == "../x/" + name  # ...the markers load before it runs...
+    assert f'"../x/popups-{digest}.js"' in payload["script"]  # ...the popups after the markers
+    assert len(payload["script"]) < len(data) + len(popups)
     again = build_map(records, tiles="none", assets="data")
     assert page.serve_rows_separately(again, folder, "../x/") == name  # same data, same file
-    assert len(list(folder.iterdir())) == 1
+    assert len(list(folder.iterdir())) == 2
 
 
 def test_date_range_filters_and_goes_to_the_url(filled_db: Path) -> None:

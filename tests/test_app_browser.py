@@ -297,8 +297,13 @@ _OPEN_ALL_JS = """async () => {
     for (const m of found) {
         if (seen.has(m)) continue;
         seen.add(m);
-        const pop = L.popup({maxWidth: 360}).setLatLng(m.getLatLng())
-            .setContent(m.getPopup().getContent());
+        // The popup content is a function of the marker (the popups load after the markers).
+        let content = m.getPopup().getContent();
+        while (typeof content === "function" && content(m).includes("Loading the sources")) {
+            await new Promise(r => setTimeout(r, 50));
+        }
+        if (typeof content === "function") { content = content(m); }
+        const pop = L.popup({maxWidth: 360}).setLatLng(m.getLatLng()).setContent(content);
         map.openPopup(pop);
         if (m.getTooltip()) {
             map.openTooltip(m.getTooltip().getContent(), m.getLatLng());

@@ -122,7 +122,7 @@ def handlers(p: Tags) -> list[tuple[str, str]]:
     return [(tag, name) for tag, attrs in p.tags for name, _ in attrs if name.startswith("on")]
 
 
-def script_array(page: str, name: str) -> list[list[Any]]:
+def script_array(page: str, name: str) -> list[Any]:
     found = re.search(rf"^\s*var {name} = (.*);$", page, re.MULTILINE)
     assert found is not None, f"no `var {name}` in the map"
     return json.loads(found.group(1))
@@ -140,9 +140,10 @@ def test_map_page_has_no_live_markup_from_the_articles(hostile_map: Path, benign
 
     # every popup, tooltip and mention label, as Leaflet will put it into the page
     rows = script_array(page, "rows")
+    popups = script_array(page, "popups")
     places = script_array(page, "places")
-    assert len(rows) == 5 and len(places) >= 5
-    fragments = [r[5] for r in rows] + [r[6] for r in rows] + [p[2] for p in places]
+    assert len(rows) == len(popups) == 5 and len(places) >= 5
+    fragments = [r[5] for r in rows] + [str(p) for p in popups] + [p[2] for p in places]
     shown, links = "", []
     for fragment in fragments:
         p = parse(fragment)
@@ -167,7 +168,9 @@ _COLLECT_CONTENT = """() => {
         seen.add(layer);
         const popup = layer.getPopup && layer.getPopup();
         const tooltip = layer.getTooltip && layer.getTooltip();
-        if (popup) out.push(String(popup.getContent()));
+        let content = popup && popup.getContent();
+        if (typeof content === "function") content = content(layer);  // popups per marker
+        if (popup) out.push(String(content));
         if (tooltip) out.push(String(tooltip.getContent()));
         if (layer.getLayers) layer.getLayers().forEach(visit);
     }

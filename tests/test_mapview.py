@@ -49,9 +49,14 @@ def parse(fragment: str) -> Strict:
 
 
 def incident_rows(html: str) -> list[list[Any]]:
-    match = re.search(r"^\s*var rows = (.*);$", html, re.MULTILINE)
-    assert match, "incident data not found in map HTML"
-    return json.loads(match.group(1))
+    """The incident layer's rows, each with its popup appended (they are two arrays)."""
+    rows = re.search(r"^\s*var rows = (.*);$", html, re.MULTILINE)
+    popups = re.search(r"^\s*var popups = (.*);$", html, re.MULTILINE)
+    assert rows and popups, "incident data not found in map HTML"
+    return [
+        [*row, popup]
+        for row, popup in zip(json.loads(rows.group(1)), json.loads(popups.group(1)), strict=True)
+    ]
 
 
 def assert_inert(fragment: str) -> Strict:
@@ -83,10 +88,8 @@ def test_hostile_records_give_inert_popups_and_tooltips() -> None:
         assert f"Fighting in al-Bab {payload} continued." in shown.text
         assert [a for t, a in shown.tags if t == "a"] == []  # both URLs were unsafe
     # nothing hostile escaped into the page outside the JSON data either
-    assert "window.__pwned" not in html.replace(
-        re.search(r"^\s*var rows = .*;$", html, re.MULTILINE).group(0),
-        "",  # type: ignore[union-attr]
-    )
+    outside_data = re.sub(r"^\s*var (rows|popups) = .*;$", "", html, flags=re.MULTILINE)
+    assert "window.__pwned" not in outside_data
 
 
 def test_jinja_in_article_text_is_not_evaluated() -> None:
