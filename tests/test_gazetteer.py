@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from geomap.config import Settings
+from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.errors import GazetteerError, InputError, NotFoundError
 from geomap.gazetteer import Gazetteer
 from geomap.gazetteer_add import add_custom_csv, add_file, add_geonames_dump
+from geomap.gazetteer_build import build_index
 
 
 def _names(gaz: Gazetteer, name: str) -> set[tuple[str, str, str]]:
@@ -164,3 +167,70 @@ def test_index_rebuilds_when_missing_and_keeps_additions(tmp_path: Path) -> None
     settings.gazetteer_path.unlink()  # a wiped cache
     rebuilt = Gazetteer.open(settings)
     assert [c.place.name for c in rebuilt.candidates("Qwzx Camp")] == ["Qwzx Camp"]
+
+
+@pytest.mark.parametrize(
+    ("name", "lat", "lon"),
+    [  # GeoNames' own points; the middle of the member towns is 174-253 km from each
+        ("Virginia", 37.548, -77.447),
+        ("Alberta", 52.283, -117.469),
+        ("Ontario", 49.250, -84.500),
+    ],
+)
+def test_admin_areas_sit_at_their_geonames_point(
+    gazetteer: Gazetteer, name: str, lat: float, lon: float
+) -> None:
+    (area,) = [c.place for c in gazetteer.candidates(name) if c.place.feature_code == "ADM1"]
+    assert abs(area.lat - lat) < 0.01 and abs(area.lon - lon) < 0.01
+
+
+def _tiny_bundle(folder: Path, admin_points: str) -> Path:
+    """A bundle of two towns in two provinces, plus the real country tables."""
+    folder.mkdir()
+    towns = [
+        ("9000001", "Northtown", "40.0", "10.0", "01"),
+        ("9000002", "Southtown", "30.0", "20.0", "01"),
+        ("9000003", "Easttown", "35.0", "30.0", "02"),
+    ]
+    header = "geonameid\tname\tasciiname\talternatenames\tlat\tlon\tfclass\tfcode\tcc\tadmin1"
+    lines = [header + "\tadmin2\tpopulation"]
+    lines += [f"{g}\t{n}\t{n}\t\t{y}\t{x}\tP\tPPL\tSY\t{a1}\t\t1000" for g, n, y, x, a1 in towns]
+    with gzip.open(folder / "places.tsv.gz", "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+    (folder / "admin1CodesASCII.txt").write_text(
+        "SY.01\tFirst Province\tFirst Province\t9100001\n"
+        "SY.02\tSecond Province\tSecond Province\t9100002\n"
+        "SY.03\tEmpty Province\tEmpty Province\t9100003\n"
+        "SY.04\tUnplaced Province\tUnplaced Province\t9100004\n",
+        encoding="utf-8",
+    )
+    with gzip.open(folder / "admin2Codes.txt.gz", "wt", encoding="utf-8") as fh:
+        fh.write("")
+    for name in ("countryInfo.txt", "country_points.csv"):
+        shutil.copy(BUNDLED_GAZETTEER_DIR / name, folder / name)
+    (folder / "admin_points.csv").write_text(admin_points, encoding="utf-8")
+    return folder
+
+
+def test_admin_points_file_places_areas_and_the_towns_are_the_fallback(tmp_path: Path) -> None:
+    bundle = _tiny_bundle(
+        tmp_path / "bundle",
+        "# a comment line\ncode,lat,lon,source\nSY.02,36.5,31.5,geonames\n"
+        "SY.03,33.0,36.0,naturalearth\n",
+    )
+    index = tmp_path / "gaz.sqlite"
+    build_index(bundle, index)
+    gaz = Gazetteer(index)
+    try:
+
+        def point(gid: int) -> tuple[float, float]:
+            place = gaz.get(gid)
+            return place.lat, place.lon
+
+        assert point(9100001) == (35.0, 15.0)  # no point given: middle of its two towns
+        assert point(9100002) == (36.5, 31.5)  # the file's point, not its one town's
+        assert point(9100003) == (33.0, 36.0)  # no towns at all, placed by the file
+        with pytest.raises(NotFoundError):
+            gaz.get(9100004)  # neither towns nor a point: not a place
+    finally:
+        gaz.close()
