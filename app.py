@@ -40,6 +40,9 @@ MAP_HEIGHT = 620
 MAX_PICK = 300  # incidents offered in the correction picker (narrow with the filters)
 # Rows sent to the table; larger sets are ordered on the server first (see TABLE_ORDERS).
 TABLE_LIMIT = 1000
+# One section at a time: each kind of element costs the browser its script before the map can
+# draw (benchmarks/bench_app.py: the table and the tools together ~0.6 s at 10k incidents).
+SECTIONS = ("Map", "Table", "Add articles", "Correct a place")
 KEEP_ROWS_FILES = 16  # map data files kept on disk (two per map; the payload cache holds 4 maps)
 
 
@@ -257,7 +260,7 @@ def _ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
         st.session_state["samples_message"] = (
             f"The store was empty, so geomap loaded {report.new} bundled sample articles "
             f"({report.incidents_created} incidents) to show how it works. "
-            "Add your own articles below."
+            'Add your own under "Add articles".'
         )
 
 
@@ -390,10 +393,9 @@ def _map(settings: Settings, db: str, signature: tuple[int, ...], filter_key: st
     )
 
 
-def _table_and_exports(
+def _incident_table(
     view: appstate.View, db: str, signature: tuple[int, ...], filter_key: str
 ) -> None:
-    st.subheader("Incidents")
     order = "newest first"
     if view.counts.incidents > TABLE_LIMIT:
         left, right = st.columns([1, 3])
@@ -406,13 +408,16 @@ def _table_and_exports(
         _table(db, signature, filter_key, order),
         hide_index=True,
         width="stretch",
-        height=360,
+        height=560,
         column_config={
             "confidence": st.column_config.NumberColumn(format="%.2f"),
             "latitude": st.column_config.NumberColumn(format="%.4f"),
             "longitude": st.column_config.NumberColumn(format="%.4f"),
         },
     )
+
+
+def _exports(view: appstate.View) -> None:
     records = view.records
     cols = st.columns([1, 1, 4])
     cols[0].download_button(
@@ -435,123 +440,119 @@ def _table_and_exports(
 
 
 def _add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
-    with st.expander("Add articles", expanded=False):
-        st.caption("Files: .txt, .html, .json, .jsonl or .csv (a `text` column). Or paste text.")
-        gen = st.session_state.setdefault("upload_gen", 0)
-        with st.form("add_articles", clear_on_submit=False):
-            files = st.file_uploader(
-                "Article files", accept_multiple_files=True, key=f"uploads_{gen}"
-            )
-            text = st.text_area("Or paste an article", key=f"paste_{gen}", height=150)
-            submitted = st.form_submit_button("Ingest")
-        if submitted:
-            uploads = [(f.name, f.getvalue()) for f in files or []]
-            if not uploads and not text.strip():
-                st.warning("Choose files or paste some text first.")
-            else:
-                bar = st.progress(0.0, text="Ingesting…")
+    st.caption("Files: .txt, .html, .json, .jsonl or .csv (a `text` column). Or paste text.")
+    gen = st.session_state.setdefault("upload_gen", 0)
+    with st.form("add_articles", clear_on_submit=False):
+        files = st.file_uploader("Article files", accept_multiple_files=True, key=f"uploads_{gen}")
+        text = st.text_area("Or paste an article", key=f"paste_{gen}", height=150)
+        submitted = st.form_submit_button("Ingest")
+    if submitted:
+        uploads = [(f.name, f.getvalue()) for f in files or []]
+        if not uploads and not text.strip():
+            st.warning("Choose files or paste some text first.")
+        else:
+            bar = st.progress(0.0, text="Ingesting…")
 
-                def progress(done: int, total: int | None) -> None:
-                    bar.progress(min(done / total, 1.0) if total else 0.5, text="Ingesting…")
+            def progress(done: int, total: int | None) -> None:
+                bar.progress(min(done / total, 1.0) if total else 0.5, text="Ingesting…")
 
-                store = open_store(settings.db_path)
-                try:
-                    report = appstate.ingest_uploads(
-                        uploads, text=text, settings=settings, store=store,
-                        gazetteer=gazetteer, progress=progress,
-                    )  # fmt: skip
-                finally:
-                    store.close()
-                bar.empty()
-                st.session_state["ingest_report"] = report
-                st.session_state["upload_gen"] = gen + 1
-                st.rerun()
-        report = st.session_state.get("ingest_report")
-        if report is not None:
-            st.success("Ingest finished.")
-            st.text(report.summary())
-            failures = appstate.failure_lines(report)
-            if failures:
-                st.error(f"{len(failures)} input(s) could not be ingested:")
-                for line in failures:
-                    st.text(line)
+            store = open_store(settings.db_path)
+            try:
+                report = appstate.ingest_uploads(
+                    uploads, text=text, settings=settings, store=store,
+                    gazetteer=gazetteer, progress=progress,
+                )  # fmt: skip
+            finally:
+                store.close()
+            bar.empty()
+            st.session_state["ingest_report"] = report
+            st.session_state["upload_gen"] = gen + 1
+            st.rerun()
+    report = st.session_state.get("ingest_report")
+    if report is not None:
+        st.success("Ingest finished.")
+        st.text(report.summary())
+        failures = appstate.failure_lines(report)
+        if failures:
+            st.error(f"{len(failures)} input(s) could not be ingested:")
+            for line in failures:
+                st.text(line)
 
 
 def _correct_place(settings: Settings, gazetteer: Gazetteer, view: appstate.View) -> None:
-    with st.expander("Correct a place", expanded=False):
-        records = view.records[:MAX_PICK]
-        if not records:
-            st.caption("No incident is shown; change the filters.")
-            return
-        by_id = {r["incident_id"]: r for r in records}
+    records = view.records[:MAX_PICK]
+    if not records:
+        st.caption("No incident is shown; change the filters.")
+        return
+    by_id = {r["incident_id"]: r for r in records}
 
-        def label(incident_id: str) -> str:
-            r = by_id[incident_id]
-            return " · ".join(
-                str(v)
-                for v in (r.get("event_date") or "undated", r.get("event_type") or "Incident",
-                          r.get("location") or "unplaced", incident_id)
-            )  # fmt: skip
+    def label(incident_id: str) -> str:
+        r = by_id[incident_id]
+        return " · ".join(
+            str(v)
+            for v in (r.get("event_date") or "undated", r.get("event_type") or "Incident",
+                      r.get("location") or "unplaced", incident_id)
+        )  # fmt: skip
 
-        if len(view.records) > MAX_PICK:
-            st.caption(f"The first {MAX_PICK:,} incidents shown; narrow the filters to find one.")
-        incident_id = st.selectbox("Incident", list(by_id), format_func=label, key="fix_incident")
-        record = by_id[incident_id]
-        st.text(
-            f"Now: {record.get('location') or 'unplaced'} "
-            f"({record.get('latitude')}, {record.get('longitude')}), "
-            f"method {record.get('location_method') or 'none'}"
+    if len(view.records) > MAX_PICK:
+        st.caption(f"The first {MAX_PICK:,} incidents shown; narrow the filters to find one.")
+    incident_id = st.selectbox("Incident", list(by_id), format_func=label, key="fix_incident")
+    record = by_id[incident_id]
+    st.text(
+        f"Now: {record.get('location') or 'unplaced'} "
+        f"({record.get('latitude')}, {record.get('longitude')}), "
+        f"method {record.get('location_method') or 'none'}"
+    )
+    how = st.radio(
+        "New location", ["Gazetteer place", "Coordinates"], horizontal=True, key="fix_how"
+    )
+    place = None
+    if how == "Gazetteer place":
+        name = st.text_input(
+            "Search the gazetteer by name",
+            value=str(record.get("location") or ""),
+            key=f"fix_name_{incident_id}",
         )
-        how = st.radio(
-            "New location", ["Gazetteer place", "Coordinates"], horizontal=True, key="fix_how"
+        choices = appstate.place_choices(gazetteer, name)
+        if choices:
+            idx = st.selectbox(
+                "Candidate",
+                range(len(choices)),
+                format_func=lambda i: appstate.place_label(choices[i]),
+                key=f"fix_pick_{incident_id}_{name}",
+            )
+            place = choices[idx]
+        elif name.strip():
+            st.caption("No gazetteer place has this name.")
+    else:
+        c1, c2, c3 = st.columns(3)
+        lat0 = float(record.get("latitude") or 0.0)
+        lon0 = float(record.get("longitude") or 0.0)
+        lat = c1.number_input(
+            "Latitude", -90.0, 90.0, value=lat0, format="%.5f", key=f"fix_lat_{incident_id}"
         )
-        place = None
-        if how == "Gazetteer place":
-            name = st.text_input(
-                "Search the gazetteer by name",
-                value=str(record.get("location") or ""),
-                key=f"fix_name_{incident_id}",
-            )
-            choices = appstate.place_choices(gazetteer, name)
-            if choices:
-                idx = st.selectbox(
-                    "Candidate",
-                    range(len(choices)),
-                    format_func=lambda i: appstate.place_label(choices[i]),
-                    key=f"fix_pick_{incident_id}_{name}",
-                )
-                place = choices[idx]
-            elif name.strip():
-                st.caption("No gazetteer place has this name.")
-        else:
-            c1, c2, c3 = st.columns(3)
-            lat0 = float(record.get("latitude") or 0.0)
-            lon0 = float(record.get("longitude") or 0.0)
-            lat = c1.number_input(
-                "Latitude", -90.0, 90.0, value=lat0, format="%.5f", key=f"fix_lat_{incident_id}"
-            )
-            lon = c2.number_input(
-                "Longitude", -180.0, 180.0, value=lon0, format="%.5f", key=f"fix_lon_{incident_id}"
-            )
-            pname = c3.text_input("Place name", value=str(record.get("location") or ""))
-            place = appstate.manual_place(
-                lat,
-                lon,
-                name=pname,
-                country=str(record.get("country") or ""),
-                admin1=str(record.get("admin1") or ""),
-            )
-        if st.button("Save correction", disabled=place is None, key="fix_save") and place:
-            store = open_store(settings.db_path)
-            try:
-                cid = appstate.correct_incident(store, incident_id, place)
-            finally:
-                store.close()
-            st.session_state["fix_message"] = f"Correction #{cid} saved: {place.name}."
-            st.rerun()
-        if st.session_state.get("fix_message"):
-            st.success("Saved; the incident's location method is now 'manual'.")
-            st.text(st.session_state["fix_message"])
+        lon = c2.number_input(
+            "Longitude", -180.0, 180.0, value=lon0, format="%.5f", key=f"fix_lon_{incident_id}"
+        )
+        pname = c3.text_input("Place name", value=str(record.get("location") or ""))
+        place = appstate.manual_place(
+            lat,
+            lon,
+            name=pname,
+            country=str(record.get("country") or ""),
+            admin1=str(record.get("admin1") or ""),
+        )
+    if st.button("Save correction", disabled=place is None, key="fix_save") and place:
+        store = open_store(settings.db_path)
+        try:
+            cid = appstate.correct_incident(store, incident_id, place)
+        finally:
+            store.close()
+        st.session_state["fix_message"] = f"Correction #{cid} saved: {place.name}."
+        st.rerun()
+    if st.session_state.get("fix_message"):
+        st.success("Saved; the incident's location method is now 'manual'.")
+        st.text(st.session_state["fix_message"])
 
 
 def _about() -> None:
@@ -584,11 +585,20 @@ def _page(settings: Settings) -> None:
     key = json.dumps(urlfilters.filter_to_params(flt), sort_keys=True)
     view = _view(db, signature, key)
 
+    section = st.radio(
+        "Show", SECTIONS, horizontal=True, key="section", label_visibility="collapsed"
+    )
     _metrics(view, total)
-    _map(settings, db, signature, key)
-    _table_and_exports(view, db, signature, key)
-    _add_articles(settings, gazetteer)
-    _correct_place(settings, gazetteer, view)
+    if section == "Table":
+        _incident_table(view, db, signature, key)
+        _exports(view)
+    elif section == "Add articles":
+        _add_articles(settings, gazetteer)
+    elif section == "Correct a place":
+        _correct_place(settings, gazetteer, view)
+    else:
+        _map(settings, db, signature, key)
+        _exports(view)
 
 
 def main() -> None:

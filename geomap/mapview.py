@@ -164,8 +164,9 @@ class _IncidentLayer(_DataLayer):
     escaped).
 
     The popups are ~90% of the data. They are either inline (``popups`` is a JSON array) or,
-    for the app, in a script file at ``popups_src`` that is fetched after the markers are drawn
-    (``popups`` is then ``null`` until it arrives), so the markers do not wait for them.
+    for the app, in a script file at ``popups_src`` that is fetched once the markers are
+    clustered (or a popup opens first; ``popups`` is ``null`` until it arrives), so the
+    markers do not wait for them.
     """
 
     _template = Template(
@@ -180,10 +181,25 @@ class _IncidentLayer(_DataLayer):
             var popups = {{ this.popups }};
             var popupsSrc = {{ this.popups_src }};
             var openPopup = null;
+            function loadPopups() {  // once; the markers are drawn first
+                if (popups || !popupsSrc || loadPopups.started) { return; }
+                loadPopups.started = true;
+                var tag = document.createElement("script");
+                tag.src = popupsSrc.url;
+                tag.onload = function () {
+                    popups = window[popupsSrc.name];
+                    if (openPopup) { openPopup.update(); }
+                };
+                document.head.appendChild(tag);
+            }
             function popupFor(marker) {
+                loadPopups();
                 return popups ? popups[marker._geomapIndex]
                     : '<div class="geomap-popup">Loading the sources…</div>';
             }
+            group.options.chunkProgress = function (done, total) {
+                if (done === total) { loadPopups(); }
+            };
             function showArea(e) {
                 var m = e.target;
                 m._geomapArea = L.circle(m.getLatLng(), {radius: km[m._geomapPrecision] * 1000,
@@ -214,15 +230,6 @@ class _IncidentLayer(_DataLayer):
             group.addLayers(markers);
             group.on("popupopen", function (e) { openPopup = e.popup; });
             group.on("popupclose", function () { openPopup = null; });
-            if (!popups && popupsSrc) {
-                var tag = document.createElement("script");
-                tag.src = popupsSrc.url;
-                tag.onload = function () {
-                    popups = window[popupsSrc.name];
-                    if (openPopup) { openPopup.update(); }
-                };
-                document.head.appendChild(tag);
-            }
         })({{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
         """

@@ -59,6 +59,13 @@ def run_app(query: dict[str, str | list[str]] | None = None) -> AppTest:
     return at
 
 
+def show(at: AppTest, section: str) -> AppTest:
+    """Switch the page to one of its sections (Map, Table, Add articles, Correct a place)."""
+    at.radio(key="section").set_value(section).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
 def metric(at: AppTest, label: str) -> int:
     for m in at.metric:
         if m.label == label:
@@ -273,8 +280,23 @@ def test_query_params_set_the_filters_on_load(filled_db: Path) -> None:
     assert at.query_params.get("from") == "2017-01-01"
 
 
-def test_paste_text_and_upload_through_the_page(filled_db: Path, gazetteer: object) -> None:
+def test_sections_show_one_thing_at_a_time(filled_db: Path) -> None:
     at = run_app()
+    assert at.radio(key="section").value == "Map"  # the default: the map and the downloads
+    assert [b.label for b in at.get("download_button")] == ["Download GeoJSON", "Download CSV"]
+    assert len(at.dataframe) == 0 and len(at.get("file_uploader")) == 0
+    shown = metric(at, "Incidents shown")
+    show(at, "Table")
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == shown
+    show(at, "Add articles")
+    assert len(at.get("file_uploader")) == 1 and len(at.dataframe) == 0
+    show(at, "Correct a place")
+    assert at.selectbox(key="fix_incident").value is not None
+    assert metric(at, "Incidents shown") == shown  # counts stay in every section
+
+
+def test_paste_text_and_upload_through_the_page(filled_db: Path, gazetteer: object) -> None:
+    at = show(run_app(), "Add articles")
     before = metric(at, "Incidents shown")
     bad_name = "<script>alert(1)</script>.json"
     at.file_uploader[0].set_value(
@@ -304,7 +326,7 @@ def test_correct_a_place_with_coordinates(
         store.close()
     monkeypatch.setenv("GEOMAP_DB", str(settings.db_path))
     monkeypatch.setenv("GEOMAP_TILES", "none")
-    at = run_app()
+    at = show(run_app(), "Correct a place")
     target = at.selectbox(key="fix_incident").value
     at.radio(key="fix_how").set_value("Coordinates").run()
     assert at.number_input(key=f"fix_lat_{target}").value == pytest.approx(36.37, abs=0.01)
@@ -355,7 +377,7 @@ def test_correct_a_place_with_a_gazetteer_candidate(
         store.close()
     monkeypatch.setenv("GEOMAP_DB", str(settings.db_path))
     monkeypatch.setenv("GEOMAP_TILES", "none")
-    at = run_app()
+    at = show(run_app(), "Correct a place")
     target = at.selectbox(key="fix_incident").value
     at.text_input(key=f"fix_name_{target}").input("Aleppo").run()
     pick = next(s for s in at.selectbox if s.key and s.key.startswith(f"fix_pick_{target}"))
@@ -411,6 +433,7 @@ def test_big_tables_are_capped_and_ordered_on_the_server(
     monkeypatch.setenv("GEOMAP_TILES", "none")
     at = run_app()
     assert metric(at, "Incidents shown") == limit + 100
+    show(at, "Table")
     frame = at.dataframe[0].value
     assert len(frame) == limit
     assert list(frame["event_date"]) == sorted(frame["event_date"], reverse=True)

@@ -247,8 +247,9 @@ def test_popup_opens_with_highlighted_excerpt(page: Page, server: dict[str, Any]
     marker.click(force=True)
     popup = frame.locator(".leaflet-popup-content")
     popup.wait_for(state="visible", timeout=10_000)
-    assert "Binnish" in popup.inner_text()
     excerpt = popup.locator(".geomap-excerpt").first
+    excerpt.wait_for(timeout=10_000)  # the popups file loads after the markers are drawn
+    assert "Binnish" in popup.inner_text()
     assert excerpt.is_visible()
     assert excerpt.locator("mark").count() >= 1
     _shot(page, "popup")
@@ -386,7 +387,7 @@ def test_hostile_names_in_widgets_and_uploads_stay_text(page: Page, server: dict
     assert options.count() > 0
     assert any("onerror" in t for t in options.all_inner_texts())
     page.keyboard.press("Escape")
-    page.get_by_text("Add articles").click()
+    page.locator('[data-testid="stRadio"]').get_by_text("Add articles", exact=True).click()
     evil_name = "<img src=x onerror=alert(1)>.json"
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         files=[
