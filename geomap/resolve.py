@@ -125,6 +125,23 @@ def _admin_cue(text: str, m: Mention) -> str:
     return before.group(1).lower() if before else ""
 
 
+# "Oglethorpe County", "Clarke, Oconee and Oglethorpe counties", "Caddo Parish": the name is
+# a county's, whatever towns share it.
+_COUNTY_AFTER = re.compile(
+    r"(?:(?:\s*,\s*(?:and\s+|or\s+)?|\s+and\s+|\s+or\s+|\s*&\s*)"
+    r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)*"
+    r"\s+(?i:(count)(?:y|ies)|(parish)(?:es)?)\b"
+)
+
+
+def _county_suffix(text: str, m: Mention) -> str:
+    """ "County" or "Parish" when the text says the mention is one (or one of a list)."""
+    found = _COUNTY_AFTER.match(text, m.end)
+    if not found:
+        return ""
+    return "County" if found.group(1) else "Parish"
+
+
 _PARENT_AFTER = re.compile(
     r"(?:,|\s+in|,\s+in)\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
 )
@@ -341,7 +358,7 @@ def resolve_mentions(
     ``geocoder`` is a :class:`geomap.geocode.Geocoder` (or None): asked only for mentions the
     gazetteer cannot place, restricted to the article's countries and checked against them.
     """
-    cands = [_candidates(m, gazetteer) for m in mentions]
+    cands = [_candidates(m, gazetteer, text) for m in mentions]
     parents = [
         _parent_places(text, m, gazetteer) if cs else []
         for m, cs in zip(mentions, cands, strict=True)
@@ -363,9 +380,18 @@ def resolve_mentions(
     return results
 
 
-def _candidates(m: Mention, gazetteer: Gazetteer) -> list[Candidate]:
-    """Gazetteer candidates of a mention; a demonym ("Syrian") stands for its country."""
+def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
+    """Gazetteer candidates of a mention; a demonym ("Syrian") stands for its country, and a
+    name the text calls a county ("Sarpy County", "Walton and Oconee counties") stands for
+    the counties of that name."""
     name = m.surface if m.kind != "region" else _strip_direction(m.surface)
+    suffix = _county_suffix(text, m)
+    if suffix and not name.endswith(suffix):
+        counties = [
+            c for c in gazetteer.candidates(f"{name} {suffix}") if c.place.feature_code == "ADM2"
+        ]
+        if counties:
+            return counties
     cc = m.cue if m.kind == "demonym" else gazetteer.demonym_country(name)
     found = [] if m.kind == "demonym" else gazetteer.candidates(name)
     if cc:

@@ -92,3 +92,21 @@ def test_part_of_an_unknown_name_resolves_weakly(gazetteer: Gazetteer) -> None:
     [r] = geoparse_text(text, gazetteer=gazetteer, spans=[(4, 14)])
     assert r.place is not None and r.place.name == "Nenagh"
     assert "only a part of the name is in the gazetteer" in r.reasons
+
+
+def test_names_the_text_calls_counties_are_counties(gazetteer: Gazetteer) -> None:
+    text = "Flooding closed roads in Walton and Oconee counties, Georgia, and in Sarpy County."
+    spans = [(text.index(n), text.index(n) + len(n)) for n in ("Walton", "Oconee", "Sarpy")]
+    mentions = [Mention(s, e, text[s:e]) for s, e in spans]
+    out = resolve_mentions(text, mentions, gazetteer=gazetteer)
+    assert [(r.place.name, r.place.feature_code) for r in out if r.place] == [
+        ("Walton County", "ADM2"),
+        ("Oconee County", "ADM2"),
+        ("Sarpy County", "ADM2"),
+    ]
+    assert out[0].place is not None and out[0].place.admin1 == "Georgia"
+    # without the word, Walton is a town again
+    bare = "Flooding closed roads in Walton on Sunday."
+    start = bare.index("Walton")
+    (town,) = resolve_mentions(bare, [Mention(start, start + 6, "Walton")], gazetteer=gazetteer)
+    assert town.place is not None and town.place.feature_code != "ADM2"
