@@ -32,6 +32,7 @@ from geomap.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
 _NOT_A_PART = COMMON_WORDS | FUNCTION_WORDS | {w.lower() for w in FACILITY_WORDS}
 
 KIND_PART = 4  # Candidate.kind of a match on a part of an unknown multi-word name
+KIND_PEOPLE = 5  # Candidate.kind of a place found from its people's name ("Ontarians")
 __all__ = ["MIN_SCORE", "Weights", "distance_km", "resolve_mentions"]
 
 MIN_SCORE = 0.16  # calibrated score below which a gazetteer answer is not given
@@ -104,6 +105,8 @@ def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
     elif c.kind == KIND_PART:
         score -= 0.5
         reasons.append("only a part of the name is in the gazetteer")
+    elif c.kind == KIND_PEOPLE:
+        reasons.append("the name of its people")
     else:
         reasons.append("name matched without its article")
     if surface.strip().lower() == p.name.lower():
@@ -401,8 +404,44 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
             return found
         return [Candidate(country, 0), *(c for c in found if c.place != country)]
     if not found and not _is_facility(m):
-        return _part_candidates(name, gazetteer)
+        return _people_candidates(name, gazetteer) or _part_candidates(name, gazetteer)
     return found
+
+
+# Endings of words for a place's people, and what the place's name may end in instead:
+# Ontarians -> Ontario, Ohioans -> Ohio, Gazans -> Gaza, Dagestani -> Dagestan,
+# Abkhaz -> Abkhazia, Serb -> Serbia, Czechs -> Czech (a country's demonym).
+_PEOPLE_ENDINGS = ("ians", "ans", "ns", "ian", "an", "n", "is", "i", "s", "")
+_NAME_ENDINGS = ("", "a", "o", "ia")
+
+
+def _people_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """The country or admin area whose people ``name`` names, for a name the gazetteer does
+    not know: a plural of a known demonym, or a word formed from an area's name."""
+    if " " in name or not name[:1].isupper():
+        return []
+    for ending in _PEOPLE_ENDINGS:
+        stem = name[: len(name) - len(ending)] if ending else name
+        if not name.endswith(ending) or len(stem) < 3:
+            continue
+        for tail in _NAME_ENDINGS:
+            if not ending and not tail:
+                continue  # the name itself: already looked up
+            base = stem + tail
+            cc = gazetteer.demonym_country(base)
+            if cc:
+                try:
+                    return [Candidate(gazetteer.country(cc), KIND_PEOPLE)]
+                except KeyError:
+                    continue
+            areas = [
+                Candidate(c.place, KIND_PEOPLE)
+                for c in gazetteer.candidates(base)
+                if c.kind <= 1 and c.place.feature_class == "A"
+            ]
+            if areas:
+                return areas
+    return []
 
 
 def _part_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:

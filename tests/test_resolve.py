@@ -110,3 +110,13 @@ def test_names_the_text_calls_counties_are_counties(gazetteer: Gazetteer) -> Non
     start = bare.index("Walton")
     (town,) = resolve_mentions(bare, [Mention(start, start + 6, "Walton")], gazetteer=gazetteer)
     assert town.place is not None and town.place.feature_code != "ADM2"
+
+
+def test_names_of_peoples_stand_for_their_places(gazetteer: Gazetteer) -> None:
+    text = "Ontarians, Ohioans, Czechs, Dagestani and Qwzxians watched the vote."
+    words = ("Ontarians", "Ohioans", "Czechs", "Dagestani", "Qwzxians")
+    mentions = [Mention(text.index(w), text.index(w) + len(w), w) for w in words]
+    out = resolve_mentions(text, mentions, gazetteer=gazetteer)
+    got = [(r.place.name, r.place.country_code) if r.place else None for r in out]
+    assert got == [("Ontario", "CA"), ("Ohio", "US"), ("Czechia", "CZ"), ("Dagestan", "RU"), None]
+    assert "the name of its people" in out[0].reasons
