@@ -15,6 +15,8 @@ import json
 import os
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,7 @@ from geomap import appstate, urlfilters
 from geomap.config import Settings
 from geomap.errors import GeomapError
 from geomap.gazetteer import Gazetteer
-from geomap.mapview import build_map, tile_layer
+from geomap.mapview import build_map, incident_popups, tile_layer
 from geomap.models import IncidentFilter
 from geomap.safe_html import script_json
 from geomap.store import open_store
@@ -88,7 +90,14 @@ def folium_payload(fmap: folium.Map) -> dict[str, Any]:
     }
 
 
-def serve_rows_separately(fmap: folium.Map, folder: Path, base_url: str) -> str | None:
+def serve_rows_separately(
+    fmap: folium.Map,
+    folder: Path,
+    base_url: str,
+    *,
+    popups_later: Callable[[], str] | None = None,
+    key: str = "",
+) -> tuple[str, str] | None:
     """Move the incident layer's data out of the map script into files in ``folder``.
 
     Component arguments travel over Streamlit's websocket as one JSON message that the
@@ -96,27 +105,39 @@ def serve_rows_separately(fmap: folium.Map, folder: Path, base_url: str) -> str 
     seconds. Script files served over HTTP (``base_url``, the folder declared as a component
     path) are fetched and parsed like any script. The markers go to ``rows-<sha>.js``, loaded
     before the map is drawn; the popups (~90% of the bytes) to ``popups-<sha>.js``, which the
-    layer fetches once its markers are on the map. Returns the rows file's name, or None when
-    the map has no such data (then nothing changes). The files hold ``script_json`` output,
-    which is safe inside a script.
+    layer fetches once its markers are on the map. A map built without popups gets them from
+    ``popups_later`` (their ``script_json``), run in a background thread so the page does
+    not wait; ``key`` must then name what they show (store and filter). Returns the two file
+    names, or None when the map has no such data (then nothing changes). The files hold
+    ``script_json`` output, which is safe inside a script.
     """
     for child in fmap._children.values():
         rows = getattr(child, "rows", None)
         if getattr(child, "_name", "") != "GeomapIncidents" or not isinstance(rows, str):
             continue
-        digest = hashlib.sha256((rows + child.popups).encode("utf-8")).hexdigest()[:32]
+        popups: str = child.popups
+        digest = hashlib.sha256("\0".join((rows, popups, key)).encode("utf-8")).hexdigest()[:32]
         rows_name = _write_script(folder, f"rows-{digest}.js", f"__geomapRows_{digest}", rows)
-        popups_name = _write_script(
-            folder, f"popups-{digest}.js", f"__geomapPopups_{digest}", child.popups
-        )
+        popups_name, popups_var = f"popups-{digest}.js", f"__geomapPopups_{digest}"
+        if popups != "null":
+            _write_script(folder, popups_name, popups_var, popups)
+        elif popups_later is not None and not (folder / popups_name).exists():
+            _write_script_later(folder, popups_name, popups_var, popups_later)
         child.rows = f"window.__geomapRows_{digest}"
         child.popups = "null"
-        child.popups_src = script_json(
-            {"url": base_url + popups_name, "name": f"__geomapPopups_{digest}"}
-        )
+        child.popups_src = script_json({"url": base_url + popups_name, "name": popups_var})
         child.default_js = [*child.default_js, (f"geomap_rows_{digest}", base_url + rows_name)]
-        return rows_name
+        return rows_name, popups_name
     return None
+
+
+def _write_script_later(folder: Path, name: str, variable: str, data: Callable[[], str]) -> None:
+    """:func:`_write_script` with ``data()``, in a background thread."""
+
+    def write() -> None:
+        _write_script(folder, name, variable, data())
+
+    threading.Thread(target=write, name="geomap-popups", daemon=True).start()
 
 
 def _write_script(folder: Path, name: str, variable: str, data: str) -> str:
@@ -125,7 +146,7 @@ def _write_script(folder: Path, name: str, variable: str, data: str) -> str:
     if target.exists():
         os.utime(target)  # recently used: kept by pruning
     else:
-        tmp = folder / f".{name}.{os.getpid()}.tmp"
+        tmp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
         tmp.write_text(f"window.{variable}={data};\n", encoding="utf-8")
         tmp.replace(target)
     return name
@@ -211,13 +232,20 @@ def _map_payload(
         mentions=mentions,
         assets="data",
         height=f"{MAP_HEIGHT}px",
+        popups=False,  # made in the background, after the page is out
     )
     # Relative to the map component's iframe (/component/streamlit_folium.st_folium/), so it
     # also works under a server.baseUrlPath.
-    rows_file = serve_rows_separately(fmap, _rows_folder(), f"../{_rows_component().name}/")
     _prune(_rows_folder(), keep=KEEP_ROWS_FILES)
+    files = serve_rows_separately(
+        fmap,
+        _rows_folder(),
+        f"../{_rows_component().name}/",
+        popups_later=lambda: script_json(incident_popups(records)),
+        key=json.dumps([db, signature, filter_key]),
+    )
     payload = folium_payload(fmap)
-    payload["rows_file"] = rows_file
+    payload["files"] = files
     return payload
 
 
@@ -379,11 +407,11 @@ def _map(settings: Settings, db: str, signature: tuple[int, ...], filter_key: st
         return
     _rows_component()  # registers the data folder with this server (every run: cheap)
     payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
-    rows_file = payload.get("rows_file")
+    rows_file = (payload.get("files") or [None])[0]
     if rows_file and not (_rows_folder() / rows_file).exists():  # removed behind our back
         _map_payload.clear()
         payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
-    payload = {k: v for k, v in payload.items() if k != "rows_file"}
+    payload = {k: v for k, v in payload.items() if k != "files"}
     # returned_objects=[]: panning, zooming and clicking never rerun the script, and the map
     # is remounted only when what it shows changes, so its view survives every other rerun.
     show_folium(payload, height=MAP_HEIGHT)

@@ -165,8 +165,8 @@ class _IncidentLayer(_DataLayer):
 
     The popups are ~90% of the data. They are either inline (``popups`` is a JSON array) or,
     for the app, in a script file at ``popups_src`` that is fetched once the markers are
-    clustered (or a popup opens first; ``popups`` is ``null`` until it arrives), so the
-    markers do not wait for them.
+    clustered (or a popup opens first; ``popups`` is ``null`` until it arrives, and a file
+    still being written is asked for again), so the markers do not wait for them.
     """
 
     _template = Template(
@@ -189,6 +189,14 @@ class _IncidentLayer(_DataLayer):
                 tag.onload = function () {
                     popups = window[popupsSrc.name];
                     if (openPopup) { openPopup.update(); }
+                };
+                tag.onerror = function () {  // still being written: try again shortly
+                    tag.remove();
+                    loadPopups.tries = (loadPopups.tries || 0) + 1;
+                    if (loadPopups.tries < 120) {
+                        loadPopups.started = false;
+                        setTimeout(loadPopups, 250);
+                    }
                 };
                 document.head.appendChild(tag);
             }
@@ -235,11 +243,19 @@ class _IncidentLayer(_DataLayer):
         """
     )
 
-    def __init__(self, rows: list[list[Any]], colours: list[str], *, js: Any, css: Any) -> None:
+    def __init__(
+        self,
+        rows: list[list[Any]],
+        popups: list[str] | None,
+        colours: list[str],
+        *,
+        js: Any,
+        css: Any,
+    ) -> None:
         super().__init__(name="Incidents", overlay=True, control=True, show=True)
         self._name = "GeomapIncidents"
-        self.rows = script_json([row[:6] for row in rows])
-        self.popups = script_json([row[6] for row in rows])
+        self.rows = script_json(rows)
+        self.popups = script_json(popups)
         self.popups_src = "null"
         self.colours = script_json(colours)
         self.km = script_json({str(k): v for k, v in UNCERTAINTY_KM.items()})
@@ -330,6 +346,7 @@ def build_map(
     max_sources: int = 5,
     excerpt_chars: int = 400,
     height: str = "100%",
+    popups: bool = True,
 ) -> folium.Map:
     """The incident map as a ``folium.Map``, for ``st_folium`` or :func:`save_map`.
 
@@ -348,6 +365,10 @@ def build_map(
     assets
         Where Leaflet comes from (see :mod:`geomap.mapassets`): ``"inline"`` for a
         standalone file, ``"data"`` for ``st_folium``, ``"cdn"``, or a static base URL.
+    popups
+        Put the popups in the map (default). False leaves them out (``popups`` is then
+        ``null``) for a caller that serves :func:`incident_popups` as a file later: they are
+        ~80% of the time and bytes of a big map.
 
     Examples
     --------
@@ -360,6 +381,7 @@ def build_map(
     colours = [*EVENT_COLOURS.values(), OTHER_COLOUR]
     colour_index = {c: i for i, c in enumerate(colours)}
     rows: list[list[Any]] = []
+    popup_list: list[str] = []
     types_seen: set[str] = set()
     lats: list[float] = []
     lons: list[float] = []
@@ -377,9 +399,12 @@ def build_map(
                 marker_radius(record.get("fatalities")),
                 precision if isinstance(precision, int) else 1,
                 tooltip_html(record),
-                popup_html(record, max_sources=max_sources, excerpt_chars=excerpt_chars),
             ]
         )
+        if popups:
+            popup_list.append(
+                popup_html(record, max_sources=max_sources, excerpt_chars=excerpt_chars)
+            )
         lats.append(lat)
         lons.append(lon)
 
@@ -402,7 +427,9 @@ def build_map(
     basemap = tile_layer(tiles)
     if basemap is not None:
         basemap.add_to(fmap)
-    _IncidentLayer(rows, colours, js=js[1:], css=css[1:]).add_to(fmap)
+    _IncidentLayer(rows, popup_list if popups else None, colours, js=js[1:], css=css[1:]).add_to(
+        fmap
+    )
     if show_mentions and mentions is not None:
         _MentionLayer(_mention_rows(mentions), show=True).add_to(fmap)
     _Extras(legend_html(legend_entries(types_seen))).add_to(fmap)
@@ -414,6 +441,18 @@ def build_map(
             max_zoom=zoom if zoom is not None else 11,
         )
     return fmap
+
+
+def incident_popups(
+    records: Iterable[dict[str, Any]], *, max_sources: int = 5, excerpt_chars: int = 400
+) -> list[str]:
+    """The popups of :func:`build_map`'s incident markers, in marker order (records without
+    valid coordinates have no marker and no popup)."""
+    return [
+        popup_html(record, max_sources=max_sources, excerpt_chars=excerpt_chars)
+        for record in records
+        if has_coordinates(record)
+    ]
 
 
 def map_html(fmap: folium.Map) -> str:

@@ -7,6 +7,8 @@ import csv
 import importlib.util
 import io
 import json
+import threading
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,8 +19,9 @@ from streamlit.testing.v1 import AppTest
 
 from geomap import appstate, urlfilters
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
-from geomap.mapview import build_map
+from geomap.mapview import build_map, incident_popups
 from geomap.models import IncidentFilter
+from geomap.safe_html import script_json
 from geomap.store import count_incidents, get_incident, iter_incidents, iter_mentions, open_store
 
 GEOMAP_DIR = Path(__file__).resolve().parent.parent / "geomap"
@@ -465,9 +468,12 @@ def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Pat
     fmap = build_map(records, tiles="none", assets="data")
     folder = tmp_path / "rows"
     folder.mkdir()
-    name = page.serve_rows_separately(fmap, folder, "../x/")
-    assert name and name.startswith("rows-") and name.endswith(".js")
+    files = page.serve_rows_separately(fmap, folder, "../x/")
+    assert files is not None
+    name = files[0]
+    assert name.startswith("rows-") and name.endswith(".js")
     digest = name[5:-3]
+    assert files[1] == f"popups-{digest}.js"
     data = (folder / name).read_text(encoding="utf-8")
     popups = (folder / f"popups-{digest}.js").read_text(encoding="utf-8")
     assert data.startswith(f"window.__geomapRows_{digest}=")
@@ -483,8 +489,40 @@ def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Pat
     assert f'"../x/popups-{digest}.js"' in payload["script"]  # ...the popups after the markers
     assert len(payload["script"]) < len(data) + len(popups)
     again = build_map(records, tiles="none", assets="data")
-    assert page.serve_rows_separately(again, folder, "../x/") == name  # same data, same file
+    assert page.serve_rows_separately(again, folder, "../x/") == files  # same data, same files
     assert len(list(folder.iterdir())) == 2
+
+
+def test_popups_are_written_after_the_map_when_asked(filled_db: Path, tmp_path: Path) -> None:
+    page = page_module()
+    records = appstate.load_view(filled_db, IncidentFilter()).records
+    inline = build_map(records, tiles="none", assets="data")
+    layer = next(v for v in inline._children.values() if v._name == "GeomapIncidents")
+    inline_popups = json.loads(layer.popups)
+    assert inline_popups == incident_popups(records)  # same popups, same order
+    fmap = build_map(records, tiles="none", assets="data", popups=False)
+    folder = tmp_path / "rows"
+    folder.mkdir()
+    started = threading.Event()
+
+    def later() -> str:
+        started.set()
+        return script_json(incident_popups(records))
+
+    files = page.serve_rows_separately(fmap, folder, "../x/", popups_later=later, key="a")
+    assert files is not None
+    rows_name, popups_name = files
+    assert (folder / rows_name).exists() and started.wait(10)
+    for _ in range(100):  # written by a background thread
+        if (folder / popups_name).exists():
+            break
+        time.sleep(0.05)
+    data = (folder / popups_name).read_text(encoding="utf-8")
+    assert json.loads(data.split("=", 1)[1].rstrip(";\n")) == inline_popups
+    assert f'"../x/{popups_name}"' in page.folium_payload(fmap)["script"]
+    other = build_map(records, tiles="none", assets="data", popups=False)
+    # other data behind the same markers (a new source) gets other files
+    assert page.serve_rows_separately(other, folder, "../x/", key="b")[1] != popups_name
 
 
 def test_date_range_filters_and_goes_to_the_url(filled_db: Path) -> None:
