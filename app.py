@@ -44,7 +44,8 @@ MAX_PICK = 300  # incidents offered in the correction picker (narrow with the fi
 TABLE_LIMIT = 1000
 # One section at a time: each kind of element costs the browser its script before the map can
 # draw (benchmarks/bench_app.py: the table and the tools together ~0.6 s at 10k incidents).
-SECTIONS = ("Map", "Table", "Add articles", "Correct a place")
+# The section is kept in the URL too (``?view=table``), except the default Map.
+SECTIONS = {"Map": "", "Table": "table", "Add articles": "add", "Correct a place": "correct"}
 KEEP_ROWS_FILES = 16  # map data files kept on disk (two per map; the payload cache holds 4 maps)
 
 
@@ -363,9 +364,12 @@ def _sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
     )
 
 
-def _sync_url(flt: IncidentFilter) -> None:
-    """Write the filter to the URL when it differs (so the view can be shared)."""
+def _sync_url(flt: IncidentFilter, section: str) -> None:
+    """Write the filter and the section to the URL when they differ (so the view can be
+    shared)."""
     wanted = urlfilters.filter_to_params(flt)
+    if SECTIONS.get(section):
+        wanted["view"] = SECTIONS[section]
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     norm = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != norm:
@@ -607,15 +611,17 @@ def _page(settings: Settings) -> None:
     if "filters_seeded" not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
         _seed_filters(urlfilters.filter_from_params(params), facets)
+        slug = st.query_params.get("view") or ""
+        st.session_state["section"] = next((k for k, v in SECTIONS.items() if v == slug), "Map")
         st.session_state["filters_seeded"] = True
     flt = _sidebar(facets)
-    _sync_url(flt)
+    section = st.radio(
+        "Show", list(SECTIONS), horizontal=True, key="section", label_visibility="collapsed"
+    )
+    _sync_url(flt, section)
     key = json.dumps(urlfilters.filter_to_params(flt), sort_keys=True)
     view = _view(db, signature, key)
 
-    section = st.radio(
-        "Show", SECTIONS, horizontal=True, key="section", label_visibility="collapsed"
-    )
     _metrics(view, total)
     if section == "Table":
         _incident_table(view, db, signature, key)

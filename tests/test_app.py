@@ -293,9 +293,15 @@ def test_sections_show_one_thing_at_a_time(filled_db: Path) -> None:
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == shown
     show(at, "Add articles")
     assert len(at.get("file_uploader")) == 1 and len(at.dataframe) == 0
+    assert at.query_params.get("view") == "add"  # the section is in the URL...
     show(at, "Correct a place")
     assert at.selectbox(key="fix_incident").value is not None
     assert metric(at, "Incidents shown") == shown  # counts stay in every section
+    show(at, "Map")
+    assert "view" not in at.query_params
+    shared = run_app({"view": "table", "country": "Iraq"})  # ...so a link opens it
+    assert shared.radio(key="section").value == "Table" and len(shared.dataframe) == 1
+    assert metric(shared, "Incidents shown") < shown
 
 
 def test_paste_text_and_upload_through_the_page(filled_db: Path, gazetteer: object) -> None:
