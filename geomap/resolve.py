@@ -404,7 +404,9 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
             return found
         return [Candidate(country, 0), *(c for c in found if c.place != country)]
     if not found and not _is_facility(m):
-        return _people_candidates(name, gazetteer) or _part_candidates(name, gazetteer)
+        # "the village of X" calls X a place, not a people: only bare words are tried as one
+        people = [] if m.cue else _people_candidates(name, gazetteer)
+        return people or _part_candidates(name, gazetteer)
     return found
 
 

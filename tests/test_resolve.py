@@ -120,3 +120,10 @@ def test_names_of_peoples_stand_for_their_places(gazetteer: Gazetteer) -> None:
     got = [(r.place.name, r.place.country_code) if r.place else None for r in out]
     assert got == [("Ontario", "CA"), ("Ohio", "US"), ("Czechia", "CZ"), ("Dagestan", "RU"), None]
     assert "the name of its people" in out[0].reasons
+    # a name the text calls a place ("the village of ...") is not read as a people's name
+    village = "Shelling hit the village of Ontarians."
+    start = village.index("Ontarians")
+    (r,) = resolve_mentions(
+        village, [Mention(start, start + 9, "Ontarians", cue="village")], gazetteer=gazetteer
+    )
+    assert r.place is None
