@@ -312,14 +312,17 @@ def _our_csv(path: Path) -> Iterator[dict[str, str]]:
 
 
 def _load_regions(db: sqlite3.Connection, bundle_dir: Path) -> int:
-    """Continents and large regions (``regions.csv``: id, name, lat, lon, code, aliases)."""
+    """Continents, large regions and areas GeoNames lacks (``regions.csv``: id, name, lat,
+    lon, code, population, aliases, and the country and admin1 of areas inside one)."""
     rows = 0
     for row in _our_csv(bundle_dir / REGIONS_FILE):
         gid = int(row["geonameid"])
+        code = row["feature_code"]
         db.execute(
-            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'L', ?, '', '', ?, 'region')",
-            (gid, row["name"], float(row["lat"]), float(row["lon"]), row["feature_code"],
-             int(row["population"] or 0)),
+            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'region')",
+            (gid, row["name"], float(row["lat"]), float(row["lon"]),
+             "A" if code.startswith("ADM") else "L", code, row.get("country") or "",
+             row.get("admin1") or "", int(row["population"] or 0)),
         )  # fmt: skip
         aliases = [a for a in row["aliases"].split("|") if a]
         _insert_names(db, [(gid, row["name"], row["name"], aliases)], table="name_stage")

@@ -39,6 +39,9 @@ def _names(gaz: Gazetteer, name: str) -> set[tuple[str, str, str]]:
         ("St. Petersburg", ("Saint Petersburg", "RU", "PPLA")),
         ("Laurel County", ("Laurel County", "US", "ADM2")),
         ("Africa", ("Africa", "", "CONT")),
+        ("Northamptonshire", ("Northamptonshire", "GB", "ADM2")),  # not in GeoNames' tables
+        ("Northants", ("Northamptonshire", "GB", "ADM2")),
+        ("Greater Manchester", ("Greater Manchester", "GB", "ADM2")),
     ],
 )
 def test_countries_admin_areas_and_towns_resolve(

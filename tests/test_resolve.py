@@ -127,3 +127,9 @@ def test_names_of_peoples_stand_for_their_places(gazetteer: Gazetteer) -> None:
         village, [Mention(start, start + 9, "Ontarians", cue="village")], gazetteer=gazetteer
     )
     assert r.place is None
+
+
+def test_english_counties_outside_geonames_tables(gazetteer: Gazetteer) -> None:
+    out = resolved("The race moved from Brands Hatch in Kent to Cheshire and Yorkshire.", gazetteer)
+    assert out["Cheshire"] == ("Cheshire", "GB")  # not Cheshire, Connecticut
+    assert out["Yorkshire"] == ("Yorkshire", "GB")
