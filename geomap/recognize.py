@@ -31,6 +31,7 @@ from geomap.wordlists import (
     NON_PLACE_BEFORE,
     ORGANISATIONS,
     PLACE_NOUNS,
+    PUBLIC_BODIES,
     SPEECH_VERBS,
     STREET_WORDS,
     STRONG_CUES,
@@ -133,6 +134,12 @@ class _Recognizer:
                 out.add(b.text.lower())
         return out
 
+    @staticmethod
+    def _unmistakable(surface: str, top: Candidate) -> bool:
+        """A country, state or capital, or a name that says it is a county: still a place
+        when a public body is named after it ("Ohio Department of Development")."""
+        return _prominence(top) >= 4 or surface.endswith((" County", " Parish"))
+
     def _small_place(self, name: str) -> bool:
         found = self.gaz.candidates(name)
         return bool(found) and max(_prominence(c) for c in found) < 4
@@ -217,7 +224,12 @@ class _Recognizer:
         if nxt and nxt.text.lower() in SPEECH_VERBS and _prominence(top) < 4:
             # "Ankara said" is metonymy for a government; "Hughes said" is a person.
             return False
-        if nxt and _joinable(text, toks[j - 1], nxt) and nxt.text in NON_PLACE_AFTER:
+        if (
+            nxt
+            and _joinable(text, toks[j - 1], nxt)
+            and nxt.text in NON_PLACE_AFTER
+            and not (nxt.text in PUBLIC_BODIES and self._unmistakable(surface, top))
+        ):
             return False
         # Part of a longer capitalised name that is not a place ("Jordan Peterson", "Paris Hilton").
         if (
@@ -227,6 +239,7 @@ class _Recognizer:
             and not nxt.sent_start
             and not self.gaz.candidates(nxt.text)
             and _prominence(top) < 3  # "Georgia Bureau of Investigation" names Georgia
+            and not self._unmistakable(surface, top)  # "Edgar County Sheriff's Office"
         ):
             return False
         if (

@@ -116,6 +116,14 @@ NON_PLACE_AFTER = frozenset(
     Show Games Marathon Sessions Symphony Orchestra Opera Ballet Pride Project""".split()
 )
 
+# Public bodies named after the place they govern: "Ohio Department of Development" and
+# "Laurel County Board of Education" name a place (news corpora annotate it); "Washington
+# Post" and "Aleppo University" are organisations that carry a place name.
+PUBLIC_BODIES = frozenset(
+    "Department Ministry Agency Office Board Court Council Committee Commission Association"
+    " Police".split()
+)
+
 # Ordinary English words that are also place names somewhere; dropped unless cued and
 # prominent. Months and weekdays first.
 COMMON_WORDS = frozenset(

@@ -71,3 +71,11 @@ def test_tokenizer_keeps_hyphens_and_marks_sentence_starts() -> None:
     tokens = tokenize("Near al-Bab. Then Ar Ra'i")
     assert [t.text for t in tokens] == ["Near", "al-Bab", "Then", "Ar", "Ra'i"]
     assert [t.sent_start for t in tokens] == [True, False, True, False, False]
+
+
+def test_places_that_public_bodies_are_named_after(gazetteer: Gazetteer) -> None:
+    text = (
+        "The Ohio Department of Development and the Edgar County Sheriff's Office said the "
+        "Washington Post had the figures."
+    )
+    assert surfaces(text, gazetteer) == ["Ohio", "Edgar County"]
