@@ -294,6 +294,18 @@ def _prominence(c: Candidate) -> float:
     return 1.0
 
 
+_PARTY_PLACE = re.compile(r"[DRI]-([A-Z][\w.]*)$")
+
+
+def _party_place(text: str, tok: Token, gaz: Gazetteer) -> Mention | None:
+    """The home of a US politician after the party letter: "Rep. Ann Lee, D-Charleston"."""
+    found = _PARTY_PLACE.match(tok.text)
+    if not found or not gaz.candidates(found.group(1)):
+        return None
+    start = tok.start + 2
+    return Mention(start, tok.end, text[start : tok.end], "name", "party")
+
+
 def _datelines(text: str, gaz: Gazetteer) -> Iterator[Mention]:
     for m in _DATELINE.finditer(text[:2000]):
         name = m.group("place")
@@ -325,6 +337,10 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             continue
         if demonyms and (cc := gazetteer.demonym_country(tok.text)) and tok.text[0].isupper():
             mentions.append(Mention(tok.start, tok.end, tok.text, kind="demonym", cue=cc))
+            i += 1
+            continue
+        if party := _party_place(text, tok, gazetteer):
+            mentions.append(party)
             i += 1
             continue
         street = rec.street_at(i)

@@ -79,3 +79,9 @@ def test_places_that_public_bodies_are_named_after(gazetteer: Gazetteer) -> None
         "Washington Post had the figures."
     )
     assert surfaces(text, gazetteer) == ["Ohio", "Edgar County"]
+
+
+def test_a_politicians_home_after_the_party_letter(gazetteer: Gazetteer) -> None:
+    text = "Rep. Ann Lee, D-Charleston, and Sen. Bo Gray, R-Texas, backed the D-Day memorial."
+    found = [(m.surface, m.cue) for m in recognize(text, gazetteer=gazetteer)]
+    assert found == [("Charleston", "party"), ("Texas", "party")]
