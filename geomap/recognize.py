@@ -221,6 +221,20 @@ class _Recognizer:
             return False
         if j - i == 1 and word in FIRST_NAMES and not cue and _prominence(top) < 4:
             return False
+        if (
+            j - i == 1
+            and word in FIRST_NAMES
+            and nxt
+            and nxt.capitalised
+            and not nxt.sent_start
+            and _joinable(text, toks[j - 1], nxt)
+            and (
+                len(nxt.text.rstrip(".")) == 1  # an initial: "Michael R. Pannell"
+                or nxt.text.lower() in SURNAMES
+                or not self.gaz.candidates(nxt.text)
+            )
+        ):
+            return False  # a given name before a family name: "Victoria Rowell", "Mary Lioce"
         if nxt and nxt.text.lower() in SPEECH_VERBS and _prominence(top) < 4:
             # "Ankara said" is metonymy for a government; "Hughes said" is a person.
             return False

@@ -85,3 +85,8 @@ def test_a_politicians_home_after_the_party_letter(gazetteer: Gazetteer) -> None
     text = "Rep. Ann Lee, D-Charleston, and Sen. Bo Gray, R-Texas, backed the D-Day memorial."
     found = [(m.surface, m.cue) for m in recognize(text, gazetteer=gazetteer)]
     assert found == [("Charleston", "party"), ("Texas", "party")]
+
+
+def test_given_names_before_family_names_are_people(gazetteer: Gazetteer) -> None:
+    text = "Victoria Okonkwo and Michael R. Pannell flew from Sydney to Victoria on Monday."
+    assert surfaces(text, gazetteer) == ["Sydney", "Victoria"]
