@@ -157,6 +157,8 @@ COMMON_WORDS = frozenset(
     president minister governor mayor king queen prince princess duke earl lord lady
     general colonel major captain sergeant officer chief
     mission station camp base point end side top bottom middle centre center
+    god jesus christ chamber liberal metro dome alliance portal law purchase
+    western eastern northern southern
     man english french german spanish italian russian chinese japanese arabic
     orient occident lincoln washington jackson jefferson franklin hamilton madison monroe
     adams clinton kennedy johnson nixon carter reagan bush obama trump biden
