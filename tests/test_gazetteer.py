@@ -42,6 +42,8 @@ def _names(gaz: Gazetteer, name: str) -> set[tuple[str, str, str]]:
         ("Northamptonshire", ("Northamptonshire", "GB", "ADM2")),  # not in GeoNames' tables
         ("Northants", ("Northamptonshire", "GB", "ADM2")),
         ("Greater Manchester", ("Greater Manchester", "GB", "ADM2")),
+        ("English", ("England", "GB", "ADM1")),  # the adjective names the nation, not the UK
+        ("Welsh", ("Wales", "GB", "ADM1")),
     ],
 )
 def test_countries_admin_areas_and_towns_resolve(
