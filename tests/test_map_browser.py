@@ -135,6 +135,8 @@ def test_standalone_map_offline_with_hostile_records(
                     "excerpts": popup.locator(".geomap-excerpt").all_inner_texts(),
                 }
             )
+            # the popup may still be panning the map into view: close it once it stands still
+            page.wait_for_function("() => !document.querySelector('.leaflet-pan-anim')")
             page.locator(".leaflet-popup-close-button").click()
             page.locator(".leaflet-popup").wait_for(state="detached", timeout=15_000)
             page.mouse.move(600, 5)
