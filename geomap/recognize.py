@@ -234,7 +234,7 @@ class _Recognizer:
                 or not self.gaz.candidates(nxt.text)
             )
         ):
-            return False  # a given name before a family name: "Victoria Rowell", "Mary Lioce"
+            return False  # a given name before a family name: "Mary Lioce", "Barry Smith"
         if nxt and nxt.text.lower() in SPEECH_VERBS and _prominence(top) < 4:
             # "Ankara said" is metonymy for a government; "Hughes said" is a person.
             return False
