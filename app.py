@@ -31,6 +31,7 @@ from geomap import appstate, urlfilters
 from geomap.config import Settings
 from geomap.errors import GeomapError
 from geomap.gazetteer import Gazetteer
+from geomap.mapassets import STATIC_DIR
 from geomap.mapview import build_map, incident_popups, tile_layer
 from geomap.models import IncidentFilter
 from geomap.safe_html import script_json
@@ -207,6 +208,12 @@ def _rows_folder() -> Path:
     return folder
 
 
+def _static_component() -> Any:
+    # Declared (not rendered) so that Streamlit serves Leaflet and markercluster from
+    # geomap/static over HTTP at /component/<name>/: no CDN, and the browser caches them.
+    return components.declare_component("geomap_static", path=str(STATIC_DIR))
+
+
 def _rows_component() -> Any:
     # Declared (not rendered) so that Streamlit serves the folder over HTTP at
     # /component/<name>/, next to the map component's own files.
@@ -231,7 +238,7 @@ def _map_payload(
         tiles=tiles,
         show_mentions=show_mentions,
         mentions=mentions,
-        assets="data",
+        assets=f"../{_static_component().name}",  # cached by the browser, unlike data: URLs
         height=f"{MAP_HEIGHT}px",
         popups=False,  # made in the background, after the page is out
     )
@@ -410,6 +417,7 @@ def _map(settings: Settings, db: str, signature: tuple[int, ...], filter_key: st
         )
         return
     _rows_component()  # registers the data folder with this server (every run: cheap)
+    _static_component()  # and Leaflet's folder
     payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
     rows_file = (payload.get("files") or [None])[0]
     if rows_file and not (_rows_folder() / rows_file).exists():  # removed behind our back
