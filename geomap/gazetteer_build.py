@@ -272,14 +272,15 @@ def _load_admin_areas(
     db: sqlite3.Connection,
     bundle_dir: Path,
     members: dict[str, list[tuple[float, float, int]]],
+    points: dict[str, tuple[float, float]],
     *,
     level: int,
 ) -> int:
-    """Admin1 (or admin2) areas as places: at their point from ``admin_points.csv``, else at
-    the midrange of their member places; population is the members' sum."""
+    """Admin1 (or admin2) areas as places: at their point in ``points`` (from
+    ``admin_points.csv``), else at the midrange of their member places; population is the
+    members' sum."""
     name_file = "admin1CodesASCII.txt" if level == 1 else "admin2Codes.txt.gz"
     opener = gzip.open if name_file.endswith(".gz") else open
-    points = _admin_points(bundle_dir)
     rows = 0
     with opener(bundle_dir / name_file, "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -398,8 +399,9 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
         members = _load_places(db, bundle_dir)
         counts = {"places": db.execute("SELECT count(*) FROM place").fetchone()[0]}
         counts["countries"] = _load_countries(db, bundle_dir)
-        counts["admin1"] = _load_admin_areas(db, bundle_dir, members, level=1)
-        counts["admin2"] = _load_admin_areas(db, bundle_dir, members, level=2)
+        points = _admin_points(bundle_dir)
+        counts["admin1"] = _load_admin_areas(db, bundle_dir, members, points, level=1)
+        counts["admin2"] = _load_admin_areas(db, bundle_dir, members, points, level=2)
         counts["regions"] = _load_regions(db, bundle_dir)
         counts["aliases"] = _load_aliases(db, bundle_dir)
         db.execute(
