@@ -322,9 +322,11 @@ def test_paste_text_and_upload_through_the_page(filled_db: Path, gazetteer: obje
         assert "<script>" not in el.value
 
 
-def test_correct_a_place_with_coordinates(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: Settings, gazetteer: object
-) -> None:
+@pytest.fixture()
+def correction_page(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, gazetteer: object
+) -> AppTest:
+    """The "Correct a place" section over a store holding the airstrike article."""
     store = open_store(settings.db_path)
     try:
         appstate.ingest_uploads(
@@ -335,7 +337,13 @@ def test_correct_a_place_with_coordinates(
         store.close()
     monkeypatch.setenv("GEOMAP_DB", str(settings.db_path))
     monkeypatch.setenv("GEOMAP_TILES", "none")
-    at = show(run_app(), "Correct a place")
+    return show(run_app(), "Correct a place")
+
+
+def test_correct_a_place_with_coordinates(
+    correction_page: AppTest, settings: Settings, gazetteer: object
+) -> None:
+    at = correction_page
     target = at.selectbox(key="fix_incident").value
     at.radio(key="fix_how").set_value("Coordinates").run()
     assert at.number_input(key=f"fix_lat_{target}").value == pytest.approx(36.37, abs=0.01)
@@ -374,19 +382,9 @@ def test_correct_a_place_with_coordinates(
 
 
 def test_correct_a_place_with_a_gazetteer_candidate(
-    monkeypatch: pytest.MonkeyPatch, settings: Settings, gazetteer: object
+    correction_page: AppTest, settings: Settings, gazetteer: object
 ) -> None:
-    store = open_store(settings.db_path)
-    try:
-        appstate.ingest_uploads(
-            [("airstrike.txt", AIRSTRIKE.encode())], settings=settings, store=store,
-            gazetteer=gazetteer,  # type: ignore[arg-type]
-        )  # fmt: skip
-    finally:
-        store.close()
-    monkeypatch.setenv("GEOMAP_DB", str(settings.db_path))
-    monkeypatch.setenv("GEOMAP_TILES", "none")
-    at = show(run_app(), "Correct a place")
+    at = correction_page
     target = at.selectbox(key="fix_incident").value
     at.text_input(key=f"fix_name_{target}").input("Aleppo").run()
     pick = next(s for s in at.selectbox if s.key and s.key.startswith(f"fix_pick_{target}"))
