@@ -32,7 +32,7 @@ from apphelpers import (  # noqa: E402
     synthetic_records,
     wait_healthy,
 )
-from browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_ARGS, loopback_only  # noqa: E402
 
 TARGETS = {10_000: 3.0, 50_000: 8.0}
 FLOOR_APP = "import streamlit as st\n\nst.metric('incidents', 0)\n"
@@ -60,16 +60,7 @@ def _page_loads(
             for i in range(loads):
                 page = context.new_page()
                 outside: list[str] = []
-
-                def route(r, outside=outside, port=port):  # type: ignore[no-untyped-def]
-                    url = r.request.url
-                    if url.startswith((f"http://127.0.0.1:{port}", "data:", "blob:", "about:")):
-                        r.continue_()
-                    else:
-                        outside.append(url)
-                        r.abort()
-
-                page.route("**/*", route)
+                page.route("**/*", loopback_only(outside))
                 start = time.perf_counter()
                 page.goto(f"http://127.0.0.1:{port}/")
                 page.wait_for_selector('[data-testid="stMetric"]', timeout=300_000)

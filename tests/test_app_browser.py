@@ -28,7 +28,7 @@ from apphelpers import (
     stop_app,
     wait_healthy,
 )
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 
 from geomap.config import SAMPLE_ARTICLES_DIR
 from geomap.pipeline import ingest_paths
@@ -129,17 +129,7 @@ def page(browser: Browser, server: dict[str, Any]) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     dialogs: list[str] = []
 
-    def route(r: Any) -> None:
-        url = r.request.url
-        if re.match(r"^(https?|wss?)://127\.0\.0\.1[:/]", url) or url.startswith(
-            ("data:", "blob:", "about:")
-        ):
-            r.continue_()
-        else:
-            OUTSIDE.append(url)
-            r.abort()
-
-    context.route("**/*", route)
+    context.route("**/*", loopback_only(OUTSIDE))
     pg = context.new_page()
     pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     yield pg
