@@ -1,10 +1,10 @@
 """geomap's map app: ``streamlit run app.py``.
 
-A thin page over ``geomap.appstate`` (the page logic, no streamlit there) and the library:
+A thin page over ``geomap.app.state`` (the page logic, no streamlit there) and the library:
 the sidebar filters drive the map, the table, the counts and the exports; the filters live in
 the URL so a view can be shared. An empty store gets the bundled sample articles on first
 start. Untrusted text (articles, file names) is shown only as plain text or through
-``geomap.mapview``'s escaped popups, never with ``unsafe_allow_html``.
+``geomap.mapview.foliummap``'s escaped popups, never with ``unsafe_allow_html``.
 """
 
 from __future__ import annotations
@@ -27,15 +27,16 @@ import streamlit as st
 import streamlit.components.v1 as components
 import streamlit_folium
 
-from geomap import appstate, urlfilters
+from geomap.app import state as appstate
+from geomap.app import urlfilters
 from geomap.config import Settings
 from geomap.errors import GeomapError
-from geomap.gazetteer import Gazetteer
-from geomap.mapassets import STATIC_DIR
-from geomap.mapview import build_map, incident_popups, tile_layer
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.mapview.assets import STATIC_DIR
+from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
+from geomap.mapview.safe_html import script_json
 from geomap.models import IncidentFilter
-from geomap.safe_html import script_json
-from geomap.store import open_store
+from geomap.store.sqlite import open_store
 
 MAP_HEIGHT = 620
 # Both limits keep the first paint fast (benchmarks/bench_app.py: at 10k incidents a 2,000-item

@@ -9,8 +9,8 @@ pick is right when it is (or overlaps) a gold span. Two recognizers are shown:
 - ``cues``: capitalised word runs after a place preposition ("in", "near", "of"...), no
   gazetteer at all.
 
-and three choosers: geomap's :func:`geomap.eventplace.score_mention` (with the event verb),
-the first place in the sentence (baseline) and the place nearest the verb (baseline). Only
+and three choosers: geomap's :func:`geomap.incidents.eventplace.score_mention` (with the event
+verb), the first place in the sentence (baseline) and the place nearest the verb (baseline). Only
 sentences with at least one gold event location are scored; the ``>=2`` columns count only
 sentences where there was a choice to make. When every candidate is rejected (a statement
 place) the score chooser abstains, which counts as wrong; ``+fallback`` takes the first
@@ -36,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent)]
 
-from geomap.eventplace import score_mention  # noqa: E402
+from geomap.incidents.eventplace import score_mention  # noqa: E402
 
 DEFAULT = Path("/work/shared/eval/event/event-location.dev.jsonl")
 Span = tuple[int, int]
@@ -125,8 +125,8 @@ def main(argv: list[str]) -> int:
     recognizers: dict[str, Callable[[str], list[Span]]] = {"cues": cue_spans}
     try:
         from geomap.config import Settings
-        from geomap.gazetteer import Gazetteer
-        from geomap.recognize import recognize
+        from geomap.gazetteer.lookup import Gazetteer
+        from geomap.geoparse.recognize import recognize
 
         gaz = Gazetteer.open(Settings.from_env())
 

@@ -54,7 +54,7 @@ def child(kind: str, n: int) -> dict[str, float]:
             seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             size = 0
         else:  # map-inline / map-data
-            from geomap.mapview import build_map, map_html
+            from geomap.mapview.foliummap import build_map, map_html
 
             start, cpu = time.perf_counter(), time.process_time()
             fmap = build_map(synthetic_records(n), tiles="OpenStreetMap", assets=kind[4:])

@@ -22,8 +22,8 @@ from pathlib import Path
 import psutil
 
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
-from geomap.gazetteer import Gazetteer
-from geomap.gazetteer_build import build_index
+from geomap.gazetteer.build import build_index
+from geomap.gazetteer.lookup import Gazetteer
 
 DOC = json.dumps({"id": 1, "text": "A Russian airstrike near al-Bab in northern Syria."})
 NAMES = ["al-Bab", "Aleppo", "Ar Ra'i", "Ankara", "St. Petersburg", "Springfield", "Paris",

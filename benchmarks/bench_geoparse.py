@@ -30,8 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from scoring import km, score
 
 from geomap.config import Settings
-from geomap.gazetteer import Gazetteer
-from geomap.geoparse import geoparse_text, resolution_to_json
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.record import geoparse_text, resolution_to_json
 
 NEWS = ("geowebnews", "lgl", "tr-news")
 DEFAULT_EVAL = Path(__file__).resolve().parents[2] / "shared" / "eval"

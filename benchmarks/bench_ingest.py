@@ -28,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from geomap.config import Settings
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.pipeline import ingest_paths
-from geomap.store import count_incidents, open_store
+from geomap.store.sqlite import count_incidents, open_store
 
 PLACES = {
     "Syria": ["al-Bab", "Idlib", "Aleppo", "Homs", "Hama", "Raqqa", "Deir ez-Zor", "Manbij",

@@ -2,7 +2,7 @@
 
 The package is a set of plain functions over frozen dataclasses (see ``geomap.models``):
 ingest -> recognize -> resolve -> incidents -> link -> store -> export / mapview.
-Nothing here imports streamlit; ``app.py`` is a thin page over this package.
+Only ``geomap.app`` may import streamlit; ``app.py`` is a thin page over this package.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The ingest pipeline: articles -> places -> incident candidates -> linked incidents in the store.
 
-:func:`ingest_paths` reads inputs lazily (``geomap.ingest``), and for each article not yet
+:func:`ingest_paths` reads inputs lazily (``geomap.ingest.readers``), and for each article not yet
 stored: geoparses it (gazetteer opened once, geocoder fallback cached in the store), applies
 analysts' stored place corrections, extracts incident candidates, and writes the article, its
-mentions and candidates with their links in one transaction (``geomap.store.write_article``).
+mentions and candidates with their links in one transaction (``geomap.store.sqlite.write_article``).
 A file or article that fails is reported and skipped; everything else is kept.
 """
 
@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from geomap.config import Settings
 from geomap.errors import InputError, StoreError
-from geomap.ingest import InputNotice, count_sources, iter_sources, read_source
+from geomap.ingest.readers import InputNotice, count_sources, iter_sources, read_source
 from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
-from geomap.store import (
+from geomap.store.sqlite import (
     Store,
     find_correction,
     has_article,
@@ -29,8 +29,8 @@ from geomap.store import (
 )
 
 if TYPE_CHECKING:
-    from geomap.gazetteer import Gazetteer
-    from geomap.link import LinkDecision
+    from geomap.gazetteer.lookup import Gazetteer
+    from geomap.incidents.link import LinkDecision
 
 __all__ = ["IngestReport", "apply_corrections", "ingest_articles", "ingest_paths", "make_linker"]
 
@@ -77,8 +77,8 @@ class _Tally:
 
 
 def make_linker() -> Callable[[IncidentCandidate, list[dict[str, Any]]], LinkDecision]:
-    """The store's linker: ``geomap.link.link_candidate`` over stored reports."""
-    from geomap.link import link_candidate, target_from_record
+    """The store's linker: ``geomap.incidents.link.link_candidate`` over stored reports."""
+    from geomap.incidents.link import link_candidate, target_from_record
 
     def linker(candidate: IncidentCandidate, rows: list[dict[str, Any]]) -> LinkDecision:
         return link_candidate(candidate, [target_from_record(r) for r in rows])
@@ -114,8 +114,8 @@ def _process(
     linker: Callable[..., Any],
     tally: _Tally,
 ) -> None:
-    from geomap.geoparse import geoparse_text
-    from geomap.incidents import extract_incidents
+    from geomap.geoparse.record import geoparse_text
+    from geomap.incidents.extract import extract_incidents
 
     retry = False
     if has_article(store, article.id):
@@ -195,7 +195,8 @@ def ingest_paths(
 
     ``progress(done, total)`` is called after each file (``total`` counts files; None when
     unknown). ``gazetteer`` defaults to ``Gazetteer.open(settings)``; the geocoder fallback
-    is ``geomap.geocode.make_geocoder(settings, cache=store.geocode_cache)`` (None offline).
+    is ``geomap.geoparse.geocode.make_geocoder(settings, cache=store.geocode_cache)`` (None
+    offline).
 
     Examples
     --------
@@ -203,11 +204,11 @@ def ingest_paths(
     >>> report.summary()  # doctest: +SKIP
     'articles: 12 new, 0 already known, 0 failed; incidents: 9 created, 3 merged'
     """
-    from geomap.geocode import make_geocoder
+    from geomap.geoparse.geocode import make_geocoder
 
     started = time.perf_counter()
     if gazetteer is None:
-        from geomap.gazetteer import Gazetteer
+        from geomap.gazetteer.lookup import Gazetteer
 
         gazetteer = Gazetteer.open(settings)
     geocoder = make_geocoder(settings, cache=store.geocode_cache)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.models import INCIDENT_FIELDS
-from geomap.store import open_store
+from geomap.store.sqlite import open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

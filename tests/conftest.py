@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geomap.config import Settings
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -190,7 +190,7 @@ def make_store(path: Any) -> Any:
     their place mentions. Returns the path."""
     from datetime import date
 
-    from geomap.ingest import make_article
+    from geomap.ingest.readers import make_article
     from geomap.models import (
         METHOD_GAZETTEER,
         Evidence,
@@ -199,7 +199,7 @@ def make_store(path: Any) -> Any:
         Place,
         Resolution,
     )
-    from geomap.store import open_store, write_article
+    from geomap.store.sqlite import open_store, write_article
 
     bab = Place(170017, "al-Bab", 36.3707, 37.5157, "P", "PPL", "SY", "09", "Aleppo", "Syria")
     rai = Place(170906, "Ar Rā‘ī", 36.5917, 37.3306, "P", "PPL", "SY", "09", "Aleppo", "Syria")

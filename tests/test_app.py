@@ -1,4 +1,4 @@
-"""The map app in Streamlit's AppTest, and its page logic (geomap.appstate) on real stores."""
+"""The map app in Streamlit's AppTest, and its page logic (geomap.app.state) on real stores."""
 
 from __future__ import annotations
 
@@ -17,14 +17,20 @@ import pytest
 from apphelpers import APP, XSS, hostile_records, insert_records, synthetic_records
 from streamlit.testing.v1 import AppTest
 
-from geomap import appstate, urlfilters
+from geomap.app import state as appstate
+from geomap.app import urlfilters
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
-from geomap.mapview import build_map, incident_popups
+from geomap.mapview.foliummap import build_map, incident_popups
+from geomap.mapview.safe_html import script_json
 from geomap.models import IncidentFilter
-from geomap.safe_html import script_json
-from geomap.store import count_incidents, get_incident, iter_incidents, iter_mentions, open_store
+from geomap.store.sqlite import (
+    count_incidents,
+    get_incident,
+    iter_incidents,
+    iter_mentions,
+    open_store,
+)
 
-GEOMAP_DIR = Path(__file__).resolve().parent.parent / "geomap"
 AIRSTRIKE = (
     "Airstrike kills five in al-Bab\n\n"
     "Five civilians were killed and twelve injured on Tuesday when an airstrike hit a market "

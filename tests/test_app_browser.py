@@ -32,7 +32,7 @@ from browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
 
 from geomap.config import SAMPLE_ARTICLES_DIR
 from geomap.pipeline import ingest_paths
-from geomap.store import count_incidents, open_store
+from geomap.store.sqlite import count_incidents, open_store
 
 pytestmark = pytest.mark.browser
 

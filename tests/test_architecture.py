@@ -22,7 +22,7 @@ def imported_modules(path: Path) -> set[str]:
 
 
 def modules() -> list[Path]:
-    found = sorted(PACKAGE.glob("*.py"))
+    found = sorted(PACKAGE.rglob("*.py"))
     assert len(found) > 10
     return found
 

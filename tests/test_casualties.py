@@ -1,10 +1,10 @@
-"""Killed and injured counts (geomap.casualties)."""
+"""Killed and injured counts (geomap.incidents.casualties)."""
 
 from __future__ import annotations
 
 import pytest
 
-from geomap.casualties import find_casualties, parse_number
+from geomap.incidents.casualties import find_casualties, parse_number
 
 
 def counts(sentence: str) -> dict[str, int]:

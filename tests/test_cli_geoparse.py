@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 from geocoder_server import FakeNominatim, Reply, nominatim_result
 
-from geomap.cli import main
+from geomap.cli.main import main
 
 CONTRACT_KEYS = "start end name lat lon geonameid feature_code country score method reasons".split()
 TEXT = "A Russian airstrike near al-Bab in northern Syria hit the Qwzxabad neighbourhood."

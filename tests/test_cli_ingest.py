@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from geomap.cli import main
-from geomap.ingest import make_article
+from geomap.cli.main import main
+from geomap.ingest.readers import make_article
 from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
-from geomap.store import open_store, write_article
+from geomap.store.sqlite import open_store, write_article
 
 ROOT = Path(__file__).resolve().parent.parent
 STRIKE = (

@@ -1,4 +1,4 @@
-"""Date expressions resolved against the article date (geomap.dates)."""
+"""Date expressions resolved against the article date (geomap.incidents.dates)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from geomap.dates import find_dates, resolve_weekday
+from geomap.incidents.dates import find_dates, resolve_weekday
 
 THU = date(2017, 2, 9)  # a Thursday
 SAT = date(2017, 2, 11)

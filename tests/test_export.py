@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from incident_samples import HOSTILE_TEXTS, awkward_records, make_store, record
 
-from geomap.cli import main
+from geomap.cli.main import main
 from geomap.errors import InputError
 from geomap.export import CSV_COLUMNS, coerce_record, write_csv, write_geojson
 from geomap.models import INCIDENT_FIELDS

@@ -34,10 +34,10 @@ from faulthelpers import (
     write_articles,
 )
 
-from geomap.appstate import load_view
-from geomap.gazetteer import Gazetteer
+from geomap.app.state import load_view
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.models import INCIDENT_FIELDS, IncidentFilter
-from geomap.store import count_incidents, iter_incidents, open_store
+from geomap.store.sqlite import count_incidents, iter_incidents, open_store
 
 N_ARTICLES = 200
 PARAGRAPHS = 6  # neutral filler: makes each article slow enough to kill mid-batch

@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from faulthelpers import article_text, failed_lines, run_geomap, run_measured
 
-from geomap.appstate import ingest_uploads
+from geomap.app.state import ingest_uploads
 from geomap.config import Settings
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.pipeline import ingest_paths
-from geomap.store import open_store
+from geomap.store.sqlite import open_store
 
 PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x06"
 ARABIC = "قصف مدفعي على مدينة حلب يوم الاثنين أدى إلى مقتل ثلاثة مدنيين"

@@ -18,11 +18,11 @@ from faulthelpers import check_store, failed_lines, run_geomap, subprocess_env
 from geocoder_server import FakeNominatim, RecordedRequest, Reply, closed_port_url, nominatim_result
 
 from geomap.config import Settings
-from geomap.gazetteer import Gazetteer
-from geomap.geocode import cache_key
-from geomap.mapview import TILE_NOTE
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.geocode import cache_key
+from geomap.mapview.foliummap import TILE_NOTE
 from geomap.pipeline import IngestReport, ingest_paths
-from geomap.store import iter_mentions, open_store
+from geomap.store.sqlite import iter_mentions, open_store
 
 MIN_DELAY = 0.2
 TIMEOUT = 0.5

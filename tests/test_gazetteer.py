@@ -11,9 +11,9 @@ import pytest
 
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.errors import GazetteerError, InputError, NotFoundError
-from geomap.gazetteer import Gazetteer
-from geomap.gazetteer_add import add_custom_csv, add_file, add_geonames_dump
-from geomap.gazetteer_build import build_index
+from geomap.gazetteer.add import add_custom_csv, add_file, add_geonames_dump
+from geomap.gazetteer.build import build_index
+from geomap.gazetteer.lookup import Gazetteer
 
 
 def _names(gaz: Gazetteer, name: str) -> set[tuple[str, str, str]]:

@@ -15,10 +15,10 @@ from geocoder_server import FakeNominatim, Reply, closed_port_url, nominatim_res
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import geomap.geocode as geocode_module
+import geomap.geoparse.geocode as geocode_module
 from geomap.config import Settings
 from geomap.errors import ConfigError
-from geomap.geocode import (
+from geomap.geoparse.geocode import (
     DictCache,
     Geocoder,
     GeocodeResult,

@@ -27,7 +27,7 @@ from browser import CHROMIUM, CHROMIUM_ARGS
 from faulthelpers import article_text, run_geomap
 from htmltags import Tags, parse
 
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
 
 IMG = "<img src=x onerror=window.__pwned=1>"
 SCRIPT = "<script>alert(1)</script>"

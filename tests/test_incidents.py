@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
-from geomap.actors import find_actors, pick_actors
-from geomap.eventplace import choose_event_place, score_mention
-from geomap.eventtypes import EVENT_TYPES, classify_sentence
-from geomap.incidents import extract_incidents
+from geomap.incidents.actors import find_actors, pick_actors
+from geomap.incidents.eventplace import choose_event_place, score_mention
+from geomap.incidents.eventtypes import EVENT_TYPES, classify_sentence
+from geomap.incidents.extract import extract_incidents
+from geomap.incidents.sentences import noise_reason, split_sentences
 from geomap.models import Article, IncidentCandidate
-from geomap.sentences import noise_reason, split_sentences
 from tests.incident_places import (
     AL_BAB,
     AL_RAI,

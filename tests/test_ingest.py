@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from geomap.errors import InputError
-from geomap.ingest import (
+from geomap.ingest.pubdate import find_published, parse_date_value
+from geomap.ingest.readers import (
     MAX_BYTES,
     InputNotice,
     article_id,
@@ -23,7 +24,6 @@ from geomap.ingest import (
     read_source,
 )
 from geomap.models import Article
-from geomap.pubdate import find_published, parse_date_value
 
 TEXT = (
     "Shelling hits market town\n"

@@ -1,11 +1,11 @@
-"""Linking decisions (geomap.link): merge and no-merge cases with their reasons."""
+"""Linking decisions (geomap.incidents.link): merge and no-merge cases with their reasons."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from geomap.link import (
+from geomap.incidents.link import (
     blocking_window,
     date_window,
     link_candidate,

@@ -14,7 +14,7 @@ import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS
 from incident_samples import HOSTILE_TEXTS, hostile_records, record
 
-from geomap.mapview import TILE_NOTE, build_map, save_map
+from geomap.mapview.foliummap import TILE_NOTE, build_map, save_map
 
 pytestmark = pytest.mark.browser
 

@@ -16,11 +16,17 @@ from click.testing import CliRunner
 from incident_samples import HOSTILE_TEXTS, hostile_records, make_store, record
 
 import geomap
-from geomap.cli import main
+from geomap.cli.main import main
 from geomap.errors import ConfigError
-from geomap.mapassets import STATIC_DIR, asset_links
-from geomap.mapview import GEONAMES_ATTRIBUTION, build_map, map_html, save_map, tile_layer
-from geomap.popups import EVENT_COLOURS, OTHER_COLOUR, legend_entries, marker_radius, popup_html
+from geomap.mapview.assets import STATIC_DIR, asset_links
+from geomap.mapview.foliummap import GEONAMES_ATTRIBUTION, build_map, map_html, save_map, tile_layer
+from geomap.mapview.popups import (
+    EVENT_COLOURS,
+    OTHER_COLOUR,
+    legend_entries,
+    marker_radius,
+    popup_html,
+)
 
 ALLOWED_TAGS = {"div", "b", "small", "a", "mark", "br"}
 CDN_HOSTS = ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "netdna.bootstrapcdn")
@@ -269,7 +275,8 @@ def test_no_streamlit_import_in_map_modules() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-    for name in ("mapview", "popups", "mapassets", "safe_html", "export", "cli_export"):
+    names = ("mapview/foliummap", "mapview/popups", "mapview/assets", "mapview/safe_html")
+    for name in (*names, "export", "cli/export"):
         source = (Path(geomap.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
         assert "import streamlit" not in source and "from streamlit" not in source
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geomap.names import match_key, match_keys, strip_article
+from geomap.gazetteer.names import match_key, match_keys, strip_article
 
 # Each group: spellings of one place seen in English-language news, GeoNames names or
 # alternate names, and humanitarian maps. All in a group must share one key.

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 from geomap.config import Settings
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.models import Place
 from geomap.pipeline import IngestReport, ingest_paths
-from geomap.store import (
+from geomap.store.sqlite import (
     add_correction,
     count_incidents,
     iter_incidents,
@@ -170,7 +170,8 @@ def test_offline_ingest_makes_no_geocoder_requests(
 
 
 def test_store_blocking_uses_the_linker_date_windows() -> None:
-    from geomap import link, store
+    from geomap.incidents import link
+    from geomap.store import sqlite as store
 
     assert store.DATE_SLACK_DAYS == link.DATE_SLACK_DAYS
 

@@ -21,9 +21,9 @@ from faulthelpers import run_geomap
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geomap.gazetteer import Gazetteer
-from geomap.geoparse import geoparse_text
-from geomap.incidents import extract_incidents
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.record import geoparse_text
+from geomap.incidents.extract import extract_incidents
 from geomap.models import METHOD_NONE, Article
 
 PROPERTY_SETTINGS = settings(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from geomap.gazetteer import Gazetteer
-from geomap.recognize import recognize, tokenize
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.recognize import recognize, tokenize
 
 
 def surfaces(text: str, gaz: Gazetteer) -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from geomap.gazetteer import Gazetteer
-from geomap.geoparse import geoparse_text
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.record import geoparse_text
+from geomap.geoparse.resolve import resolve_mentions
 from geomap.models import Mention
-from geomap.resolve import resolve_mentions
 
 
 def resolved(text: str, gaz: Gazetteer) -> dict[str, tuple[str, str]]:

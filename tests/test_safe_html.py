@@ -9,7 +9,7 @@ from htmltags import parse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geomap.safe_html import highlight_html, html_text, safe_url, script_json
+from geomap.mapview.safe_html import highlight_html, html_text, safe_url, script_json
 
 
 def test_html_text_escapes_markup_and_template_literal_characters() -> None:

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.models import IncidentFilter
 from geomap.pipeline import ingest_paths
-from geomap.store import open_store
-from geomap.store_query import iter_incidents, iter_mentions
+from geomap.store.query import iter_incidents, iter_mentions
+from geomap.store.sqlite import open_store
 
 WIRE = SAMPLE_ARTICLES_DIR / "albab-wire.txt"
 LOCAL = SAMPLE_ARTICLES_DIR / "albab-local.txt"

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from geomap.errors import NotFoundError, StoreError
-from geomap.ingest import make_article
+from geomap.ingest.readers import make_article
 from geomap.models import (
     INCIDENT_FIELDS,
     METHOD_GAZETTEER,
@@ -26,8 +26,8 @@ from geomap.models import (
     Place,
     Resolution,
 )
-from geomap.schema import SCHEMA_VERSION
-from geomap.store import (
+from geomap.store.schema import SCHEMA_VERSION
+from geomap.store.sqlite import (
     Store,
     add_correction,
     count_incidents,
@@ -200,8 +200,8 @@ def test_killed_process_keeps_committed_articles_whole(tmp_path: Path) -> None:
         f"""
         import os, signal
         from datetime import date
-        from geomap.ingest import make_article
-        from geomap.store import open_store, write_article
+        from geomap.ingest.readers import make_article
+        from geomap.store.sqlite import open_store, write_article
         from tests.test_store import BAB, cand, res
         s = open_store({str(db)!r})
         for i in range(40):

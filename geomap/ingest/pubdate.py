@@ -1,7 +1,7 @@
 """The publication date of an article: parse metadata values, or find it near the top of the text.
 
 This is the date the page was published, not the date of the event it reports (that is
-``geomap.dates``' job). Rule for text (see :func:`find_published`):
+``geomap.incidents.dates``' job). Rule for text (see :func:`find_published`):
 
 1. a *timestamp* in the first 600 characters of the text, skipping photo-caption lines
    ("Photo: ...", "... (AFP/Getty Images)"): ``09/02/2017 10:14`` (day first, unless the second

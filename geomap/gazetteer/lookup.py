@@ -1,7 +1,8 @@
 """The local GeoNames gazetteer: the only module that reads the gazetteer index.
 
 ``Gazetteer.open(settings)`` builds the SQLite index from the bundled ``gazetteer/`` files on
-first use (about 10 s), and later just opens it. Lookups go by :func:`geomap.names.match_key`.
+first use (about 10 s), and later just opens it. Lookups go by
+:func:`geomap.gazetteer.names.match_key`.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from pathlib import Path
 
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.errors import GazetteerError, NotFoundError
-from geomap.gazetteer_build import build_index, bundle_signature
+from geomap.gazetteer.build import build_index, bundle_signature
+from geomap.gazetteer.names import match_keys
 from geomap.models import Place
-from geomap.names import match_keys
 
 __all__ = ["Candidate", "Gazetteer"]
 
@@ -185,6 +186,6 @@ class Gazetteer:
 
 def _reapply_additions(path: Path) -> None:
     """After a rebuild, re-add the user's dumps and CSVs recorded in the additions folder."""
-    from geomap.gazetteer_add import reapply_recorded_additions
+    from geomap.gazetteer.add import reapply_recorded_additions
 
     reapply_recorded_additions(path)

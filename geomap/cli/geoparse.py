@@ -10,9 +10,9 @@ from typing import IO, Any
 
 import click
 
-from geomap.cli import command_settings, settings_option
-from geomap.gazetteer import Gazetteer
-from geomap.geoparse import geoparse_text, resolution_to_json
+from geomap.cli.main import command_settings, settings_option
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.record import geoparse_text, resolution_to_json
 
 
 def _lines(paths: tuple[Path, ...]) -> Iterator[tuple[str, int, str]]:
@@ -114,6 +114,6 @@ def _geocoder(settings: Any) -> object | None:
     """The geopy fallback with its cache in the store file, or None when it is off."""
     if not settings.geocoder_enabled:
         return None
-    from geomap.geocode import SQLiteGeocodeCache, make_geocoder
+    from geomap.geoparse.geocode import SQLiteGeocodeCache, make_geocoder
 
     return make_geocoder(settings, cache=SQLiteGeocodeCache(settings.db_path))

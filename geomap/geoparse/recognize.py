@@ -16,9 +16,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from geomap.gazetteer import Candidate, Gazetteer
-from geomap.models import Mention
-from geomap.wordlists import (
+from geomap.gazetteer.lookup import Candidate, Gazetteer
+from geomap.geoparse.wordlists import (
     COMMON_WORDS,
     CONNECTORS,
     CUE_PHRASES,
@@ -37,6 +36,7 @@ from geomap.wordlists import (
     STRONG_CUES,
     SURNAMES,
 )
+from geomap.models import Mention
 
 __all__ = ["Token", "recognize", "tokenize"]
 

@@ -1,8 +1,8 @@
 """Popup, tooltip and legend HTML for incident records, built only from escaped pieces.
 
-Every value from a record goes through :func:`~geomap.safe_html.html_text` (or
-:func:`~geomap.safe_html.highlight_html` for excerpts) and every link through
-:func:`~geomap.safe_html.safe_url`; the only unescaped strings are this module's own tags.
+Every value from a record goes through :func:`~geomap.mapview.safe_html.html_text` (or
+:func:`~geomap.mapview.safe_html.highlight_html` for excerpts) and every link through
+:func:`~geomap.mapview.safe_html.safe_url`; the only unescaped strings are this module's own tags.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from geomap.safe_html import highlight_html, html_text, safe_url
+from geomap.mapview.safe_html import highlight_html, html_text, safe_url
 
 __all__ = [
     "EVENT_COLOURS",

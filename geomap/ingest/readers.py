@@ -39,10 +39,10 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, TextIO
 
 from geomap.errors import InputError
-from geomap.ingest_html import html_to_article_fields
+from geomap.ingest.htmltext import html_to_article_fields
+from geomap.ingest.pubdate import find_published, parse_date_value
+from geomap.ingest.textdecode import MAX_BYTES, decode_bytes, decode_document, read_limited
 from geomap.models import Article
-from geomap.pubdate import find_published, parse_date_value
-from geomap.textdecode import MAX_BYTES, decode_bytes, decode_document, read_limited
 
 __all__ = [
     "MAX_BYTES",
@@ -139,7 +139,7 @@ def make_article(
     """An :class:`Article` from raw fields: id, cleaned text, title and publication date.
 
     The date comes from ``published`` (metadata) when it parses, else from the text
-    (:func:`geomap.pubdate.find_published`); ``published_from`` records which.
+    (:func:`geomap.ingest.pubdate.find_published`); ``published_from`` records which.
 
     Examples
     --------

@@ -1,6 +1,6 @@
 """The ``geomap`` command line: a thin click layer; each command calls one library function.
 
-Commands live in small ``cli_*`` modules and are registered here.
+Commands live in the small modules next to this one and are registered here.
 """
 
 from __future__ import annotations
@@ -82,10 +82,10 @@ def command_settings(ctx: click.Context, sub_db: Path | None, sub_offline: bool)
 
 
 def _register() -> None:
-    from geomap.cli_export import export_command, map_command
-    from geomap.cli_gazetteer import gazetteer_group
-    from geomap.cli_geoparse import geoparse_command
-    from geomap.cli_ingest import incidents_command, ingest_command
+    from geomap.cli.export import export_command, map_command
+    from geomap.cli.gazetteer import gazetteer_group
+    from geomap.cli.geoparse import geoparse_command
+    from geomap.cli.ingest import incidents_command, ingest_command
 
     for command in (
         ingest_command,

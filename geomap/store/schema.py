@@ -1,12 +1,12 @@
 """The store's SQLite schema: versioned migrations (``PRAGMA user_version``) and row helpers.
 
-Only the store modules (``store``, ``store_query``, ``schema``) hold SQL, so that a PostgreSQL
-store can follow with the same functions.
+Only the modules of ``geomap.store`` (``sqlite``, ``query``, ``write``, ``schema``) hold SQL, so
+that a PostgreSQL store can follow with the same functions.
 
 Tables: ``article`` (one per distinct text), ``mention`` (places named in an article),
 ``candidate`` (an incident as one article reports it, with its own values and link reasons),
 ``incident`` (the merged values, recomputed from its candidates on every change),
-``geocode_cache`` (same layout as ``geomap.geocode.SQLiteGeocodeCache``) and ``correction``
+``geocode_cache`` (same layout as ``geomap.geoparse.geocode.SQLiteGeocodeCache``) and ``correction``
 (analysts' manual place corrections, kept across re-ingest).
 """
 

@@ -5,7 +5,7 @@ Two steps, so the repository carries compact data and every machine builds its o
 1. :func:`build_bundle` filters GeoNames ``cities500`` (Latin-script names only, unused
    columns dropped) into ``gazetteer/places.tsv.gz`` and copies the admin1 and country tables.
 2. :func:`build_index` turns the bundle (plus any user additions) into one SQLite file with a
-   ``place`` table and a ``name`` table keyed by :func:`geomap.names.match_key`.
+   ``place`` table and a ``name`` table keyed by :func:`geomap.gazetteer.names.match_key`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geomap.errors import GazetteerError
-from geomap.names import match_keys
+from geomap.gazetteer.names import match_keys
 
 __all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
 

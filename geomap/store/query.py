@@ -1,7 +1,7 @@
 """Reading the store: incidents as flat ``INCIDENT_FIELDS`` records, mentions, facets.
 
 Everything streams from a cursor (no ``fetchall`` of a whole table) and filters run in SQL.
-Import these from ``geomap.store``.
+Import these from ``geomap.store.sqlite``.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import NotFoundError
-from geomap.iso3 import iso3
+from geomap.gazetteer.iso3 import iso3
 from geomap.models import INCIDENT_FIELDS, IncidentFilter
 
 if TYPE_CHECKING:
-    from geomap.store import Store
+    from geomap.store.sqlite import Store
 
 __all__ = [
     "ORDERS",

@@ -1,5 +1,5 @@
 """Writing the store: an article with its mentions and incident candidates, linked, in one
-transaction; undoing a merge. Import these from ``geomap.store``.
+transaction; undoing a merge. Import these from ``geomap.store.sqlite``.
 
 Linking is blocked by country and date window: a candidate is only compared with stored
 reports of its country whose date windows overlap its own (an index range scan on
@@ -17,14 +17,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geomap.errors import NotFoundError
-from geomap.iso3 import iso3
-from geomap.merge import merge_candidates
+from geomap.gazetteer.iso3 import iso3
+from geomap.incidents.merge import merge_candidates
 from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
-from geomap.schema import dumps_json as _dumps
-from geomap.schema import now_iso as _now
+from geomap.store.schema import dumps_json as _dumps
+from geomap.store.schema import now_iso as _now
 
 if TYPE_CHECKING:
-    from geomap.store import Store
+    from geomap.store.sqlite import Store
 
 __all__ = [
     "DATE_SLACK_DAYS",
@@ -40,7 +40,7 @@ __all__ = [
 ]
 
 #: Half-width in days of a report's date window per time_precision (1 day, 2 week, 3 month);
-#: the same as ``geomap.link.DATE_SLACK_DAYS``. Linking offers a candidate only the stored
+#: the same as ``geomap.incidents.link.DATE_SLACK_DAYS``. Linking offers a candidate only the stored
 #: reports of its country whose window overlaps its own; an undated report is placed at its
 #: article's publication date with the widest window.
 DATE_SLACK_DAYS: dict[int, int] = {1: 1, 2: 7, 3: 31}
@@ -57,7 +57,7 @@ _CANDIDATE_COLUMNS = (
 
 
 class LinkChoice(Protocol):
-    """What a linker returns (``geomap.link.LinkDecision`` fits)."""
+    """What a linker returns (``geomap.incidents.link.LinkDecision`` fits)."""
 
     @property
     def target_id(self) -> str | None: ...

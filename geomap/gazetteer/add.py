@@ -16,7 +16,7 @@ from pathlib import Path
 
 from geomap.config import user_data_dir
 from geomap.errors import GazetteerError, InputError
-from geomap.gazetteer_build import _insert_names, iter_geonames_rows
+from geomap.gazetteer.build import _insert_names, iter_geonames_rows
 
 __all__ = ["add_custom_csv", "add_file", "add_geonames_dump", "additions_dir"]
 

@@ -31,7 +31,7 @@ from geomap.errors import ConfigError
 __all__ = ["ASSET_MODES", "STATIC_DIR", "asset_links", "inline_head", "read_asset"]
 
 #: Folder of the vendored files (package data).
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 ASSET_MODES = ("inline", "data", "cdn")
 
 # (name, path under STATIC_DIR, jsDelivr URL), in load order.

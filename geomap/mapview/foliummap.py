@@ -2,12 +2,13 @@
 
 One clustered circle marker per incident, coloured by event type (legend), sized by fatalities,
 dashed when the place is approximate (geo_precision 2/3; the uncertainty circle appears with the
-popup); popups and tooltips built from escaped pieces only (:mod:`geomap.popups`); an optional
-layer of other places the articles mention; configurable basemap tiles with a note when they
-cannot load; Leaflet served from local copies (:mod:`geomap.mapassets`). No streamlit import.
+popup); popups and tooltips built from escaped pieces only (:mod:`geomap.mapview.popups`); an
+optional layer of other places the articles mention; configurable basemap tiles with a note when
+they cannot load; Leaflet served from local copies (:mod:`geomap.mapview.assets`). No streamlit
+import.
 
 All incident data goes into one JSON array inside the map script (made safe for ``<script>`` by
-:func:`~geomap.safe_html.script_json`), and plain Leaflet code builds the markers, so 50k
+:func:`~geomap.mapview.safe_html.script_json`), and plain Leaflet code builds the markers, so 50k
 incidents stay a few seconds of Python and no folium template ever sees article text.
 """
 
@@ -27,8 +28,8 @@ from jinja2 import Template
 from geomap.config import DEFAULT_TILES
 from geomap.errors import ConfigError
 from geomap.export import has_coordinates
-from geomap.mapassets import asset_links, inline_head
-from geomap.popups import (
+from geomap.mapview.assets import asset_links, inline_head
+from geomap.mapview.popups import (
     EVENT_COLOURS,
     OTHER_COLOUR,
     UNCERTAINTY_KM,
@@ -39,7 +40,7 @@ from geomap.popups import (
     popup_html,
     tooltip_html,
 )
-from geomap.safe_html import html_text, script_json
+from geomap.mapview.safe_html import html_text, script_json
 
 __all__ = ["build_map", "legend_entries", "map_html", "save_map", "tile_layer"]
 
@@ -363,7 +364,7 @@ def build_map(
     center, zoom
         Initial view ``(lat, lon)``; default: fit the incidents (or the world when empty).
     assets
-        Where Leaflet comes from (see :mod:`geomap.mapassets`): ``"inline"`` for a
+        Where Leaflet comes from (see :mod:`geomap.mapview.assets`): ``"inline"`` for a
         standalone file, ``"data"`` for ``st_folium``, ``"cdn"``, or a static base URL.
     popups
         Put the popups in the map (default). False leaves them out (``popups`` is then

@@ -1,12 +1,12 @@
 """The incident store: one SQLite file (WAL), written one article per transaction.
 
 ``open_store(path)`` creates or migrates the file; this module also keeps analysts' place
-corrections. :func:`write_article` (in ``geomap.store_write``) stores an article with its
+corrections. :func:`write_article` (in ``geomap.store.write``) stores an article with its
 mentions and incident candidates and links each candidate, all in one transaction: a crash
 mid-ingest leaves every committed article whole and nothing of the interrupted one. The read
 API (:func:`iter_incidents`, :func:`count_incidents`, :func:`get_incident`,
-:func:`iter_mentions`, :func:`facet_values`, ...) lives in ``geomap.store_query``. Everything
-is re-exported here: import from ``geomap.store``.
+:func:`iter_mentions`, :func:`facet_values`, ...) lives in ``geomap.store.query``. Everything
+is re-exported here: import from ``geomap.store.sqlite``.
 
 A :class:`Store` is one connection: use it from one thread at a time (open one per thread).
 
@@ -29,12 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from geomap.errors import NotFoundError, StoreError
+from geomap.gazetteer.names import match_key
 from geomap.models import METHOD_MANUAL, Place
-from geomap.names import match_key
-from geomap.schema import SCHEMA_VERSION, migrate
-from geomap.schema import dumps_json as _dumps
-from geomap.schema import now_iso as _now
-from geomap.store_query import (
+from geomap.store.query import (
     count_incidents,
     facet_values,
     get_incident,
@@ -42,7 +39,10 @@ from geomap.store_query import (
     iter_incidents,
     iter_mentions,
 )
-from geomap.store_write import (
+from geomap.store.schema import SCHEMA_VERSION, migrate
+from geomap.store.schema import dumps_json as _dumps
+from geomap.store.schema import now_iso as _now
+from geomap.store.write import (
     DATE_SLACK_DAYS,
     UNDATED_BLOCK_LIMIT,
     LinkChoice,
@@ -83,7 +83,7 @@ __all__ = [
 
 
 class _GeocodeCache:
-    """``geomap.geocode.GeocodeCache`` over the store's own connection (table geocode_cache)."""
+    """``geomap.geoparse.geocode.GeocodeCache`` on the store's connection (table geocode_cache)."""
 
     def __init__(self, store: Store) -> None:
         self._store = store

@@ -23,7 +23,7 @@ from pathlib import PurePath
 from typing import Any
 from urllib.parse import urlsplit
 
-from geomap.iso3 import iso3
+from geomap.gazetteer.iso3 import iso3
 
 __all__ = ["merge_candidates", "source_name"]
 

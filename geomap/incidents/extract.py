@@ -1,9 +1,9 @@
 """Incident candidates from one article: explainable rules over its sentences.
 
 ``extract_incidents(article, resolutions, *, gazetteer)`` walks the article's sentences
-(boilerplate and captions dropped, see :mod:`geomap.sentences`):
+(boilerplate and captions dropped, see :mod:`geomap.incidents.sentences`):
 
-1. a sentence whose type rule fires (:mod:`geomap.eventtypes`) is an *event sentence*;
+1. a sentence whose type rule fires (:mod:`geomap.incidents.eventtypes`) is an *event sentence*;
    sentences that speak in generalities ("for years", "since the war began") are not;
 2. a sentence dated well before the article (its own date more than 30 days before the
    article date, or, in an undated article, a month- or year-level date such as "in
@@ -14,9 +14,10 @@
    place of its own) and whose date agrees; a sentence with a count but no event rule
    ("Three soldiers were killed, the army said") adds to the latest incident;
 4. each group becomes an :class:`~geomap.models.IncidentCandidate` with the evidence of
-   every field: type (first event sentence), date (:mod:`geomap.dates`, from the event
-   sentences, else their paragraph), place (:mod:`geomap.eventplace`), actors
-   (:mod:`geomap.actors`), counts (:mod:`geomap.casualties`, the highest figure).
+   every field: type (first event sentence), date (:mod:`geomap.incidents.dates`, from the event
+   sentences, else their paragraph), place (:mod:`geomap.incidents.eventplace`), actors
+   (:mod:`geomap.incidents.actors`), counts (:mod:`geomap.incidents.casualties`, the highest
+   figure).
 
 Dates, decided: a date in the event sentence or its paragraph wins (time_precision 1 for a
 day, 2 for "last week", 3 for a month). With none, the article's date is used at
@@ -39,14 +40,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Protocol
 
-from geomap.actors import ActorHit, find_actors, pick_actors
-from geomap.casualties import Count, find_casualties
-from geomap.dates import WEEKDAYS, DateHit, find_dates
-from geomap.eventplace import PlaceChoice, choose_event_place, score_mention
-from geomap.eventtypes import TypeHit, classify_sentence
-from geomap.link import haversine_km
+from geomap.incidents.actors import ActorHit, find_actors, pick_actors
+from geomap.incidents.casualties import Count, find_casualties
+from geomap.incidents.dates import WEEKDAYS, DateHit, find_dates
+from geomap.incidents.eventplace import PlaceChoice, choose_event_place, score_mention
+from geomap.incidents.eventtypes import TypeHit, classify_sentence
+from geomap.incidents.link import haversine_km
+from geomap.incidents.sentences import Sentence, split_sentences
 from geomap.models import Article, Evidence, IncidentCandidate, Place, Resolution
-from geomap.sentences import Sentence, split_sentences
 
 __all__ = ["BACKGROUND_DAYS", "extract_incidents"]
 
@@ -410,7 +411,7 @@ def extract_incidents(
 ) -> list[IncidentCandidate]:
     """The incidents an article reports (none for an opinion piece or a bare statement).
 
-    ``resolutions`` are the article's place mentions (``geomap.geoparse.geoparse_text`` on
+    ``resolutions`` are the article's place mentions (``geomap.geoparse.record.geoparse_text`` on
     ``article.text``); ``gazetteer`` widens "X province" to X's admin1 area and supplies
     countries for the fallback place (optional).
 

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 import click
 
-from geomap.cli import command_settings, settings_option
+from geomap.cli.main import command_settings, settings_option
 from geomap.models import IncidentFilter
 
 _FORMATS = ("geojson", "csv")
@@ -207,7 +207,7 @@ def export_command(
       geomap export --mentions -o with-mentions.geojson
     """
     from geomap.export import write_csv, write_geojson
-    from geomap.store import iter_incidents, iter_mentions, open_store
+    from geomap.store.sqlite import iter_incidents, iter_mentions, open_store
 
     settings = command_settings(ctx, sub_db, sub_offline)
     fmt = _guess_format(fmt, output)
@@ -294,8 +294,8 @@ def map_command(
       geomap map --country Syria --since 2016-11-01 --mentions -o syria.html
       GEOMAP_TILES=none geomap map -o offline.html
     """
-    from geomap.mapview import build_map, map_html
-    from geomap.store import iter_incidents, iter_mentions, open_store
+    from geomap.mapview.foliummap import build_map, map_html
+    from geomap.store.sqlite import iter_incidents, iter_mentions, open_store
 
     settings = command_settings(ctx, sub_db, sub_offline)
     flt = build_filter(since, until, types, countries, actors, bbox)

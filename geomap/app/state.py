@@ -32,9 +32,9 @@ from geomap.export import write_csv, write_geojson
 from geomap.models import IncidentFilter, Place
 
 if TYPE_CHECKING:
-    from geomap.gazetteer import Gazetteer
+    from geomap.gazetteer.lookup import Gazetteer
     from geomap.pipeline import IngestReport
-    from geomap.store import Store
+    from geomap.store.sqlite import Store
 
 __all__ = [
     "TABLE_COLUMNS",
@@ -148,7 +148,7 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> Counts:
 
 def load_view(db_path: str | Path, flt: IncidentFilter) -> View:
     """Read the incidents matching ``flt`` (newest first) and their counts."""
-    from geomap.store import iter_incidents, open_store
+    from geomap.store.sqlite import iter_incidents, open_store
 
     store = open_store(db_path)
     try:
@@ -160,7 +160,7 @@ def load_view(db_path: str | Path, flt: IncidentFilter) -> View:
 
 def load_facets(db_path: str | Path) -> tuple[dict[str, list[str]], int]:
     """The sidebar's options (``store.facet_values``) and the number of stored incidents."""
-    from geomap.store import count_incidents, facet_values, open_store
+    from geomap.store.sqlite import count_incidents, facet_values, open_store
 
     store = open_store(db_path)
     try:
@@ -234,7 +234,7 @@ def table_rows(
 
 def mention_records(db_path: str | Path, article_ids: Iterable[str]) -> list[dict[str, Any]]:
     """Resolved place mentions of the given articles (the map's "other places" layer)."""
-    from geomap.store import iter_mentions, open_store
+    from geomap.store.sqlite import iter_mentions, open_store
 
     wanted = set(article_ids)
     store = open_store(db_path)
@@ -426,6 +426,6 @@ def correct_incident(store: Store, incident_id: str, place: Place) -> int:
     The store reuses it for the same name in articles about the same countries on later
     ingests, and keeps it through re-ingest. Returns the correction id.
     """
-    from geomap.store import add_correction
+    from geomap.store.sqlite import add_correction
 
     return add_correction(store, scope="incident", target=incident_id, place=place)

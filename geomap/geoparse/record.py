@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from geomap.gazetteer import Gazetteer
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.recognize import recognize
+from geomap.geoparse.resolve import resolve_mentions
 from geomap.models import Mention, Resolution
-from geomap.recognize import recognize
-from geomap.resolve import resolve_mentions
 
 __all__ = ["geoparse_text", "resolution_to_json"]
 

@@ -17,7 +17,9 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from geomap.gazetteer import Candidate, Gazetteer
+from geomap.gazetteer.lookup import Candidate, Gazetteer
+from geomap.gazetteer.names import match_key
+from geomap.geoparse.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
 from geomap.models import (
     METHOD_GAZETTEER,
     METHOD_GEOCODER,
@@ -26,8 +28,6 @@ from geomap.models import (
     Place,
     Resolution,
 )
-from geomap.names import match_key
-from geomap.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
 
 _NOT_A_PART = COMMON_WORDS | FUNCTION_WORDS | {w.lower() for w in FACILITY_WORDS}
 
@@ -358,8 +358,8 @@ def resolve_mentions(
 ) -> list[Resolution]:
     """Resolve each mention in context; one Resolution per mention, same order.
 
-    ``geocoder`` is a :class:`geomap.geocode.Geocoder` (or None): asked only for mentions the
-    gazetteer cannot place, restricted to the article's countries and checked against them.
+    ``geocoder`` is a :class:`geomap.geoparse.geocode.Geocoder` (or None): asked only for mentions
+    the gazetteer cannot place, restricted to the article's countries and checked against them.
     """
     cands = [_candidates(m, gazetteer, text) for m in mentions]
     parents = [

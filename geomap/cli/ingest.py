@@ -11,10 +11,10 @@ from typing import Any
 
 import click
 
-from geomap.cli import command_settings, settings_option
+from geomap.cli.main import command_settings, settings_option
 from geomap.models import IncidentFilter
 from geomap.pipeline import ingest_paths
-from geomap.store import iter_incidents, open_store
+from geomap.store.sqlite import iter_incidents, open_store
 
 
 class _Bar:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from geomap.cli import command_settings, settings_option
+from geomap.cli.main import command_settings, settings_option
 from geomap.config import BUNDLED_GAZETTEER_DIR
-from geomap.gazetteer import Gazetteer
-from geomap.gazetteer_add import add_file
-from geomap.gazetteer_build import build_bundle, build_index
+from geomap.gazetteer.add import add_file
+from geomap.gazetteer.build import build_bundle, build_index
+from geomap.gazetteer.lookup import Gazetteer
 
 
 @click.group("gazetteer")
@@ -52,7 +52,7 @@ def build_command(
         counts = build_bundle(source, BUNDLED_GAZETTEER_DIR)
         click.echo(f"bundle: {counts['places']:,} places written to {BUNDLED_GAZETTEER_DIR}")
     counts = build_index(BUNDLED_GAZETTEER_DIR, settings.gazetteer_path)
-    from geomap.gazetteer_add import reapply_recorded_additions
+    from geomap.gazetteer.add import reapply_recorded_additions
 
     reapply_recorded_additions(settings.gazetteer_path)
     click.echo(
