@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS
 
 from geomap.config import Settings
 from geomap.gazetteer.lookup import Gazetteer
@@ -42,6 +44,18 @@ def gazetteer(_isolated_environment: None) -> Iterator[Gazetteer]:
     gaz = Gazetteer.open(Settings.from_env())
     yield gaz
     gaz.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Debian Chromium for the end-to-end tests, one per test module (the modules
+    skip themselves when Chromium or Playwright is missing)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
 @pytest.fixture()

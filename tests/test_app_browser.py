@@ -28,7 +28,7 @@ from apphelpers import (
     stop_app,
     wait_healthy,
 )
-from browser import CHROMIUM, CHROMIUM_ARGS, loopback_only
+from browser import CHROMIUM, loopback_only
 
 from geomap.config import SAMPLE_ARTICLES_DIR
 from geomap.pipeline import ingest_paths
@@ -47,7 +47,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Frame, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Frame, Page  # noqa: E402
 
 
 def _hostile_articles(folder: Path) -> list[Path]:
@@ -111,14 +111,6 @@ def server(tmp_path_factory: pytest.TempPathFactory, gazetteer: Any) -> Iterator
         yield {"url": f"http://127.0.0.1:{port}/", "port": port, "db": db, "total": total}
     finally:
         stop_app(proc)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 OUTSIDE: list[str] = []

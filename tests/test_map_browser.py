@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_ARGS
+from browser import CHROMIUM
 from incident_samples import HOSTILE_TEXTS, hostile_records, record
 
 from geomap.mapview.foliummap import TILE_NOTE, build_map, save_map
@@ -44,14 +44,6 @@ def map_records() -> list[dict[str, Any]]:
         ],
     )
     return [*hostile_records(), plain]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def open_map(browser: Any, path: Path) -> tuple[Any, dict[str, list[str]]]:

@@ -202,7 +202,7 @@ def test_killed_process_keeps_committed_articles_whole(tmp_path: Path) -> None:
         from datetime import date
         from geomap.ingest.readers import make_article
         from geomap.store.sqlite import open_store, write_article
-        from tests.test_store import BAB, cand, res
+        from tests.store.test_store import BAB, cand, res
         s = open_store({str(db)!r})
         for i in range(40):
             a, _ = make_article(f"Report {{i}} of a strike.", origin=f"{{i}}.txt")
@@ -215,7 +215,7 @@ def test_killed_process_keeps_committed_articles_whole(tmp_path: Path) -> None:
             write_article(s, a, [res(BAB, "al-Bab")], [cand(a, BAB)])
         """
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     proc = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True)
     assert proc.returncode == -9, proc.stderr.decode()
     with open_store(db) as s:

@@ -12,7 +12,7 @@ from geomap.incidents.eventtypes import EVENT_TYPES, classify_sentence
 from geomap.incidents.extract import extract_incidents
 from geomap.incidents.sentences import noise_reason, split_sentences
 from geomap.models import Article, IncidentCandidate
-from tests.incident_places import (
+from tests.incidents.incident_places import (
     AL_BAB,
     AL_RAI,
     ALEPPO,

@@ -17,7 +17,7 @@ from geomap.ingest.readers import make_article
 from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
 from geomap.store.sqlite import open_store, write_article
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STRIKE = (
     "Strike near al-Bab\nThursday 9 February 2017\n\n"
     "ANKARA, Feb 9 (Wire A) - An air strike killed three soldiers and wounded eleven near the "

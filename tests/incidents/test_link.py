@@ -13,7 +13,15 @@ from geomap.incidents.link import (
     target_from_record,
 )
 from geomap.models import Evidence, IncidentCandidate, Mention, Place, Resolution
-from tests.incident_places import AL_BAB, AL_RAI, ALEPPO, BINNISH, IDLIB_ADM1, SARMIN, SYRIA
+from tests.incidents.incident_places import (
+    AL_BAB,
+    AL_RAI,
+    ALEPPO,
+    BINNISH,
+    IDLIB_ADM1,
+    SARMIN,
+    SYRIA,
+)
 
 EXP, AIR, SHELL = (
     "Explosions/Remote violence",
