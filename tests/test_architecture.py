@@ -10,15 +10,46 @@ import geomap
 PACKAGE = Path(geomap.__file__).parent
 
 
-def imported_modules(path: Path) -> set[str]:
+#: The pipeline's layers, bottom first: a part of the package imports only from layers below
+#: its own (and from itself). Every module belongs to one part: a subpackage or a top module.
+LAYERS = (
+    {"__init__", "models", "errors", "config"},
+    {"ingest", "gazetteer"},
+    {"geoparse"},
+    {"incidents"},
+    {"store"},
+    {"pipeline", "export", "mapview"},
+    {"cli", "app"},
+    {"__main__"},
+)
+RANK = {part: rank for rank, parts in enumerate(LAYERS) for part in parts}
+#: Imports between neighbours on one layer that the layout allows.
+SIDEWAYS = {("config", "errors"), ("mapview", "export")}
+SUBPACKAGES = ("ingest", "gazetteer", "geoparse", "incidents", "store", "mapview", "cli", "app")
+
+
+def imported_names(path: Path) -> set[str]:
+    """Dotted names of everything ``path`` imports (at the top or inside functions)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
+            names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module.split(".")[0])
+            names.add(node.module)
+            if node.module == "geomap":  # from geomap import x: x is a part of the package
+                names.update(f"geomap.{alias.name}" for alias in node.names)
     return names
+
+
+def imported_modules(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in imported_names(path)}
+
+
+def part_of(path: Path) -> str:
+    """The package part a module belongs to: its subpackage, or its own name at the top."""
+    rel = path.relative_to(PACKAGE)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
 
 
 def modules() -> list[Path]:
@@ -27,15 +58,54 @@ def modules() -> list[Path]:
     return found
 
 
-def test_nothing_in_the_package_imports_streamlit() -> None:
+def test_every_module_sits_on_a_layer() -> None:
+    assert sorted({part_of(p) for p in modules()} - set(RANK)) == []
+
+
+def test_imports_run_down_the_pipeline() -> None:
+    """models/errors/config, then ingest and gazetteer, geoparse, incidents, store,
+    pipeline/export/mapview, and cli/app on top: nothing imports from a layer above it."""
+    wrong = []
+    for path in modules():
+        here = part_of(path)
+        for name in imported_names(path):
+            parts = name.split(".")
+            if parts[0] != "geomap" or len(parts) < 2 or parts[1] == "__version__":
+                continue
+            there = parts[1]
+            if there == here or (here, there) in SIDEWAYS or RANK[there] < RANK[here]:
+                continue
+            wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert wrong == []
+
+
+def test_only_the_app_subpackage_imports_streamlit() -> None:
     ui = {"streamlit", "streamlit_folium"}
-    offenders = [p.name for p in modules() if ui & imported_modules(p)]
+    offenders = [
+        str(p.relative_to(PACKAGE))
+        for p in modules()
+        if part_of(p) != "app" and ui & imported_modules(p)
+    ]
     assert offenders == []
 
 
+def test_subpackages_name_their_job_and_public_functions() -> None:
+    import importlib
+
+    for name in SUBPACKAGES:
+        init = PACKAGE / name / "__init__.py"
+        doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+        assert doc and "\n" not in doc.strip(), f"{name}: a one-line docstring"
+        module = importlib.import_module(f"geomap.{name}")
+        public = getattr(module, "__all__", None)
+        assert public, f"geomap.{name} has no __all__"
+        missing = [n for n in public if not hasattr(module, n)]
+        assert missing == [], f"geomap.{name}.__all__ names what it does not define"
+
+
 def test_only_the_geocode_module_imports_geopy() -> None:
-    users = [p.name for p in modules() if "geopy" in imported_modules(p)]
-    assert users == ["geocode.py"]
+    users = [str(p.relative_to(PACKAGE)) for p in modules() if "geopy" in imported_modules(p)]
+    assert users == ["geoparse/geocode.py"]
 
 
 def test_public_functions_are_typed() -> None:
