@@ -36,7 +36,7 @@ from browser import CHROMIUM, CHROMIUM_ARGS, loopback_only  # noqa: E402
 
 TARGETS = {10_000: 3.0, 50_000: 8.0}
 FLOOR_APP = "import streamlit as st\n\nst.metric('incidents', 0)\n"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title$="geomap_map"]'
 
 
 def _page_loads(

@@ -37,7 +37,7 @@ from geomap.store.sqlite import count_incidents, open_store
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = 'iframe[title$="geomap_map"]'
 
 if not CHROMIUM.exists():
     if os.environ.get("GEOMAP_REQUIRE_BROWSER") == "1":
@@ -267,8 +267,11 @@ def test_geojson_download_is_what_is_shown(
     assert 30 < lon < 45 and 30 < lat < 40
 
 
+#: The Leaflet map in the map frame (folium's map variable is named after its div).
+_MAP = "window[document.querySelector('.folium-map').id]"
+
 _OPEN_ALL_JS = """async () => {
-    const map = window.map_div;
+    const map = window[document.querySelector('.folium-map').id];
     const found = [];
     const walk = (layer) => {
         if (layer.getLayers) { layer.getLayers().forEach(walk); }
@@ -322,20 +325,20 @@ def test_map_view_survives_a_rerun(page: Page, server: dict[str, Any]) -> None:
     page.goto(server["url"] + "?country=Syria")
     _marker_count(page)
     frame = _map_frame(page)
-    frame.evaluate("() => { window.__kept = 1; map_div.setZoom(map_div.getZoom() + 2); }")
+    frame.evaluate(f"() => {{ window.__kept = 1; {_MAP}.setZoom({_MAP}.getZoom() + 2); }}")
     page.get_by_role("button", name="Reset filters").click()  # a rerun...
     page.wait_for_url(re.compile(r"^[^?]*$"), timeout=15_000)  # ...that also clears the URL
     _marker_count(page)  # all countries now: the map shows other data and is rebuilt
     frame = _map_frame(page)
     assert frame.evaluate("() => window.__kept") is None
-    frame.evaluate("() => { window.__kept = 2; map_div.setZoom(map_div.getZoom() + 1); }")
+    frame.evaluate(f"() => {{ window.__kept = 2; {_MAP}.setZoom({_MAP}.getZoom() + 1); }}")
     page.wait_for_timeout(800)
-    zoom = frame.evaluate("() => map_div.getZoom()")
+    zoom = frame.evaluate(f"() => {_MAP}.getZoom()")
     page.get_by_role("button", name="Reset filters").click()  # a rerun with the same data
     page.wait_for_timeout(2500)
     frame = _map_frame(page)
     assert frame.evaluate("() => window.__kept") == 2
-    assert frame.evaluate("() => map_div.getZoom()") == zoom
+    assert frame.evaluate(f"() => {_MAP}.getZoom()") == zoom
 
 
 def test_mentioned_places_layer_toggles_on(page: Page, server: dict[str, Any]) -> None:

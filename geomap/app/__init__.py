@@ -1,4 +1,4 @@
-"""The Streamlit app: page logic and URL filters; the one part of geomap that imports streamlit."""
+"""The Streamlit app: screen sections, map component, page logic; the only streamlit importer."""
 
 from __future__ import annotations
 

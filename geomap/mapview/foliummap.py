@@ -14,6 +14,7 @@ incidents stay a few seconds of Python and no folium template ever sees article 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from geomap.mapview.popups import (
 )
 from geomap.mapview.safe_html import html_text, script_json
 
-__all__ = ["build_map", "legend_entries", "map_html", "save_map", "tile_layer"]
+__all__ = ["build_map", "incident_layer", "legend_entries", "map_html", "save_map", "tile_layer"]
 
 GEONAMES_ATTRIBUTION = (
     'Place data © <a href="https://www.geonames.org/" rel="noopener noreferrer" '
@@ -428,9 +429,9 @@ def build_map(
     basemap = tile_layer(tiles)
     if basemap is not None:
         basemap.add_to(fmap)
-    _IncidentLayer(rows, popup_list if popups else None, colours, js=js[1:], css=css[1:]).add_to(
-        fmap
-    )
+    layer = _IncidentLayer(rows, popup_list if popups else None, colours, js=js[1:], css=css[1:])
+    layer.add_to(fmap)
+    _INCIDENT_LAYERS[fmap] = layer
     if show_mentions and mentions is not None:
         _MentionLayer(_mention_rows(mentions), show=True).add_to(fmap)
     _Extras(legend_html(legend_entries(types_seen))).add_to(fmap)
@@ -442,6 +443,20 @@ def build_map(
             max_zoom=zoom if zoom is not None else 11,
         )
     return fmap
+
+
+#: Each map's incident layer (see :func:`incident_layer`), kept as long as the map is.
+_INCIDENT_LAYERS: weakref.WeakKeyDictionary[Any, _IncidentLayer] = weakref.WeakKeyDictionary()
+
+
+def incident_layer(fmap: folium.Map) -> _IncidentLayer | None:
+    """The incident marker layer of a map made by :func:`build_map` (None for other maps).
+
+    Before the map is rendered, a caller may move the layer's data elsewhere: its ``rows``,
+    ``popups`` and ``popups_src`` are JSON text put into the map script as they are, and its
+    ``default_js`` lists the scripts loaded before the map (the app serves the rows as a file).
+    """
+    return _INCIDENT_LAYERS.get(fmap)
 
 
 def incident_popups(

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import ast
 import csv
-import importlib.util
 import io
 import json
+import re
 import threading
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from apphelpers import APP, XSS, hostile_records, insert_records, synthetic_records
 from streamlit.testing.v1 import AppTest
 
+import geomap.app
+from geomap.app import mapcomponent, page, urlfilters
 from geomap.app import state as appstate
-from geomap.app import urlfilters
 from geomap.config import SAMPLE_ARTICLES_DIR, Settings
-from geomap.mapview.foliummap import build_map, incident_popups
+from geomap.mapview.foliummap import build_map, incident_layer, incident_popups
 from geomap.mapview.safe_html import script_json
 from geomap.models import IncidentFilter
 from geomap.store.sqlite import (
@@ -86,19 +86,16 @@ def texts(at: AppTest) -> list[str]:
     return [t.value for t in at.text]
 
 
-def page_module() -> Any:
-    """app.py imported as a module: its functions are defined, main() does not run."""
-    spec = importlib.util.spec_from_file_location("geomap_app_page", APP)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def map_script(document: str) -> str:
+    """The map's own script: the last script in its document."""
+    return document.rsplit("<script>", 1)[1].split("</script>", 1)[0]
 
 
 # -- safety (the package's import rules are in test_architecture.py) -------------------------
 def test_app_never_renders_unsafe_html() -> None:
-    tree = ast.parse(APP.read_text(encoding="utf-8"))
-    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+    sources = [APP, *sorted(Path(geomap.app.__file__).parent.glob("*.py"))]
+    trees = [ast.parse(path.read_text(encoding="utf-8")) for path in sources]
+    calls = [n for tree in trees for n in ast.walk(tree) if isinstance(n, ast.Call)]
     assert calls
     keywords = {k.arg for c in calls for k in c.keywords}
     assert "unsafe_allow_html" not in keywords
@@ -408,38 +405,31 @@ def test_correct_a_place_with_a_gazetteer_candidate(
     assert (fixed["latitude"], fixed["longitude"]) == (choices[city].lat, choices[city].lon)
 
 
-def test_cached_map_payload_is_what_st_folium_sends(
+def test_cached_map_payload_is_the_map_document(
     filled_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """app.py caches the st_folium component's arguments; they must match st_folium's own."""
-    import streamlit_folium
-
-    page = page_module()
-    assert page.FAST_MAP  # the installed streamlit-folium has the pieces the app reuses
+    """The app caches what its map component receives: the map's own HTML document (as
+    ``geomap map`` writes it), its height and a key that changes only with the map."""
     records = appstate.load_view(filled_db, IncidentFilter()).records
     sent: list[dict[str, object]] = []
-    monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: sent.append(kw))
-    streamlit_folium.st_folium(
-        build_map(records, tiles="none", assets="data"), returned_objects=[], height=620
-    )
-    page.show_folium(
-        page.folium_payload(build_map(records, tiles="none", assets="data")), height=620
-    )
-    theirs, ours = sent
-    for name in ("script", "header", "html", "id", "css_links", "js_links", "height"):
-        assert ours[name] == theirs[name], name
-    again = page.folium_payload(build_map(records, tiles="none", assets="data"))
-    other = page.folium_payload(build_map(records[1:], tiles="none", assets="data"))
+    monkeypatch.setattr(mapcomponent, "_map_component", lambda **kw: sent.append(kw))
+    fmap = build_map(records, tiles="none", assets="data")
+    ours = mapcomponent.map_payload(fmap)
+    mapcomponent.show_map(ours, height=620)
+    assert sent == [{"page": ours["page"], "height": 620, "key": ours["key"], "default": None}]
+    assert str(ours["page"]).startswith("<!DOCTYPE html>")  # the map's own document
+    again = mapcomponent.map_payload(build_map(records, tiles="none", assets="data"))
+    other = mapcomponent.map_payload(build_map(records[1:], tiles="none", assets="data"))
     assert again["key"] == ours["key"] != other["key"]  # same map, same component
-    assert ours["returned_objects"] == theirs["returned_objects"] == []
-    assert not any(link.startswith("http") for link in [*ours["js_links"], *ours["css_links"]])
-    assert "geomap-incident" in str(ours["script"])
+    links = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]*)"', str(ours["page"]))
+    assert links and not any(link.startswith("http") for link in links)  # no CDN
+    assert "geomap-incident" in str(ours["page"])
 
 
 def test_big_tables_are_capped_and_ordered_on_the_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    limit = page_module().TABLE_LIMIT
+    limit = page.TABLE_LIMIT
     db = tmp_path / "big.sqlite"
     insert_records(db, synthetic_records(limit + 100))
     monkeypatch.setenv("GEOMAP_DB", str(db))
@@ -473,12 +463,11 @@ def test_a_store_that_is_not_a_geomap_store_is_reported(
 
 
 def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Path) -> None:
-    page = page_module()
     records = appstate.load_view(filled_db, IncidentFilter()).records
     fmap = build_map(records, tiles="none", assets="data")
     folder = tmp_path / "rows"
     folder.mkdir()
-    files = page.serve_rows_separately(fmap, folder, "../x/")
+    files = mapcomponent.serve_rows_separately(fmap, folder, "../x/")
     assert files is not None
     name = files[0]
     assert name.startswith("rows-") and name.endswith(".js")
@@ -490,24 +479,26 @@ def test_map_rows_are_served_as_a_separate_script(filled_db: Path, tmp_path: Pat
     assert popups.startswith(f"window.__geomapPopups_{digest}=")
     for text in (data, popups):
         assert "</script" not in text.lower()  # script_json output: safe inside a script
-    payload = page.folium_payload(fmap)
-    assert f"window.__geomapRows_{digest}" in payload["script"]
+    document = mapcomponent.map_payload(fmap)["page"]
+    script = map_script(document)
+    assert f"window.__geomapRows_{digest}" in script
     assert "al-Bab" in data  # a tooltip, with its marker
     assert "Shelling hit" in popups and "Shelling hit" not in data  # an excerpt, in its popup
-    assert "Shelling hit" not in payload["script"]  # the data left the script...
-    assert payload["js_links"][-1] == "../x/" + name  # ...the markers load before it runs...
-    assert f'"../x/popups-{digest}.js"' in payload["script"]  # ...the popups after the markers
-    assert len(payload["script"]) < len(data) + len(popups)
+    assert "Shelling hit" not in document  # the data left the map...
+    loads = document.index(f'src="../x/{name}"')  # ...the markers load before its script...
+    assert loads < document.index(script)
+    assert f'"../x/popups-{digest}.js"' in script  # ...the popups after the markers
+    assert len(script) < len(data) + len(popups)
     again = build_map(records, tiles="none", assets="data")
-    assert page.serve_rows_separately(again, folder, "../x/") == files  # same data, same files
+    assert mapcomponent.serve_rows_separately(again, folder, "../x/") == files  # same files
     assert len(list(folder.iterdir())) == 2
 
 
 def test_popups_are_written_after_the_map_when_asked(filled_db: Path, tmp_path: Path) -> None:
-    page = page_module()
     records = appstate.load_view(filled_db, IncidentFilter()).records
     inline = build_map(records, tiles="none", assets="data")
-    layer = next(v for v in inline._children.values() if v._name == "GeomapIncidents")
+    layer = incident_layer(inline)
+    assert layer is not None
     inline_popups = json.loads(layer.popups)
     assert inline_popups == incident_popups(records)  # same popups, same order
     fmap = build_map(records, tiles="none", assets="data", popups=False)
@@ -519,7 +510,7 @@ def test_popups_are_written_after_the_map_when_asked(filled_db: Path, tmp_path: 
         started.set()
         return script_json(incident_popups(records))
 
-    files = page.serve_rows_separately(fmap, folder, "../x/", popups_later=later, key="a")
+    files = mapcomponent.serve_rows_separately(fmap, folder, "../x/", popups_later=later, key="a")
     assert files is not None
     rows_name, popups_name = files
     assert (folder / rows_name).exists() and started.wait(10)
@@ -529,10 +520,10 @@ def test_popups_are_written_after_the_map_when_asked(filled_db: Path, tmp_path: 
         time.sleep(0.05)
     data = (folder / popups_name).read_text(encoding="utf-8")
     assert json.loads(data.split("=", 1)[1].rstrip(";\n")) == inline_popups
-    assert f'"../x/{popups_name}"' in page.folium_payload(fmap)["script"]
+    assert f'"../x/{popups_name}"' in map_script(mapcomponent.map_payload(fmap)["page"])
     other = build_map(records, tiles="none", assets="data", popups=False)
     # other data behind the same markers (a new source) gets other files
-    assert page.serve_rows_separately(other, folder, "../x/", key="b")[1] != popups_name
+    assert mapcomponent.serve_rows_separately(other, folder, "../x/", key="b")[1] != popups_name
 
 
 def test_date_range_filters_and_goes_to_the_url(filled_db: Path) -> None:

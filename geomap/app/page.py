@@ -1,0 +1,498 @@
+"""The app's screen, section by section: sidebar filters, metrics, map, table, exports, adding
+articles and correcting a place; ``app.py`` puts them on the page.
+
+Caching lives here, in the app only: ``st.cache_resource`` for shared read-only handles (the
+gazetteer, the shown incidents), ``st.cache_data`` for data. Untrusted text (articles, file
+names) is shown only as plain text or through ``geomap.mapview``'s escaped popups, never with
+``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from geomap.app import state as appstate
+from geomap.app import urlfilters
+from geomap.app.mapcomponent import (
+    map_payload,
+    prune,
+    rows_component,
+    rows_folder,
+    serve_rows_separately,
+    show_map,
+    static_component,
+)
+from geomap.config import Settings
+from geomap.errors import GeomapError
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
+from geomap.mapview.safe_html import script_json
+from geomap.models import IncidentFilter
+from geomap.store.sqlite import open_store
+
+__all__ = [
+    "MAP_HEIGHT",
+    "SECTIONS",
+    "TABLE_LIMIT",
+    "about",
+    "add_articles",
+    "cached_facets",
+    "cached_view",
+    "correct_place",
+    "ensure_samples",
+    "exports",
+    "filter_key",
+    "incident_table",
+    "load_settings",
+    "map_section",
+    "metrics",
+    "open_gazetteer",
+    "samples_on_first_start",
+    "section_picker",
+    "seed_filters",
+    "seed_from_url",
+    "sidebar",
+    "sync_url",
+]
+
+MAP_HEIGHT = 620
+# Both limits keep the first paint fast (benchmarks/bench_app.py: at 10k incidents a 2,000-item
+# picker and a 5,000-row table cost ~0.5 s before the map's markers show).
+MAX_PICK = 300  # incidents offered in the correction picker (narrow with the filters)
+# Rows sent to the table; larger sets are ordered on the server first (see TABLE_ORDERS).
+TABLE_LIMIT = 1000
+# One section at a time: each kind of element costs the browser its script before the map can
+# draw (benchmarks/bench_app.py: the table and the tools together ~0.6 s at 10k incidents).
+# The section is kept in the URL too (``?view=table``), except the default Map.
+SECTIONS = {"Map": "", "Table": "table", "Add articles": "add", "Correct a place": "correct"}
+KEEP_ROWS_FILES = 16  # map data files kept on disk (two per map; the payload cache holds 4 maps)
+
+
+# -- resources and cached data ---------------------------------------------------------------
+@st.cache_resource(show_spinner="Opening the gazetteer (the first start builds it, ~20 s)…")
+def open_gazetteer(path: str) -> Gazetteer:
+    del path  # the cache key: one gazetteer per index file
+    return Gazetteer.open(Settings.from_env())
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def cached_view(db: str, signature: tuple[int, ...], filter_key: str) -> appstate.View:
+    """The shown incidents, shared read-only by every session (never mutate the records):
+    a resource, not cache_data, so 50k records are not unpickled on every rerun."""
+    del signature  # part of the cache key only: the store's contents changed
+    return appstate.load_view(db, urlfilters.filter_from_params(json.loads(filter_key)))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_facets(db: str, signature: tuple[int, ...]) -> tuple[dict[str, list[str]], int]:
+    del signature
+    return appstate.load_facets(db)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _table(db: str, signature: tuple[int, ...], filter_key: str, order: str) -> pd.DataFrame:
+    records = cached_view(db, signature, filter_key).records
+    rows = appstate.table_rows(records, order=order, limit=TABLE_LIMIT)
+    return pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _map_payload(
+    db: str, signature: tuple[int, ...], filter_key: str, show_mentions: bool, tiles: str
+) -> dict[str, Any]:
+    """The map as the map component receives it, built once per data+filter.
+
+    Building a folium map of 50k incidents and rendering it takes seconds of Python; the
+    result is the same for every session that shows the same data, so it is cached here.
+    """
+    records = cached_view(db, signature, filter_key).records
+    mentions = None
+    if show_mentions:
+        mentions = appstate.mention_records(db, appstate.article_ids(records))
+    fmap = build_map(
+        records,
+        tiles=tiles,
+        show_mentions=show_mentions,
+        mentions=mentions,
+        assets=f"../{static_component().name}",  # plain files, not data: URLs in the payload
+        height=f"{MAP_HEIGHT}px",
+        popups=False,  # made in the background, after the page is out
+    )
+    # Relative to the map component's iframe (/component/<its name>/), so it also works
+    # under a server.baseUrlPath.
+    prune(rows_folder(), keep=KEEP_ROWS_FILES)
+    files = serve_rows_separately(
+        fmap,
+        rows_folder(),
+        f"../{rows_component().name}/",
+        popups_later=lambda: script_json(incident_popups(records)),
+        key=json.dumps([db, signature, filter_key]),
+    )
+    payload = map_payload(fmap)
+    payload["files"] = files
+    return payload
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except GeomapError as exc:
+        st.error("geomap cannot start: a setting is invalid.")
+        st.text(str(exc))
+        st.stop()
+        raise
+
+
+# -- first start: sample data ----------------------------------------------------------------
+def samples_on_first_start(settings: Settings, gazetteer: Gazetteer) -> None:
+    """Once per session: fill an empty store with the samples; say so while it is news."""
+    if "samples_checked" not in st.session_state:
+        ensure_samples(settings, gazetteer)
+        st.session_state["samples_checked"] = True
+    if st.session_state.get("samples_message"):
+        st.info(st.session_state["samples_message"])
+
+
+def ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
+    """Fill an empty store with the bundled sample articles (offline) and say so."""
+    store = open_store(settings.db_path)
+    try:
+        if not appstate.needs_samples(store):
+            return
+        bar = st.progress(0.0, text="Loading the bundled sample articles…")
+
+        def progress(done: int, total: int | None) -> None:
+            bar.progress(min(done / total, 1.0) if total else 0.5, text="Loading samples…")
+
+        report = appstate.load_samples(
+            settings=settings, store=store, gazetteer=gazetteer, progress=progress
+        )
+        bar.empty()
+    finally:
+        store.close()
+    if report is not None:
+        st.session_state["samples_message"] = (
+            f"The store was empty, so geomap loaded {report.new} bundled sample articles "
+            f"({report.incidents_created} incidents) to show how it works. "
+            'Add your own under "Add articles".'
+        )
+
+
+# -- sidebar: filters <-> URL ----------------------------------------------------------------
+def seed_filters(flt: IncidentFilter, facets: dict[str, list[str]]) -> None:
+    """Set the widgets' state from a filter (the URL on first load)."""
+    lo, hi = _date_bounds(facets, flt)
+    st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
+    st.session_state["f_types"] = list(flt.event_types)
+    st.session_state["f_countries"] = list(flt.countries)
+    st.session_state["f_actors"] = list(flt.actors)
+    st.session_state["f_sources"] = list(flt.sources)
+    st.session_state["f_text"] = flt.text
+    st.session_state["f_conf"] = float(flt.min_confidence)
+    st.session_state["f_bbox"] = flt.bbox
+
+
+def seed_from_url(facets: dict[str, list[str]]) -> None:
+    """Once per session: the filter widgets and the section from the URL (a shared link)."""
+    if "filters_seeded" not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        seed_filters(urlfilters.filter_from_params(params), facets)
+        slug = st.query_params.get("view") or ""
+        st.session_state["section"] = next((k for k, v in SECTIONS.items() if v == slug), "Map")
+        st.session_state["filters_seeded"] = True
+
+
+def section_picker() -> str:
+    """The section shown below the metrics (one at a time: see SECTIONS)."""
+    section: str = st.radio(
+        "Show", list(SECTIONS), horizontal=True, key="section", label_visibility="collapsed"
+    )
+    return section
+
+
+def filter_key(flt: IncidentFilter) -> str:
+    """The filter as a cache key (its URL parameters, as JSON)."""
+    return json.dumps(urlfilters.filter_to_params(flt), sort_keys=True)
+
+
+def _date_bounds(facets: dict[str, list[str]], flt: IncidentFilter) -> tuple[date, date]:
+    dates = [date.fromisoformat(d[:10]) for d in facets.get("dates") or () if d]
+    dates += [d for d in (flt.date_from, flt.date_to) if d is not None]
+    if not dates:
+        today = date.today()
+        return today, today
+    return min(dates), max(dates)
+
+
+def _multiselect(label: str, key: str, options: list[str]) -> tuple[str, ...]:
+    chosen = [str(v) for v in st.session_state.get(key, [])]
+    opts = sorted(set(options) | set(chosen))
+    return tuple(st.multiselect(label, opts, key=key))
+
+
+def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
+    """The filter widgets; returns the filter they describe."""
+    sb = st.sidebar
+    sb.header("Filters")
+    lo, hi = _date_bounds(facets, IncidentFilter())
+    date_from = date_to = None
+    if facets.get("dates"):
+        cur = st.session_state.get("f_dates") or (lo, hi)
+        lo, hi = min(lo, *cur), max(hi, *cur)
+        with sb:
+            picked = st.date_input("Date range", min_value=lo, max_value=hi, key="f_dates")
+        if isinstance(picked, tuple | list) and len(picked) == 2:
+            date_from = picked[0] if picked[0] > lo else None
+            date_to = picked[1] if picked[1] < hi else None
+        elif isinstance(picked, tuple | list) and len(picked) == 1:
+            date_from = picked[0] if picked[0] > lo else None
+    with sb:
+        types = _multiselect("Event type", "f_types", facets.get("event_types", []))
+        countries = _multiselect("Country", "f_countries", facets.get("countries", []))
+        actors = _multiselect("Actor", "f_actors", facets.get("actors", []))
+        sources = _multiselect("Source", "f_sources", facets.get("sources", []))
+        text = st.text_input("Search text", key="f_text", placeholder="place, actor, excerpt…")
+        conf = st.slider("Minimum location confidence", 0.0, 1.0, step=0.05, key="f_conf")
+    bbox = st.session_state.get("f_bbox")
+    if bbox is not None:
+        sb.caption("Limited to the area in the link:")
+        sb.text(", ".join(f"{v:g}" for v in bbox))
+        sb.button("Show all areas", on_click=st.session_state.__setitem__, args=("f_bbox", None))
+    sb.button("Reset filters", on_click=seed_filters, args=(IncidentFilter(), facets))
+    return IncidentFilter(
+        date_from=date_from,
+        date_to=date_to,
+        event_types=types,
+        countries=countries,
+        actors=actors,
+        sources=sources,
+        text=text.strip(),
+        min_confidence=round(float(conf), 2),
+        bbox=bbox,
+    )
+
+
+def sync_url(flt: IncidentFilter, section: str) -> None:
+    """Write the filter and the section to the URL when they differ (so the view can be
+    shared)."""
+    wanted = urlfilters.filter_to_params(flt)
+    if SECTIONS.get(section):
+        wanted["view"] = SECTIONS[section]
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    norm = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
+    if current != norm:
+        st.query_params.from_dict(wanted)
+
+
+# -- page sections ---------------------------------------------------------------------------
+def metrics(view: appstate.View, total: int) -> None:
+    c = view.counts
+    cols = st.columns(5)
+    cols[0].metric("Incidents shown", f"{c.incidents:,}", help=f"of {total:,} in the store")
+    cols[1].metric("On the map", f"{c.located:,}")
+    cols[2].metric("Killed", f"{c.fatalities:,}")
+    cols[3].metric("Injured", f"{c.injured:,}")
+    cols[4].metric("Reports", f"{c.reports:,}")
+
+
+def map_section(settings: Settings, db: str, signature: tuple[int, ...], filter_key: str) -> None:
+    show_mentions = st.toggle("Show other places the articles mention", key="show_mentions")
+    tiles = settings.tiles
+    try:
+        tile_layer(tiles)
+    except GeomapError as exc:
+        st.warning("The basemap setting GEOMAP_TILES is not usable; showing no basemap.")
+        st.text(str(exc))
+        tiles = "none"
+    rows_component()  # registers the data folder with this server (every run: cheap)
+    static_component()  # and Leaflet's folder
+    payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
+    rows_file = (payload.get("files") or [None])[0]
+    if rows_file and not (rows_folder() / rows_file).exists():  # removed behind our back
+        _map_payload.clear()
+        payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
+    payload = {k: v for k, v in payload.items() if k != "files"}
+    # The component sends nothing back: panning, zooming and clicking never rerun the script,
+    # and the map is remounted only when what it shows changes, so its view survives every
+    # other rerun.
+    show_map(payload, height=MAP_HEIGHT)
+    st.caption(
+        "Basemap from GEOMAP_TILES. Without network the tiles stay blank and the map says so; "
+        "the markers still work."
+    )
+
+
+def incident_table(
+    view: appstate.View, db: str, signature: tuple[int, ...], filter_key: str
+) -> None:
+    order = "newest first"
+    if view.counts.incidents > TABLE_LIMIT:
+        left, right = st.columns([1, 3])
+        order = left.selectbox("Table order", list(appstate.TABLE_ORDERS), key="table_order")
+        right.caption(
+            f"The table lists the first {TABLE_LIMIT:,} of {view.counts.incidents:,} incidents "
+            "in this order; the map and the downloads have them all."
+        )
+    st.dataframe(
+        _table(db, signature, filter_key, order),
+        hide_index=True,
+        width="stretch",
+        height=560,
+        column_config={
+            "confidence": st.column_config.NumberColumn(format="%.2f"),
+            "latitude": st.column_config.NumberColumn(format="%.4f"),
+            "longitude": st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
+
+
+def exports(view: appstate.View) -> None:
+    records = view.records
+    cols = st.columns([1, 1, 4])
+    cols[0].download_button(
+        "Download GeoJSON",
+        data=lambda: appstate.export_geojson(records),
+        file_name="geomap-incidents.geojson",
+        mime="application/geo+json",
+        on_click="ignore",
+        key="dl_geojson",
+    )
+    cols[1].download_button(
+        "Download CSV",
+        data=lambda: appstate.export_csv(records),
+        file_name="geomap-incidents.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="dl_csv",
+    )
+    cols[2].caption("Exports contain exactly the incidents shown (the current filters).")
+
+
+def add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
+    st.caption("Files: .txt, .html, .json, .jsonl or .csv (a `text` column). Or paste text.")
+    gen = st.session_state.setdefault("upload_gen", 0)
+    with st.form("add_articles", clear_on_submit=False):
+        files = st.file_uploader("Article files", accept_multiple_files=True, key=f"uploads_{gen}")
+        text = st.text_area("Or paste an article", key=f"paste_{gen}", height=150)
+        submitted = st.form_submit_button("Ingest")
+    if submitted:
+        uploads = [(f.name, f.getvalue()) for f in files or []]
+        if not uploads and not text.strip():
+            st.warning("Choose files or paste some text first.")
+        else:
+            bar = st.progress(0.0, text="Ingesting…")
+
+            def progress(done: int, total: int | None) -> None:
+                bar.progress(min(done / total, 1.0) if total else 0.5, text="Ingesting…")
+
+            store = open_store(settings.db_path)
+            try:
+                report = appstate.ingest_uploads(
+                    uploads, text=text, settings=settings, store=store,
+                    gazetteer=gazetteer, progress=progress,
+                )  # fmt: skip
+            finally:
+                store.close()
+            bar.empty()
+            st.session_state["ingest_report"] = report
+            st.session_state["upload_gen"] = gen + 1
+            st.rerun()
+    last = st.session_state.get("ingest_report")
+    if last is not None:
+        st.success("Ingest finished.")
+        st.text(last.summary())
+        failures = appstate.failure_lines(last)
+        if failures:
+            st.error(f"{len(failures)} input(s) could not be ingested:")
+            for line in failures:
+                st.text(line)
+
+
+def correct_place(settings: Settings, gazetteer: Gazetteer, view: appstate.View) -> None:
+    records = view.records[:MAX_PICK]
+    if not records:
+        st.caption("No incident is shown; change the filters.")
+        return
+    by_id = {r["incident_id"]: r for r in records}
+
+    def label(incident_id: str) -> str:
+        r = by_id[incident_id]
+        return " · ".join(
+            str(v)
+            for v in (r.get("event_date") or "undated", r.get("event_type") or "Incident",
+                      r.get("location") or "unplaced", incident_id)
+        )  # fmt: skip
+
+    if len(view.records) > MAX_PICK:
+        st.caption(f"The first {MAX_PICK:,} incidents shown; narrow the filters to find one.")
+    incident_id = st.selectbox("Incident", list(by_id), format_func=label, key="fix_incident")
+    record = by_id[incident_id]
+    st.text(
+        f"Now: {record.get('location') or 'unplaced'} "
+        f"({record.get('latitude')}, {record.get('longitude')}), "
+        f"method {record.get('location_method') or 'none'}"
+    )
+    how = st.radio(
+        "New location", ["Gazetteer place", "Coordinates"], horizontal=True, key="fix_how"
+    )
+    place = None
+    if how == "Gazetteer place":
+        name = st.text_input(
+            "Search the gazetteer by name",
+            value=str(record.get("location") or ""),
+            key=f"fix_name_{incident_id}",
+        )
+        choices = appstate.place_choices(gazetteer, name)
+        if choices:
+            idx = st.selectbox(
+                "Candidate",
+                range(len(choices)),
+                format_func=lambda i: appstate.place_label(choices[i]),
+                key=f"fix_pick_{incident_id}_{name}",
+            )
+            place = choices[idx]
+        elif name.strip():
+            st.caption("No gazetteer place has this name.")
+    else:
+        c1, c2, c3 = st.columns(3)
+        lat0 = float(record.get("latitude") or 0.0)
+        lon0 = float(record.get("longitude") or 0.0)
+        lat = c1.number_input(
+            "Latitude", -90.0, 90.0, value=lat0, format="%.5f", key=f"fix_lat_{incident_id}"
+        )
+        lon = c2.number_input(
+            "Longitude", -180.0, 180.0, value=lon0, format="%.5f", key=f"fix_lon_{incident_id}"
+        )
+        pname = c3.text_input("Place name", value=str(record.get("location") or ""))
+        place = appstate.manual_place(
+            lat,
+            lon,
+            name=pname,
+            country=str(record.get("country") or ""),
+            admin1=str(record.get("admin1") or ""),
+        )
+    if st.button("Save correction", disabled=place is None, key="fix_save") and place:
+        store = open_store(settings.db_path)
+        try:
+            cid = appstate.correct_incident(store, incident_id, place)
+        finally:
+            store.close()
+        st.session_state["fix_message"] = f"Correction #{cid} saved: {place.name}."
+        st.rerun()
+    if st.session_state.get("fix_message"):
+        st.success("Saved; the incident's location method is now 'manual'.")
+        st.text(st.session_state["fix_message"])
+
+
+def about() -> None:
+    st.divider()
+    st.caption(
+        "geomap maps incidents reported in news articles. Place data: "
+        "[GeoNames](https://www.geonames.org/), licensed CC BY 4.0. Locations and counts are "
+        "extracted automatically; check the sources in each popup."
+    )
