@@ -37,3 +37,11 @@ class NotFoundError(GeomapError, KeyError):
 
 class GeocoderError(GeomapError):
     """The fallback geocoder failed (timeout, HTTP error, garbage reply)."""
+
+
+class ReviewError(GeomapError, ValueError):
+    """A review decision that cannot be made as asked (nothing to split, an unknown type...)."""
+
+
+class ConflictError(ReviewError):
+    """Someone else changed the incident since it was read (optimistic concurrency)."""

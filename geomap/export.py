@@ -281,6 +281,10 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sources", "sources"),
     ("evidence", "evidence"),
     ("link_reasons", "link_reasons"),
+    ("review_status", "review_status"),
+    ("reviewed_by", "reviewed_by"),
+    ("reviewed_at", "reviewed_at"),
+    ("review_reason", "review_reason"),
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

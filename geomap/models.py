@@ -171,7 +171,14 @@ INCIDENT_FIELDS: dict[str, str] = {
     "sources": "json",  # [{name, url, published, excerpt, article_id}]
     "evidence": "json",  # [{field, value, sentence, rule}]
     "link_reasons": "json",  # ["same place al-Bab (0.0 km)", ...]
+    "review_status": "str",  # unreviewed | verified | rejected
+    "reviewed_by": "str",  # the analyst's name ("" while unreviewed)
+    "reviewed_at": "str",  # ISO UTC timestamp of the status decision (None while unreviewed)
+    "review_reason": "str",  # the reason given with it, if any
 }
+
+#: ``review_status`` values: automatic (unreviewed), confirmed, or kept but hidden.
+REVIEW_STATUSES: tuple[str, ...] = ("unreviewed", "verified", "rejected")
 
 
 @dataclass(frozen=True)
@@ -179,7 +186,9 @@ class IncidentFilter:
     """What the app's sidebar and ``geomap export`` filter on; empty fields filter nothing.
 
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``. ``text`` matches location, notes,
-    actors and source excerpts, case-insensitively.
+    actors and source excerpts, case-insensitively. ``review_statuses`` keeps only incidents
+    with these statuses; when it is empty, rejected incidents are left out unless
+    ``include_rejected`` is set.
     """
 
     date_from: date | None = None
@@ -191,3 +200,5 @@ class IncidentFilter:
     text: str = ""
     min_confidence: float = 0.0
     bbox: tuple[float, float, float, float] | None = None
+    review_statuses: tuple[str, ...] = ()
+    include_rejected: bool = False

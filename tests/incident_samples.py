@@ -64,6 +64,10 @@ def record(**overrides: Any) -> dict[str, Any]:
             }
         ],
         "link_reasons": [],
+        "review_status": "unreviewed",
+        "reviewed_by": "",
+        "reviewed_at": None,
+        "review_reason": "",
     }
     assert set(base) == set(INCIDENT_FIELDS)
     base.update(copy.deepcopy(overrides))

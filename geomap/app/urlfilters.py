@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from geomap.models import IncidentFilter
+from geomap.models import REVIEW_STATUSES, IncidentFilter
 
 __all__ = ["PARAM_NAMES", "filter_from_params", "filter_to_params"]
 
@@ -26,8 +26,9 @@ PARAM_NAMES: dict[str, str] = {
     "text": "q",
     "min_confidence": "conf",
     "bbox": "bbox",
+    "review_statuses": "status",
 }
-_LIST_FIELDS = ("event_types", "countries", "actors", "sources")
+_LIST_FIELDS = ("event_types", "countries", "actors", "sources", "review_statuses")
 _MAX_TEXT = 200  # longest search text kept from a URL
 
 
@@ -77,10 +78,11 @@ def filter_from_params(params: Mapping[str, Any]) -> IncidentFilter:
     >>> flt.event_types, flt.date_from, flt.date_to, flt.min_confidence
     (('Battles', 'Riots'), datetime.date(2017, 1, 5), None, 0.5)
     """
-    lists = {
+    lists: dict[str, Any] = {
         f: tuple(dict.fromkeys(_values(params, PARAM_NAMES[f])))  # de-duplicated, in order
         for f in _LIST_FIELDS
     }
+    lists["review_statuses"] = tuple(s for s in lists["review_statuses"] if s in REVIEW_STATUSES)
     try:
         conf = float(_first(params, PARAM_NAMES["min_confidence"]) or 0.0)
     except ValueError:

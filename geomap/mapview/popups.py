@@ -160,6 +160,19 @@ def _source_html(source: dict[str, Any], terms: list[str], excerpt_chars: int) -
     return f'<div class="geomap-source">{title}{published}{body}</div>'
 
 
+def _review_lines(record: dict[str, Any]) -> list[str]:
+    """ "Verified by NAME on DATE (reason)" or "Rejected ..."; nothing while unreviewed."""
+    status = record.get("review_status")
+    if status not in ("verified", "rejected"):
+        return []
+    text = f"{str(status).capitalize()} by {record.get('reviewed_by') or 'an analyst'}"
+    if record.get("reviewed_at"):
+        text += f" on {str(record['reviewed_at'])[:10]}"
+    if record.get("review_reason"):
+        text += f" ({record['review_reason']})"
+    return [f'<div class="geomap-review geomap-{html_text(status)}">{html_text(text)}</div>']
+
+
 def popup_html(record: dict[str, Any], *, max_sources: int = 5, excerpt_chars: int = 400) -> str:
     """The popup of one incident: what, when, where, casualties, confidence and sources.
 
@@ -190,6 +203,7 @@ def popup_html(record: dict[str, Any], *, max_sources: int = 5, excerpt_chars: i
             + (f" ({html_text(method)})" if method else "")
             + "</div>"
         )
+    lines.extend(_review_lines(record))
     sources = [s for s in (record.get("sources") or ()) if isinstance(s, dict)]
     terms = _mention_terms(record)
     if sources:

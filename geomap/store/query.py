@@ -77,6 +77,10 @@ def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
     if flt.min_confidence > 0:
         parts.append("confidence >= ?")
         params.append(flt.min_confidence)
+    if flt.review_statuses:
+        any_of("review_status", flt.review_statuses)
+    elif not flt.include_rejected:
+        parts.append("review_status != 'rejected'")
     if flt.bbox is not None:
         min_lon, min_lat, max_lon, max_lat = flt.bbox
         parts.append("latitude BETWEEN ? AND ?")

@@ -8,6 +8,14 @@ Tables: ``article`` (one per distinct text), ``mention`` (places named in an art
 ``incident`` (the merged values, recomputed from its candidates on every change),
 ``geocode_cache`` (same layout as ``geomap.geoparse.geocode.SQLiteGeocodeCache``) and ``correction``
 (analysts' manual place corrections, kept across re-ingest).
+
+Version 2 adds the review (issue 16): ``review_state`` (an incident's status, who, when, why),
+``review_override`` (values an analyst set or verified, applied over the merged values),
+``review_assignment`` (reports an analyst merged or split, kept there on re-ingest) and
+``review_log`` (every decision: incident, action, field, old and new value, who, when, why),
+all keyed by incident id so that they outlive the ``incident`` row, which is recomputed from
+its reports; the ``incident`` table gains the review columns and a ``version`` that every
+change bumps (optimistic concurrency).
 """
 
 from __future__ import annotations
@@ -146,9 +154,49 @@ CREATE INDEX correction_name ON correction (name_key, context_key);
 CREATE INDEX correction_target ON correction (scope, target);
 """
 
+_V2 = """
+ALTER TABLE incident ADD COLUMN review_status TEXT NOT NULL DEFAULT 'unreviewed';
+ALTER TABLE incident ADD COLUMN reviewed_by TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN reviewed_at TEXT;
+ALTER TABLE incident ADD COLUMN review_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE incident ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+CREATE INDEX incident_review ON incident (review_status);
+CREATE TABLE review_state (
+    incident_id TEXT PRIMARY KEY,
+    status TEXT NOT NULL CHECK (status IN ('unreviewed', 'verified', 'rejected')),
+    reviewer TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE review_override (
+    incident_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('edit', 'verified')),
+    PRIMARY KEY (incident_id, field)
+);
+CREATE TABLE review_assignment (
+    candidate_id TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    field TEXT NOT NULL DEFAULT '',
+    old_value TEXT,
+    new_value TEXT,
+    reviewer TEXT NOT NULL,
+    at TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX review_log_incident ON review_log (incident_id, id)
+"""
+
 #: One entry per schema version; entry ``i`` moves a store from version ``i`` to ``i + 1``.
 #: Never edit a released entry: append a new one.
-MIGRATIONS: Sequence[str] = (_V1,)
+MIGRATIONS: Sequence[str] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

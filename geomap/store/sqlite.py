@@ -15,7 +15,7 @@ Examples
 >>> import tempfile, os
 >>> store = open_store(os.path.join(tempfile.mkdtemp(), "s", "geomap.sqlite"))
 >>> store.journal_mode, store.schema_version
-('wal', 1)
+('wal', 2)
 >>> store.close()
 """
 

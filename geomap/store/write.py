@@ -20,6 +20,7 @@ from geomap.errors import NotFoundError
 from geomap.gazetteer.iso3 import iso3
 from geomap.incidents.merge import merge_candidates
 from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
+from geomap.store.review_apply import apply_review, join_reason, pinned_incident
 from geomap.store.schema import dumps_json as _dumps
 from geomap.store.schema import now_iso as _now
 
@@ -219,7 +220,8 @@ def refresh_incident(conn: sqlite3.Connection, incident_id: str) -> None:
         return
     merged = merge_candidates(rows, loads=json.loads)
     fix = conn.execute(
-        "SELECT geonameid, name, lat, lon, country_code, admin1, country FROM correction"
+        "SELECT geonameid, name, lat, lon, country_code, admin1, country, feature_code"
+        " FROM correction"
         " WHERE scope = 'incident' AND target = ? ORDER BY id DESC LIMIT 1",
         (incident_id,),
     ).fetchone()
@@ -228,9 +230,11 @@ def refresh_incident(conn: sqlite3.Connection, incident_id: str) -> None:
             geonameid=fix[0], location=fix[1], latitude=fix[2], longitude=fix[3],
             admin1=fix[5] or merged["admin1"], country=fix[6] or merged["country"],
             location_method=METHOD_MANUAL, confidence=1.0,
+            geo_precision=3 if str(fix[7] or "").startswith(("PCL", "ADM1")) else 1,
         )  # fmt: skip
         if fix[4]:
             merged["iso3"] = iso3(fix[4])
+    apply_review(conn, incident_id, merged)
     for key in ("sources", "evidence", "link_reasons"):
         merged[key] = _dumps(merged[key])
     cols = list(merged)
@@ -282,9 +286,19 @@ def write_article(
             target: str | None = None
             reasons: tuple[str, ...] = ()
             score: float | None = None
-            if linker is not None and place is not None and place.country:
+            pinned = pinned_incident(conn, f"{article.id}-{index}")
+            if pinned is not None:  # an analyst merged or split this report: it stays there
+                target, reasons = pinned[0], (pinned[1],)
+                conn.execute(
+                    "INSERT OR IGNORE INTO incident (id, created_at, updated_at) VALUES (?, ?, ?)",
+                    (target, _now(), _now()),
+                )
+            elif linker is not None and place is not None and place.country:
                 choice = linker(cand, _block_rows(conn, cand, article, place.country))
                 target, reasons, score = choice.target_id, tuple(choice.reasons), choice.score
+                note = join_reason(conn, target) if target is not None else None
+                if note:
+                    reasons = (*reasons, note)
             if target is None:
                 target = incident_id_for(article.id, index)
                 # OR IGNORE: a replaced article's old incident may live on with other reports.

@@ -119,7 +119,7 @@ def test_open_creates_dirs_wal_version_and_foreign_keys(tmp_path: Path) -> None:
     with open_store(path) as s:
         assert path.exists()
         assert s.journal_mode == "wal"
-        assert s.schema_version == SCHEMA_VERSION == 1
+        assert s.schema_version == SCHEMA_VERSION == 2
         assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
     with open_store(path) as s:  # reopening migrates nothing and keeps the version
