@@ -57,6 +57,11 @@ def filter_options(f: Any) -> Any:
                 metavar="MINLON,MINLAT,MAXLON,MAXLAT",
                 help="Only incidents inside this box (WGS84 degrees).",
             ),
+            click.option(
+                "--include-rejected",
+                is_flag=True,
+                help="Also incidents an analyst rejected (left out by default).",
+            ),
         ]
     ):
         f = decorator(f)
@@ -70,6 +75,7 @@ def build_filter(
     countries: tuple[str, ...],
     actors: tuple[str, ...],
     bbox: tuple[float, float, float, float] | None,
+    include_rejected: bool = False,
 ) -> IncidentFilter:
     """An IncidentFilter from the command-line filter options."""
     return IncidentFilter(
@@ -79,6 +85,7 @@ def build_filter(
         countries=countries,
         actors=actors,
         bbox=bbox,
+        include_rejected=include_rejected,
     )
 
 
@@ -188,13 +195,16 @@ def export_command(
     countries: tuple[str, ...],
     actors: tuple[str, ...],
     bbox: tuple[float, float, float, float] | None,
+    include_rejected: bool,
     sub_db: Path | None,
     sub_offline: bool,
 ) -> None:
     """Export incidents as GeoJSON (RFC 7946, for QGIS/GDAL) or CSV (ACLED column names).
 
     GeoJSON: one Point per incident, [lon, lat] WGS84, Feature id = incident id, lists
-    (sources, evidence, link_reasons) as JSON arrays. CSV: ACLED columns first
+    (sources, evidence, link_reasons) as JSON arrays; review_status, reviewed_by, reviewed_at
+    and review_reason say what an analyst decided (rejected incidents are left out unless
+    --include-rejected). CSV: ACLED columns first
     (event_id_cnty, event_date, year, ...), then geomap's; UTF-8; text cells starting with
     = + - @ tab or CR get a leading apostrophe so spreadsheets do not run them as formulas
     (--no-formula-guard to turn off). Exports are raw text (no HTML escaping).
@@ -213,7 +223,7 @@ def export_command(
     fmt = _guess_format(fmt, output)
     if fmt == "csv" and (mentions or keep_unlocated):
         raise click.UsageError("--mentions and --keep-unlocated are for GeoJSON only")
-    flt = build_filter(since, until, types, countries, actors, bbox)
+    flt = build_filter(since, until, types, countries, actors, bbox, include_rejected)
     counts: dict[str, int] = {}
     tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store, _output(output) as out:
@@ -279,6 +289,7 @@ def map_command(
     countries: tuple[str, ...],
     actors: tuple[str, ...],
     bbox: tuple[float, float, float, float] | None,
+    include_rejected: bool,
     sub_db: Path | None,
     sub_offline: bool,
 ) -> None:
@@ -298,7 +309,7 @@ def map_command(
     from geomap.store.sqlite import iter_incidents, iter_mentions, open_store
 
     settings = command_settings(ctx, sub_db, sub_offline)
-    flt = build_filter(since, until, types, countries, actors, bbox)
+    flt = build_filter(since, until, types, countries, actors, bbox, include_rejected)
     tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store:
         fmap = build_map(

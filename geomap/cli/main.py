@@ -52,6 +52,7 @@ def main(ctx: click.Context, db: Path | None, offline: bool) -> None:
       geomap incidents                   # list what was found
       geomap export -o incidents.geojson # GeoJSON for QGIS / GDAL
       echo '{"id":1,"text":"Clashes near al-Bab."}' | geomap geoparse
+      geomap review list                 # the review queue (verify, reject, merge, edit...)
     """
     settings = Settings.from_env()
     ctx.obj = settings.with_overrides(db_path=db, offline=True if offline else None)
@@ -86,6 +87,7 @@ def _register() -> None:
     from geomap.cli.gazetteer import gazetteer_group
     from geomap.cli.geoparse import geoparse_command
     from geomap.cli.ingest import incidents_command, ingest_command
+    from geomap.cli.review import review_group
 
     for command in (
         ingest_command,
@@ -94,6 +96,7 @@ def _register() -> None:
         export_command,
         map_command,
         gazetteer_group,
+        review_group,
     ):
         main.add_command(command)
 
