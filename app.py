@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geomap.app import page
+from geomap.app import page, review
 from geomap.app.state import store_signature
 from geomap.config import Settings
 from geomap.errors import GeomapError
 
 
 def show_store(settings: Settings) -> None:
-    """Filters in the sidebar; metrics, then one section: map, table, adding or correcting."""
+    """Filters in the sidebar; metrics, then one section: map, table, review, adding,
+    correcting."""
     gazetteer = page.open_gazetteer(str(settings.gazetteer_path))
     page.samples_on_first_start(settings, gazetteer)
 
@@ -36,6 +37,8 @@ def show_store(settings: Settings) -> None:
     if section == "Table":
         page.incident_table(view, db, signature, key)
         page.exports(view)
+    elif section == "Review":
+        review.review_section(settings, gazetteer, flt)
     elif section == "Add articles":
         page.add_articles(settings, gazetteer)
     elif section == "Correct a place":

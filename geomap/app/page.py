@@ -16,8 +16,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from geomap.app import review, urlfilters
 from geomap.app import state as appstate
-from geomap.app import urlfilters
 from geomap.app.mapcomponent import (
     map_payload,
     prune,
@@ -69,7 +69,13 @@ TABLE_LIMIT = 1000
 # One section at a time: each kind of element costs the browser its script before the map can
 # draw (benchmarks/bench_app.py: the table and the tools together ~0.6 s at 10k incidents).
 # The section is kept in the URL too (``?view=table``), except the default Map.
-SECTIONS = {"Map": "", "Table": "table", "Add articles": "add", "Correct a place": "correct"}
+SECTIONS = {
+    "Map": "",
+    "Table": "table",
+    "Review": "review",
+    "Add articles": "add",
+    "Correct a place": "correct",
+}
 KEEP_ROWS_FILES = 16  # map data files kept on disk (two per map; the payload cache holds 4 maps)
 
 
@@ -283,6 +289,9 @@ def sync_url(flt: IncidentFilter, section: str) -> None:
     wanted = urlfilters.filter_to_params(flt)
     if SECTIONS.get(section):
         wanted["view"] = SECTIONS[section]
+    for name in review.URL_KEYS:  # the reviewer's name and the incident under review
+        if st.query_params.get(name) and (name == "by" or section == "Review"):
+            wanted[name] = st.query_params[name]
     current = {k: st.query_params.get_all(k) for k in st.query_params}
     norm = {k: v if isinstance(v, list) else [v] for k, v in wanted.items()}
     if current != norm:

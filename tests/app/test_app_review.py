@@ -1,0 +1,113 @@
+"""The app's Review section in Streamlit's AppTest, on a real store: verify, reject, edit,
+merge and split from the incident panel, the history, and the conflict message when another
+analyst changed the incident meanwhile."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from apphelpers import APP
+from streamlit.testing.v1 import AppTest
+
+from geomap.ingest.readers import make_article
+from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
+from geomap.store.review import edit_incident, iter_log
+from geomap.store.sqlite import get_incident, iter_incidents, open_store, write_article
+
+ALBAB = Place(174018, "Al Bāb", 36.37, 37.52, "P", "PPL", "SY", "09", "Aleppo", "Syria")
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+@pytest.fixture()
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "review.sqlite"
+    with open_store(path) as store:
+        for text, killed in ((f"Wire A {HOSTILE}: strike near al-Bab.", 3),
+                             ("Wire B: strike near al-Bab.", 4)):  # fmt: skip
+            article, _ = make_article(text, origin="x.txt", source=text[:6])
+            res = Resolution(Mention(0, 3, "al-Bab"), ALBAB, 0.9, METHOD_GAZETTEER)
+            cand = IncidentCandidate(
+                article.id, "Explosions/Remote violence", "Air/drone strike", date(2017, 2, 9),
+                1, res, 1, fatalities=killed, excerpt=text,
+            )  # fmt: skip
+            write_article(store, article, [res], [cand])
+    monkeypatch.setenv("GEOMAP_DB", str(path))
+    monkeypatch.setenv("GEOMAP_TILES", "none")
+    return path
+
+
+def _ids(db: Path) -> list[str]:
+    with open_store(db) as store:
+        return [r["incident_id"] for r in iter_incidents(store, order_by="fatalities")]
+
+
+def _open(incident_id: str, by: str = "Ana") -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"view": "review", "incident": incident_id, "by": by})
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _status(db: Path, incident_id: str) -> str:
+    with open_store(db) as store:
+        return str(get_incident(store, incident_id)["review_status"])
+
+
+def test_verify_and_reject_from_the_panel_are_logged(db: Path) -> None:
+    a, _ = _ids(db)
+    at = _open(a)
+    assert at.text_input(key="reviewer").value == "Ana"
+    at.button(key=f"verify_{a}").click().run()
+    assert _status(db, a) == "verified"
+    assert any("verified by Ana" in s.value for s in at.success)
+    at.text_input(key=f"reason_{a}").input("wrong place").run()
+    at.button(key=f"reject_{a}").click().run()
+    assert _status(db, a) == "rejected"
+    with open_store(db) as store:
+        log = [(e.action, e.reviewer, e.reason) for e in iter_log(store)]
+    assert log == [("verify", "Ana", ""), ("reject", "Ana", "wrong place")]
+    assert at.query_params.get("by") == "Ana"
+
+
+def test_no_decision_without_a_name(db: Path) -> None:
+    a, _ = _ids(db)
+    at = _open(a, by="")
+    assert at.button(key=f"verify_{a}").disabled
+    assert any("Type your name" in i.value for i in at.info)
+
+
+def test_a_stale_view_gets_a_conflict_message(db: Path) -> None:
+    a, _ = _ids(db)
+    at = _open(a)
+    with open_store(db) as other:  # another analyst, another tab
+        edit_incident(other, a, {"fatalities": 9}, by="Ben")
+    at.button(key=f"reject_{a}").click().run()
+    assert _status(db, a) == "unreviewed"
+    assert any("changed since you opened it" in e.value and "Ben" in e.value for e in at.error)
+    at.button(key=f"reject_{a}").click().run()  # the page now shows the new values
+    assert _status(db, a) == "rejected"
+
+
+def test_edit_merge_and_split_from_the_panel(db: Path) -> None:
+    a, b = _ids(db)
+    at = _open(b)
+    form_killed = next(n for n in at.number_input if n.label == "Killed")
+    form_killed.set_value(5)
+    next(b_ for b_ in at.button if b_.label == "Save edits").click().run()
+    with open_store(db) as store:
+        assert get_incident(store, b)["fatalities"] == 5
+    at.multiselect(key=f"merge_pick_{b}").select(a).run()
+    at.button(key=f"merge_{b}").click().run()
+    assert _ids(db) == [b]
+    with open_store(db) as store:
+        assert get_incident(store, b)["source_count"] == 2
+    at.run()
+    at.button(key=f"split_{b}").click().run()
+    assert len(_ids(db)) == 2
+    assert not at.exception
+    history = [d for d in at.dataframe if "action" in d.value.columns]
+    assert history and set(history[0].value["action"]) >= {"edit", "merge"}
+    assert not any(HOSTILE in m.value for m in at.markdown)  # untrusted text never as markup
