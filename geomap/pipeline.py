@@ -9,7 +9,6 @@ A file or article that fails is reported and skipped; everything else is kept.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -136,7 +135,7 @@ def _process(
         result = write_article(
             store, article, resolutions, candidates, linker=linker, replace=retry
         )
-    except sqlite3.Error as exc:
+    except store.db_errors as exc:
         raise StoreError(f"store {store.path}: {exc} (while writing {article.origin})") from exc
     if not result.new:  # stored meanwhile by another process
         tally.known += 1

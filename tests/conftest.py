@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pgserver
 import pytest
 from browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -62,6 +63,37 @@ def browser() -> Iterator[Any]:
 def settings(tmp_path: Path) -> Settings:
     """Offline settings with a fresh store file in tmp_path."""
     return Settings.from_env().with_overrides(db_path=tmp_path / "store.sqlite", offline=True)
+
+
+def require_postgres() -> bool:
+    """In CI (CI=true or GEOMAP_REQUIRE_POSTGRES=1) the PostgreSQL tests must run, not skip."""
+    return (
+        os.environ.get("GEOMAP_REQUIRE_POSTGRES") == "1"
+        or os.environ.get("CI", "").lower() == "true"
+    )
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.PGServer]:
+    """A throwaway PostgreSQL 15 + PostGIS cluster, started once per session."""
+    why = pgserver.missing()
+    if why is not None:
+        if require_postgres():
+            pytest.fail(f"the PostgreSQL tests must run here (CI) but {why}")
+        pytest.skip(f"PostgreSQL store tests skipped: {why}")
+    server = pgserver.start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a test's store lives, once per backend: an SQLite file in tmp_path, or a fresh
+    database in the session's PostgreSQL cluster."""
+    if request.param == "sqlite":
+        return str(tmp_path / "deep" / "dir" / "store.sqlite")
+    server: pgserver.PGServer = request.getfixturevalue("pg_server")
+    return server.new_database()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

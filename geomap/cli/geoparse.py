@@ -115,5 +115,10 @@ def _geocoder(settings: Any) -> object | None:
     if not settings.geocoder_enabled:
         return None
     from geomap.geoparse.geocode import SQLiteGeocodeCache, make_geocoder
+    from geomap.store.postgres import is_postgres_url
 
+    if is_postgres_url(settings.db_path):  # the cache table of the shared PostGIS store
+        from geomap.store.sqlite import open_store
+
+        return make_geocoder(settings, cache=open_store(settings.db_path).geocode_cache)
     return make_geocoder(settings, cache=SQLiteGeocodeCache(settings.db_path))

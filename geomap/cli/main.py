@@ -34,7 +34,8 @@ class _Group(click.Group):
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="SQLite store (default: $GEOMAP_DB, else geomap.sqlite in your data directory).",
+    help="SQLite store file or postgresql://user@host/dbname (default: $GEOMAP_DB, else"
+    " geomap.sqlite in your data directory).",
 )
 @click.option(
     "--offline",

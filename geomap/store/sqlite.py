@@ -103,7 +103,13 @@ class _GeocodeCache:
 
 
 class Store:
-    """An open store: ``conn`` (autocommit; :meth:`transaction` groups writes) and ``path``."""
+    """An open store: ``conn`` (autocommit; :meth:`transaction` groups writes) and ``path``.
+
+    ``geomap.store.postgres.PGStore`` is the same for a PostgreSQL URL; ``db_errors`` are the
+    driver's exceptions (for callers that report a failed write).
+    """
+
+    db_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
         self.path = path
@@ -160,9 +166,17 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 def open_store(path: str | Path, *, readonly: bool = False) -> Store:
     """Open (creating parent folders and the schema if needed) the SQLite store at ``path``.
 
-    WAL journal, ``busy_timeout`` 30 s (concurrent ingests wait instead of failing), foreign
+    A ``postgresql://`` URL opens the PostgreSQL + PostGIS store instead
+    (``geomap.store.postgres.open_pg_store``; same functions, same semantics). SQLite: WAL
+    journal, ``busy_timeout`` 30 s (concurrent ingests wait instead of failing), foreign
     keys on. ``readonly=True`` refuses writes (``PRAGMA query_only``), for the app.
     """
+    from geomap.store.postgres import is_postgres_url
+
+    if is_postgres_url(path):
+        from geomap.store.postgres import open_pg_store
+
+        return open_pg_store(str(path), readonly=readonly)
     p = Path(path).expanduser()
     try:
         if not readonly:

@@ -294,7 +294,9 @@ def write_article(
                     (target, _now(), _now()),
                 )
             elif linker is not None and place is not None and place.country:
-                choice = linker(cand, _block_rows(conn, cand, article, place.country))
+                # A PostGIS store narrows the same rows by distance (geomap.store.postgres).
+                block = getattr(store, "block_rows", None) or _block_rows
+                choice = linker(cand, block(conn, cand, article, place.country))
                 target, reasons, score = choice.target_id, tuple(choice.reasons), choice.score
                 note = join_reason(conn, target) if target is not None else None
                 if note:

@@ -88,6 +88,12 @@ def _direct(store: Store, text: str, place: Place, *, killed: int = 3, replace: 
 
 
 @pytest.fixture()
+def settings(settings: Settings, store_location: str) -> Settings:
+    """The shared offline settings, with the store on each backend."""
+    return settings.with_overrides(db_path=store_location)
+
+
+@pytest.fixture()
 def store(settings: Settings) -> Any:
     s = open_store(settings.db_path)
     yield s
