@@ -40,10 +40,29 @@ class _Bar:
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "--dask",
+    "dask_address",
+    default=None,
+    metavar="ADDRESS",
+    help="Run reading, geoparsing and extraction on this Dask scheduler (tcp://host:8786); "
+    "the store is written from here. Needs geomap[dask].",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Run on a local Dask cluster of N worker processes. Needs geomap[dask].",
+)
 @settings_option
 @click.pass_context
 def ingest_command(
-    ctx: click.Context, paths: tuple[str, ...], sub_db: Path | None, sub_offline: bool
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    dask_address: str | None,
+    workers: int | None,
+    sub_db: Path | None,
+    sub_offline: bool,
 ) -> None:
     """Ingest articles: files, folders (recursively) or - for stdin.
 
@@ -55,8 +74,22 @@ def ingest_command(
     Examples:
       geomap ingest articles/ extra/report.html --db incidents.sqlite
       cat feed.jsonl | geomap ingest - --offline
+      geomap ingest archive/ --workers 2 --db postgresql://me@dbhost/geomap
+      geomap ingest feed.jsonl --dask tcp://scheduler:8786
     """
     settings = command_settings(ctx, sub_db, sub_offline)
+    if dask_address is not None or workers is not None:
+        if dask_address is not None and workers is not None:
+            raise click.UsageError("give --dask ADDRESS or --workers N, not both")
+        from geomap.distributed import ingest_distributed
+
+        with open_store(settings.db_path) as store:
+            report = ingest_distributed(
+                list(paths), settings=settings, store=store, address=dask_address,
+                workers=workers,
+            )  # fmt: skip
+        _finish(report)
+        return
     with open_store(settings.db_path) as store:
         bar = _Bar() if sys.stderr.isatty() else None
         try:
@@ -70,6 +103,11 @@ def ingest_command(
         finally:
             if bar is not None:
                 bar.finish()
+    _finish(report)
+
+
+def _finish(report: Any) -> None:
+    """Print the notices, failures and summary of an ingest; exit 1 when something failed."""
     for source, message in report.notices:
         click.echo(f"geomap: note: {_clean(source)}: {_clean(message)}", err=True)
     for source, message in report.failed:

@@ -57,6 +57,7 @@ __all__ = [
     "make_article",
     "normalise_text",
     "read_article_file",
+    "read_jsonl_range",
     "read_source",
 ]
 
@@ -370,6 +371,34 @@ def _iter_text(path: Path, source: str, *, html: bool) -> Iterator[InputItem]:
         article, more = make_article(text, origin=source)
     yield from more
     yield article
+
+
+def read_jsonl_range(
+    source: str | Path, start: int, stop: int, *, first_line: int = 1
+) -> Iterator[InputItem]:
+    """The articles of one chunk of a ``.jsonl`` file: bytes ``start`` to ``stop`` (at line
+    boundaries), whose first line is line ``first_line`` of the file (for messages).
+
+    Used by the distributed ingest, which splits large files into chunks. Never raises.
+    """
+    name = str(source)
+    fh = _open_binary(Path(source), name)
+    if isinstance(fh, InputError):
+        yield fh
+        return
+    with fh:
+        fh.seek(start)
+
+        def lines() -> Iterator[tuple[int, bytes | None]]:
+            for lineno, raw in _iter_binary_lines(fh):
+                yield first_line + lineno - 1, raw
+                if fh.tell() >= stop:
+                    return
+
+        for item in _iter_jsonl_lines(lines(), name):
+            if isinstance(item, InputError) and item.problem == "empty file" and start > 0:
+                continue  # a chunk of blank lines inside a file that has records
+            yield item
 
 
 def read_source(source: str | Path, *, stdin: TextIO | None = None) -> Iterator[InputItem]:
