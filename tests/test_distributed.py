@@ -78,13 +78,10 @@ def test_incidents_equal_a_serial_ingest_whatever_the_partitioning(
                 inputs, settings=_settings(settings, db), store=store, client=client,
                 files_per_partition=files, lines_per_chunk=lines,
             )  # fmt: skip
-        assert (report.new, report.known, report.incidents_created, report.incidents_merged) == (
-            serial.new, serial.known, serial.incidents_created, serial.incidents_merged)  # fmt: skip
+        got = (report.new, report.known, report.incidents_created, report.incidents_merged)
+        assert got == (serial.new, serial.known, serial.incidents_created, serial.incidents_merged)
         assert sorted(report.failed) == sorted(serial.failed)  # the bad JSONL line, named
         assert _groups(db) == expected, (files, lines)
-
-
-_ATTEMPTS = Path(os.environ.get("TMPDIR", "/tmp"))
 
 
 def kill_first_attempt(partition: Partition, settings: Settings) -> list[Any]:
