@@ -19,6 +19,7 @@ LAYERS = (
     {"incidents"},
     {"store"},
     {"pipeline", "export", "mapview"},
+    {"distributed"},  # the Dask runner: the pipeline's steps on workers (#17)
     {"cli", "app"},
     {"__main__"},
 )
@@ -106,6 +107,23 @@ def test_subpackages_name_their_job_and_public_functions() -> None:
 def test_only_the_geocode_module_imports_geopy() -> None:
     users = [str(p.relative_to(PACKAGE)) for p in modules() if "geopy" in imported_modules(p)]
     assert users == ["geoparse/geocode.py"]
+
+
+def test_optional_engines_are_imported_by_their_module_only() -> None:
+    """psycopg only by the PostgreSQL store, dask only by the Dask runner (optional extras)."""
+    owners = {
+        "psycopg": "store/postgres.py",
+        "distributed": "distributed.py",
+        "dask": "distributed.py",
+    }
+    users = sorted(
+        (lib, str(p.relative_to(PACKAGE)))
+        for p in modules()
+        for lib in owners
+        if lib in imported_modules(p)
+    )
+    assert users == sorted({(lib, owners[lib]) for lib, _ in users})
+    assert ("psycopg", "store/postgres.py") in users and ("distributed", "distributed.py") in users
 
 
 def test_public_functions_are_typed() -> None:
