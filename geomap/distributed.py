@@ -51,7 +51,8 @@ __all__ = [
 #: Files per partition, and lines per chunk of a large ``.jsonl`` file.
 FILES_PER_PARTITION = 8
 LINES_PER_CHUNK = 500
-#: How often a failed partition (a lost worker) is tried again elsewhere.
+#: How often a failed partition (a lost worker) is tried again elsewhere; at most three
+#: partitions per worker are in flight (or waiting to be written) at any time.
 RETRIES = 2
 
 
@@ -306,16 +307,27 @@ def ingest_distributed(
 
     write_seconds = 0.0
     try:
-        futures = client.map(
-            process, partitions, settings=worker_settings, retries=RETRIES, pure=False,
-            key=[f"geomap-partition-{p.index}-{os.getpid()}-{time.time_ns()}"
-                 for p in partitions],
-        )  # fmt: skip
-        for partition, future in zip(partitions, futures, strict=True):
+        # A bounded window of partitions in flight: workers stay busy while the driver
+        # writes, and results waiting to be written never fill the workers' memory.
+        window = max(4, 3 * max(1, len(client.scheduler_info().get("workers", {}))))
+        tag = f"{os.getpid()}-{time.time_ns()}"
+        futures: dict[int, Any] = {}
+
+        def submit(i: int) -> None:
+            if i < len(partitions):
+                futures[i] = client.submit(
+                    process, partitions[i], settings=worker_settings, retries=RETRIES,
+                    pure=False, key=f"geomap-partition-{i}-{tag}",
+                )  # fmt: skip
+
+        for i in range(window):
+            submit(i)
+        for partition in partitions:
+            future = futures.pop(partition.index)
             try:
                 items = future.result()
             except Exception as exc:
-                for f in futures:
+                for f in futures.values():
                     f.cancel()
                 raise DistributedError(
                     f"partition {partition.index} ({partition.describe()}) failed after "
@@ -323,6 +335,7 @@ def ingest_distributed(
                     "articles were stored whole; run the same ingest again to finish"
                 ) from exc
             future.release()
+            submit(partition.index + window)
             t0 = time.perf_counter()
             for item in items:
                 if item[0] == "failed":

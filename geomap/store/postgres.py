@@ -130,6 +130,12 @@ def _params(params: Sequence[Any] | None) -> tuple[Any, ...]:
     return tuple(_param(p) for p in params or ())
 
 
+#: Reads of incidents or mentions that are not bounded by a LIMIT (``iter_incidents``,
+#: ``iter_mentions``): fetched in batches of :data:`_ITERSIZE` rows from a server-side cursor.
+_WHOLE_TABLE = re.compile(r"\s*SELECT (?!count\().*? FROM (incident|mention m)\b(?! WHERE id =)")
+_ITERSIZE = 2000
+
+
 class _Cursor:
     """The parts of ``sqlite3.Cursor`` the store uses, over a psycopg cursor."""
 
@@ -163,6 +169,7 @@ class _Connection:
 
     def __init__(self, conn: Any) -> None:
         self.raw = conn
+        self._streams = 0
 
     @property
     def in_transaction(self) -> bool:
@@ -172,7 +179,14 @@ class _Connection:
 
     def execute(self, sql: str, params: Sequence[Any] | None = None) -> _Cursor:
         text = translate(sql)
-        cur = self.raw.cursor()
+        if _WHOLE_TABLE.match(text) and "LIMIT" not in text and not self.in_transaction:
+            # A read that may span the table (the app's view, an export) streams from a
+            # server-side cursor, so the client's memory stays flat however many rows.
+            self._streams += 1
+            cur = self.raw.cursor(name=f"geomap_read_{self._streams}", withhold=True)
+            cur.itersize = _ITERSIZE
+        else:
+            cur = self.raw.cursor()
         cur.execute(cast(Any, text), _params(params))
         return _Cursor(cur, text.endswith(" RETURNING id"))
 
@@ -281,6 +295,8 @@ def _version(conn: _Connection) -> int:
 def migrate(conn: _Connection, *, where: str) -> int:
     """Bring the database up to :data:`SCHEMA_VERSION` (one transaction per version, under an
     advisory lock so that two processes never migrate at once); returns the old version."""
+    if _version(conn) == SCHEMA_VERSION:  # the usual case: no lock, so readers never wait
+        return SCHEMA_VERSION
     with _locked(conn):
         current = _version(conn)
         if current > SCHEMA_VERSION:

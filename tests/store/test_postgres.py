@@ -189,3 +189,16 @@ def test_concurrent_ingests_and_the_app_lose_and_double_nothing(
         assert orphans == 0
         total = q("SELECT sum(source_count) FROM incident").fetchone()[0]
         assert int(total) == q("SELECT count(*) FROM candidate").fetchone()[0]
+
+
+def test_whole_table_reads_stream_from_a_server_side_cursor(pg_server: PGServer) -> None:
+    """The app's view and exports fetch incidents in batches (flat memory on the client)."""
+    url = pg_server.new_database()
+    assert _ingest(url, SAMPLES).returncode == 0
+    with open_store(url, readonly=True) as store:
+        rows = iter_incidents(store)
+        first = next(rows)
+        cursors = [r[0] for r in store.conn.raw.execute("SELECT name FROM pg_cursors")]
+        assert any(name.startswith("geomap_read_") for name in cursors)
+        assert [first, *rows] == list(iter_incidents(store))
+        assert store.conn.execute("SELECT count(*) FROM incident").fetchone()[0] >= 5
