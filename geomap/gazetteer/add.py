@@ -44,7 +44,7 @@ def add_geonames_dump(index_path: Path, dump: Path, *, record: bool = True) -> i
             for c in iter_geonames_rows(dump):
                 gid = int(c[0])
                 db.execute(
-                    "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'dump')",
+                    "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'dump', NULL)",
                     (gid, c[1], float(c[4]), float(c[5]), c[6], c[7], c[8], c[10],
                      int(c[14] or 0)),
                 )  # fmt: skip
@@ -114,7 +114,7 @@ def _add_custom_row(db: sqlite3.Connection, row: dict[str, str], where: str) -> 
     code = (row.get("feature_code") or "PPL").strip().upper()
     fclass = "A" if code.startswith(("ADM", "PCL")) else "L" if code == "AREA" else "P"
     db.execute(
-        "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'custom')",
+        "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'custom', NULL)",
         (gid, name, lat, lon, fclass, code, (row.get("country") or "").strip().upper(),
          (row.get("admin1") or "").strip(), int(row.get("population") or 0)),
     )  # fmt: skip

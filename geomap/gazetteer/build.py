@@ -22,11 +22,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from geomap.errors import GazetteerError
-from geomap.gazetteer.names import match_keys
+from geomap.gazetteer.names import loose_key, match_keys
 
 __all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 BUNDLE_FILES = (
     "places.tsv.gz",
     "admin1CodesASCII.txt",
@@ -37,6 +37,8 @@ BUNDLE_FILES = (
 ALIASES_FILE = "aliases.csv"
 REGIONS_FILE = "regions.csv"
 ADMIN_POINTS_FILE = "admin_points.csv"  # real points for admin areas (tools/make_admin_points.py)
+# Villages, neighbourhoods and camps of 17 conflict countries (tools/make_wof_places.py).
+WOF_FILE = "wof_places.tsv.gz"
 
 # Name kinds in the index, best first: the official name beats an alternate spelling.
 KIND_NAME, KIND_ALTERNATE, KIND_BARE_NAME, KIND_BARE_ALTERNATE = 0, 1, 2, 3
@@ -46,10 +48,11 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE place (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL, lat REAL NOT NULL, lon REAL NOT NULL,
     fclass TEXT NOT NULL, fcode TEXT NOT NULL, cc TEXT NOT NULL, admin1_code TEXT NOT NULL,
-    population INTEGER NOT NULL, origin TEXT NOT NULL
+    population INTEGER NOT NULL, origin TEXT NOT NULL, wof_id INTEGER
 );
 CREATE TABLE name (key TEXT NOT NULL, id INTEGER NOT NULL, kind INTEGER NOT NULL,
                    PRIMARY KEY (key, id)) WITHOUT ROWID;
+CREATE TABLE loose (key TEXT NOT NULL, id INTEGER NOT NULL, PRIMARY KEY (key, id)) WITHOUT ROWID;
 CREATE TEMP TABLE name_stage (key TEXT NOT NULL, id INTEGER NOT NULL, kind INTEGER NOT NULL);
 CREATE TABLE country (cc TEXT PRIMARY KEY, iso3 TEXT, name TEXT, id INTEGER);
 CREATE TABLE admin1 (code TEXT PRIMARY KEY, name TEXT, id INTEGER);
@@ -151,7 +154,7 @@ def build_bundle(source_dir: Path, out_dir: Path) -> dict[str, int]:
 def bundle_signature(bundle_dir: Path) -> str:
     """A hash of the bundle files' sizes and names (cheap; changes when the bundle changes)."""
     h = hashlib.sha256(f"v{INDEX_VERSION}".encode())
-    for name in (*BUNDLE_FILES, ALIASES_FILE, REGIONS_FILE, ADMIN_POINTS_FILE):
+    for name in (*BUNDLE_FILES, ALIASES_FILE, REGIONS_FILE, ADMIN_POINTS_FILE, WOF_FILE):
         p = bundle_dir / name
         h.update(f"{name}:{p.stat().st_size if p.exists() else -1};".encode())
     return h.hexdigest()[:16]
@@ -219,7 +222,7 @@ def _insert_place_batch(
     members: dict[str, list[tuple[float, float, int]]],
 ) -> None:
     db.executemany(
-        "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'geonames')",
+        "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'geonames', NULL)",
         [
             (
                 int(r["geonameid"]),
@@ -296,7 +299,7 @@ def _load_admin_areas(
             cc, a1 = code.split(".")[:2]
             pop = sum(p[2] for p in pts)
             db.execute(
-                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', ?, ?, ?, ?, ?, NULL)",
                 (int(gid), name, *point, f"ADM{level}", cc, a1, pop, f"admin{level}"),
             )
             _insert_names(db, [(int(gid), name, ascii_name, ())], table="name_stage")
@@ -320,7 +323,7 @@ def _load_regions(db: sqlite3.Connection, bundle_dir: Path) -> int:
         gid = int(row["geonameid"])
         code = row["feature_code"]
         db.execute(
-            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'region')",
+            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'region', NULL)",
             (gid, row["name"], float(row["lat"]), float(row["lon"]),
              "A" if code.startswith("ADM") else "L", code, row.get("country") or "",
              row.get("admin1") or "", int(row["population"] or 0)),
@@ -348,7 +351,7 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
         if pt is None:
             continue
         db.execute(
-            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', 'PCLI', ?, '00', ?, 'country')",
+            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', 'PCLI', ?, '00', ?, 'country', NULL)",
             (int(gid), name, float(pt["lat"]), float(pt["lon"]), cc, int(pop or 0)),
         )
         alternates = [pt["name"], pt["official"], *filter(None, pt["aliases"].split("|"))]
@@ -379,6 +382,77 @@ def _load_aliases(db: sqlite3.Connection, bundle_dir: Path) -> int:
     return rows
 
 
+def _load_wof(db: sqlite3.Connection, bundle_dir: Path) -> int:
+    """Who's On First and OCHA places (``wof_places.tsv.gz``), merged by GeoNames id.
+
+    A WOF record of a place the index already has (same GeoNames id) adds its names
+    (Arabic-script, Latin variants, Cyrillic) and its WOF id; any other becomes a new place
+    with origin ``wof`` (or ``ocha`` for OCHA neighbourhoods, which carry no WOF id).
+    """
+    path = bundle_dir / WOF_FILE
+    if not path.exists():
+        return 0
+    added = 0
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        batch: list[dict[str, str]] = []
+        for row in reader:
+            batch.append(row)
+            if len(batch) >= 20_000:
+                added += _insert_wof_batch(db, batch)
+                batch = []
+        added += _insert_wof_batch(db, batch)
+    return added
+
+
+def _insert_wof_batch(db: sqlite3.Connection, batch: list[dict[str, str]]) -> int:
+    ids = [int(r["id"]) for r in batch]
+    known: set[int] = set()
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        marks = ",".join("?" * len(chunk))
+        known.update(i for (i,) in db.execute(f"SELECT id FROM place WHERE id IN ({marks})", chunk))
+    new = [r for r, i in zip(batch, ids, strict=True) if i not in known]
+    db.executemany(
+        "UPDATE place SET wof_id = ? WHERE id = ?",
+        [(int(r["wof_id"]), int(r["id"])) for r in batch if r["wof_id"] and int(r["id"]) in known],
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                int(r["id"]), r["name"], float(r["lat"]), float(r["lon"]), r["fclass"],
+                r["fcode"], r["cc"], r["admin1"], int(r["population"] or 0),
+                "wof" if r["wof_id"] else "ocha", int(r["wof_id"]) if r["wof_id"] else None,
+            )  # fmt: skip
+            for r in new
+        ],
+    )
+    _insert_names(
+        db,
+        (
+            (
+                int(r["id"]),
+                r["name"] if int(r["id"]) not in known else "",
+                "",
+                [*r["names"].split("|"), *([r["name"]] if int(r["id"]) in known else [])],
+            )
+            for r in batch
+        ),
+        table="name_stage",
+    )
+    return len(new)
+
+
+def _build_loose(db: sqlite3.Connection) -> None:
+    """The consonant-skeleton table behind the exact keys (see :func:`loose_key`)."""
+    db.create_function("loose_key", 1, loose_key, deterministic=True)
+    db.execute(
+        "INSERT OR IGNORE INTO loose SELECT lk, id FROM"
+        " (SELECT loose_key(key) AS lk, id FROM name) WHERE lk != '' ORDER BY lk, id"
+    )
+
+
 def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
     """Build the SQLite index from the bundle, atomically (a temp file renamed into place).
 
@@ -403,13 +477,16 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
         counts["admin1"] = _load_admin_areas(db, bundle_dir, members, points, level=1)
         counts["admin2"] = _load_admin_areas(db, bundle_dir, members, points, level=2)
         counts["regions"] = _load_regions(db, bundle_dir)
+        counts["wof"] = _load_wof(db, bundle_dir)
         counts["aliases"] = _load_aliases(db, bundle_dir)
         db.execute(
             "INSERT INTO name SELECT key, id, min(kind) FROM name_stage"
             " GROUP BY key, id ORDER BY key, id"
         )
         db.execute("DROP TABLE name_stage")
+        _build_loose(db)
         db.execute("CREATE INDEX name_id ON name (id)")
+        db.execute("CREATE INDEX place_area ON place (cc, admin1_code, fcode)")
         db.executemany(
             "INSERT INTO meta VALUES (?, ?)",
             [

@@ -16,10 +16,12 @@ from pathlib import Path
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.errors import GazetteerError, NotFoundError
 from geomap.gazetteer.build import build_index, bundle_signature
-from geomap.gazetteer.names import match_keys
 from geomap.models import Place
+from geomap.gazetteer.names import loose_key, match_keys
 
-__all__ = ["Candidate", "Gazetteer"]
+__all__ = ["KIND_LOOSE", "Candidate", "Gazetteer"]
+
+KIND_LOOSE = 6  # Candidate.kind of a match on the consonant skeleton only (vowels differ)
 
 _PLACE_SQL = (
     "SELECT p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.admin1_code, p.population,"
@@ -118,12 +120,17 @@ class Gazetteer:
             ).fetchall()
         return tuple(Candidate(_row_to_place(r[:-1]), int(r[-1])) for r in rows)
 
-    def candidates(self, name: str) -> list[Candidate]:
+    def candidates(self, name: str, *, loose: bool = True) -> list[Candidate]:
         """Every place the name may refer to (with and without a leading article), best first.
 
+        Only when no name matches exactly, and ``loose`` is true, places whose name has the
+        same consonant skeleton (Idleb for Idlib) are offered, as ``KIND_LOOSE``.
         Searching returns an empty list when nothing matches.
         """
-        return list(self._by_name(name))
+        found = self._by_name(name)
+        if found or not loose:
+            return list(found)
+        return list(self._by_loose(name))
 
     def _candidates(self, name: str) -> tuple[Candidate, ...]:
         seen: dict[int, Candidate] = {}
@@ -134,6 +141,20 @@ class Gazetteer:
                 if gid not in seen or kind < seen[gid].kind:
                     seen[gid] = Candidate(cand.place, kind)
         return tuple(seen.values())
+
+    @lru_cache(maxsize=50_000)  # noqa: B019 - the gazetteer lives as long as the process
+    def _by_loose(self, name: str) -> tuple[Candidate, ...]:
+        keys = match_keys(name)
+        skeleton = loose_key(keys[0]) if keys else ""
+        if not skeleton:
+            return ()
+        with self._lock:
+            rows = self._db.execute(
+                _PLACE_SQL + " JOIN loose l ON l.id = p.id WHERE l.key = ?"
+                " ORDER BY p.population DESC LIMIT 60",
+                (skeleton,),
+            ).fetchall()
+        return tuple(Candidate(_row_to_place(r), KIND_LOOSE) for r in rows)
 
     def get(self, geonameid: int) -> Place:
         """The place with this id; raises NotFoundError when there is none."""

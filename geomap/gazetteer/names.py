@@ -12,13 +12,31 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["match_key", "match_keys", "strip_article"]
+__all__ = ["loose_key", "match_key", "match_keys", "strip_article"]
 
 # Apostrophes, ayn and hamza marks and quotes: dropped without a trace.
 _DROP = dict.fromkeys(map(ord, "'’‘`´ʿʾʻʼ′\"“”ʹ"), None)
 # Letters NFKD does not decompose.
 _LETTERS = str.maketrans({"ı": "i", "ø": "o", "đ": "d", "ł": "l", "ß": "ss", "æ": "ae", "œ": "oe"})
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_ALNUM = re.compile(r"[^0-9a-z\u0621-\u064a]+")
+# Cyrillic to Latin as news writes Ukrainian names (Ukraine's national system, 2010):
+# Вугледар -> Vuhledar, Клищіївка -> Klyshchiivka.
+_CYRILLIC = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ie",
+    "ж": "zh", "з": "z", "и": "y", "і": "i", "ї": "i", "й": "i", "к": "k", "л": "l",
+    "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
+    "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
+    "я": "ia", "ы": "y", "э": "e", "ъ": "", "ё": "e",
+})  # fmt: skip
+# Arabic-script letters that spellings interchange: alef forms, ta marbuta, alef maqsura,
+# hamza seats, Persian kaf and yeh; tatweel and bare hamza are dropped.
+_ARABIC = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي",
+    "ک": "ك", "ی": "ي", "ـ": None, "ء": None,
+})  # fmt: skip
+_ARABIC_ARTICLE = "ال"
+_Y_BETWEEN_CONSONANTS = re.compile(r"(?<=[b-df-hj-np-tv-z])y(?=[b-df-hj-np-tv-z])")
+_IY_BEFORE_VOWEL = re.compile(r"iy(?=[aeiou])")
 
 # Always an article when followed by another word.
 _ARTICLES = {"al", "el", "ul", "il"}
@@ -34,7 +52,12 @@ _VOWELS = (("ee", "i"), ("ii", "i"), ("oo", "u"), ("ou", "u"), ("uu", "u"))
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=300_000)
 def _fold_token(token: str) -> str:
+    # y between consonants and iy before a vowel are i in other spellings
+    # (Klyshchiyivka, Klishchiivka; Lattakiya, Latakia).
+    token = _Y_BETWEEN_CONSONANTS.sub("i", token)
+    token = _IY_BEFORE_VOWEL.sub("i", token)
     for old, new in _VOWELS:
         token = token.replace(old, new)
     token = _DOUBLED.sub(r"\1", token)
@@ -49,10 +72,18 @@ def _fold_token(token: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def _tokens(name: str) -> tuple[str, ...]:
-    text = unicodedata.normalize("NFKD", name.translate(_DROP))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.translate(_LETTERS)
-    raw = [t for t in _NON_ALNUM.split(text) if t]
+    if name.isascii():
+        text = name.translate(_DROP).lower()
+    else:
+        text = unicodedata.normalize("NFKD", name.translate(_DROP))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+        text = text.translate(_LETTERS).translate(_CYRILLIC).translate(_ARABIC)
+    raw: list[str] = []
+    for tok in _NON_ALNUM.split(text):
+        if tok.startswith(_ARABIC_ARTICLE) and len(tok) > 3:
+            raw.extend(("al", tok[2:]))  # الباب: the article and the name, as in al-Bab
+        elif tok:
+            raw.append(tok)
     out: list[str] = []
     for i, tok in enumerate(raw):
         nxt = raw[i + 1] if i + 1 < len(raw) else ""
@@ -72,6 +103,10 @@ def match_key(name: str) -> str:
     {'albab'}
     >>> {match_key(n) for n in ["al-Rai", "Ar Ra'i", "Al-Ra'i", "Ar Rā‘ī"]}
     {'alrai'}
+    >>> {match_key(n) for n in ["Klishchiivka", "Klyshchiyivka", "Клищіївка"]}
+    {'klishchivka'}
+    >>> match_keys("الباب")
+    ('alباب', 'باب')
     """
     return "".join(_tokens(name))
 
@@ -96,8 +131,35 @@ def match_keys(name: str) -> tuple[str, ...]:
     >>> match_keys("al-Bab")
     ('albab', 'bab')
     """
-    key = match_key(name)
-    bare = strip_article(name)
+    tokens = _tokens(name)
+    key = "".join(tokens)
     if not key:
         return ()
-    return (key, bare) if bare and bare != key else (key,)
+    if len(tokens) > 1 and tokens[0] == "al":
+        return (key, "".join(tokens[1:]))
+    return (key,)
+
+
+_LOOSE_DROP = str.maketrans(dict.fromkeys("aeiouyw"))
+LOOSE_MIN = 3  # shorter skeletons match too many places to be worth a guess
+
+
+def loose_key(key: str) -> str:
+    """The consonant skeleton of a match key, for recall behind the exact key only.
+
+    Vowel spellings differ most between transliterations (Idleb/Idlib, Tadef/Tadif,
+    Sweida/Suwayda, Jebel/Jabal); the skeleton keeps the first letter and the consonants.
+    Empty when too short to be a useful guess or not Latin.
+
+    >>> {loose_key(match_key(n)) for n in ["Idleb", "Idlib"]}
+    {'idlb'}
+    >>> loose_key(match_key("Sweida")) == loose_key(match_key("Suwayda"))
+    True
+    >>> loose_key("alrai")
+    ''
+    """
+    if not key.isascii():
+        return ""
+    skeleton = _DOUBLED.sub(r"\1", key[:1] + key[1:].translate(_LOOSE_DROP))
+    core = skeleton[2:] if skeleton.startswith("al") and key.startswith("al") else skeleton
+    return skeleton if len(core) >= LOOSE_MIN else ""

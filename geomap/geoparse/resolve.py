@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from geomap.gazetteer.lookup import Candidate, Gazetteer
+from geomap.gazetteer.lookup import KIND_LOOSE, Candidate, Gazetteer
 from geomap.gazetteer.names import match_key
 from geomap.geoparse.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
 from geomap.models import (
@@ -107,6 +107,9 @@ def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
         reasons.append("only a part of the name is in the gazetteer")
     elif c.kind == KIND_PEOPLE:
         reasons.append("the name of its people")
+    elif c.kind == KIND_LOOSE:
+        score -= 0.3
+        reasons.append("spelled with other vowels")
     else:
         reasons.append("name matched without its article")
     if surface.strip().lower() == p.name.lower():
