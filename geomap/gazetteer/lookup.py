@@ -19,9 +19,12 @@ from geomap.gazetteer.build import build_index, bundle_signature
 from geomap.models import Place
 from geomap.gazetteer.names import loose_key, match_keys
 
-__all__ = ["KIND_LOOSE", "Candidate", "Gazetteer"]
+__all__ = ["KIND_LOOSE", "LOCAL_ORIGINS", "Candidate", "Gazetteer"]
 
 KIND_LOOSE = 6  # Candidate.kind of a match on the consonant skeleton only (vowels differ)
+#: Origins of the village-level layer (Who's On First, OCHA): names there are many and
+#: often also people's names, so finding one in a text needs a cue before it counts.
+LOCAL_ORIGINS = frozenset({"wof", "ocha"})
 
 _PLACE_SQL = (
     "SELECT p.id, p.name, p.lat, p.lon, p.fclass, p.fcode, p.cc, p.admin1_code, p.population,"
@@ -38,10 +41,16 @@ class Candidate:
 
     place: Place
     kind: int
+    origin: str = ""
 
     @property
     def exact_name(self) -> bool:
         return self.kind in (0, 2)
+
+    @property
+    def local(self) -> bool:
+        """From the village-level layer only (see ``LOCAL_ORIGINS``)."""
+        return self.origin in LOCAL_ORIGINS
 
 
 def _row_to_place(row: tuple[object, ...]) -> Place:
@@ -113,17 +122,18 @@ class Gazetteer:
     def _query_key(self, key: str) -> tuple[Candidate, ...]:
         with self._lock:
             rows = self._db.execute(
-                _PLACE_SQL.replace(" FROM place p", ", n.kind FROM place p")
+                _PLACE_SQL.replace(" FROM place p", ", n.kind, p.origin FROM place p")
                 + " JOIN name n ON n.id = p.id WHERE n.key = ?"
                 " ORDER BY n.kind, p.population DESC LIMIT 60",
                 (key,),
             ).fetchall()
-        return tuple(Candidate(_row_to_place(r[:-1]), int(r[-1])) for r in rows)
+        return tuple(Candidate(_row_to_place(r[:-2]), int(r[-2]), str(r[-1])) for r in rows)
 
-    def candidates(self, name: str, *, loose: bool = True) -> list[Candidate]:
+    def candidates(self, name: str, *, loose: bool = False) -> list[Candidate]:
         """Every place the name may refer to (with and without a leading article), best first.
 
-        Only when no name matches exactly, and ``loose`` is true, places whose name has the
+        Only when no name matches exactly, and ``loose`` is true (the resolver asks so for a
+        name already found in a text; the recognizer never does), places whose name has the
         same consonant skeleton (Idleb for Idlib) are offered, as ``KIND_LOOSE``.
         Searching returns an empty list when nothing matches.
         """
@@ -139,7 +149,7 @@ class Gazetteer:
                 gid = cand.place.geonameid or 0
                 kind = cand.kind if i == 0 else max(cand.kind, 2)
                 if gid not in seen or kind < seen[gid].kind:
-                    seen[gid] = Candidate(cand.place, kind)
+                    seen[gid] = Candidate(cand.place, kind, cand.origin)
         return tuple(seen.values())
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - the gazetteer lives as long as the process
@@ -150,11 +160,12 @@ class Gazetteer:
             return ()
         with self._lock:
             rows = self._db.execute(
-                _PLACE_SQL + " JOIN loose l ON l.id = p.id WHERE l.key = ?"
+                _PLACE_SQL.replace(" FROM place p", ", p.origin FROM place p")
+                + " JOIN loose l ON l.id = p.id WHERE l.key = ?"
                 " ORDER BY p.population DESC LIMIT 60",
                 (skeleton,),
             ).fetchall()
-        return tuple(Candidate(_row_to_place(r), KIND_LOOSE) for r in rows)
+        return tuple(Candidate(_row_to_place(r[:-1]), KIND_LOOSE, str(r[-1])) for r in rows)
 
     def get(self, geonameid: int) -> Place:
         """The place with this id; raises NotFoundError when there is none."""

@@ -140,6 +140,11 @@ class _Recognizer:
         when a public body is named after it ("Ohio Department of Development")."""
         return _prominence(top) >= 4 or surface.endswith((" County", " Parish"))
 
+    def _known(self, name: str) -> bool:
+        """A place name outside the village-level layer (used to judge neighbouring words:
+        that a village somewhere is called Hassan does not make "Hassan" a place name)."""
+        return any(not c.local for c in self.gaz.candidates(name))
+
     def _small_place(self, name: str) -> bool:
         found = self.gaz.candidates(name)
         return bool(found) and max(_prominence(c) for c in found) < 4
@@ -231,7 +236,7 @@ class _Recognizer:
             and (
                 len(nxt.text.rstrip(".")) == 1  # an initial: "Michael R. Pannell"
                 or nxt.text.lower() in SURNAMES
-                or not self.gaz.candidates(nxt.text)
+                or not self._known(nxt.text)
             )
         ):
             return False  # a given name before a family name: "Mary Lioce", "Barry Smith"
@@ -251,7 +256,7 @@ class _Recognizer:
             and nxt.capitalised
             and _joinable(text, toks[j - 1], nxt)
             and not nxt.sent_start
-            and not self.gaz.candidates(nxt.text)
+            and not self._known(nxt.text)
             and _prominence(top) < 3  # "Georgia Bureau of Investigation" names Georgia
             and not self._unmistakable(surface, top)  # "Edgar County Sheriff's Office"
         ):
@@ -263,7 +268,7 @@ class _Recognizer:
             and not _ordinary_word(prev.text)
             and _joinable(text, prev, first)
             and prev.text not in DIRECTIONS
-            and not self.gaz.candidates(prev.text)
+            and not self._known(prev.text)
         ):
             return False
         if surface.isalpha() and surface.isupper() and len(surface) <= 5:
@@ -277,6 +282,10 @@ class _Recognizer:
             return False
         if first.sent_start and j - i == 1 and not prominent and not cue:
             return False
+        if all(c.local for c in found) and not cue:
+            # village-level names (Who's On First) are many and often people's names
+            # (Hussein, Amir, Tom Thumb): without a cue they need the Arabic article
+            return bool(_ARTICLE_PREFIX.match(first.text) and first.text[0].islower())
         if cue or prominent:
             return True
         if _ARTICLE_PREFIX.match(first.text) and first.text[0].islower():

@@ -399,7 +399,7 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
         if counties:
             return counties
     cc = m.cue if m.kind == "demonym" else gazetteer.demonym_country(name)
-    found = [] if m.kind == "demonym" else gazetteer.candidates(name)
+    found = [] if m.kind == "demonym" else gazetteer.candidates(name, loose=True)
     if cc:
         try:
             country = gazetteer.country(cc)
