@@ -351,7 +351,8 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
         if pt is None:
             continue
         db.execute(
-            "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', 'PCLI', ?, '00', ?, 'country', NULL)",
+            "INSERT OR REPLACE INTO place VALUES"
+            " (?, ?, ?, ?, 'A', 'PCLI', ?, '00', ?, 'country', NULL)",
             (int(gid), name, float(pt["lat"]), float(pt["lon"]), cc, int(pop or 0)),
         )
         alternates = [pt["name"], pt["official"], *filter(None, pt["aliases"].split("|"))]
@@ -421,10 +422,18 @@ def _insert_wof_batch(db: sqlite3.Connection, batch: list[dict[str, str]]) -> in
         "INSERT OR IGNORE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                int(r["id"]), r["name"], float(r["lat"]), float(r["lon"]), r["fclass"],
-                r["fcode"], r["cc"], r["admin1"], int(r["population"] or 0),
-                "wof" if r["wof_id"] else "ocha", int(r["wof_id"]) if r["wof_id"] else None,
-            )  # fmt: skip
+                int(r["id"]),
+                r["name"],
+                float(r["lat"]),
+                float(r["lon"]),
+                r["fclass"],
+                r["fcode"],
+                r["cc"],
+                r["admin1"],
+                int(r["population"] or 0),
+                "wof" if r["wof_id"] else "ocha",
+                int(r["wof_id"]) if r["wof_id"] else None,
+            )
             for r in new
         ],
     )

@@ -16,8 +16,8 @@ from pathlib import Path
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.errors import GazetteerError, NotFoundError
 from geomap.gazetteer.build import build_index, bundle_signature
-from geomap.models import Place
 from geomap.gazetteer.names import loose_key, match_keys
+from geomap.models import Place
 
 __all__ = ["KIND_LOOSE", "LOCAL_ORIGINS", "Candidate", "Gazetteer"]
 
