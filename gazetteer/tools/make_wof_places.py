@@ -2,7 +2,8 @@
 
 Usage::
 
-    python gazetteer/tools/make_wof_places.py ../shared/gazetteer-src/wof/wof-conflict-places.tsv.gz \
+    python gazetteer/tools/make_wof_places.py \
+        ../shared/gazetteer-src/wof/wof-conflict-places.tsv.gz \
         ../shared/gazetteer-src/ocha/aleppo_neighbourhoods.csv > gazetteer/wof_places.tsv.gz
 
 Reads WOF's per-country places (columns in the extract's README) and the OCHA Aleppo
