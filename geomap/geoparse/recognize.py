@@ -323,7 +323,7 @@ _PARTY_PLACE = re.compile(r"[DRI]-([A-Z][\w.]*)$")
 def _party_place(text: str, tok: Token, gaz: Gazetteer) -> Mention | None:
     """The home of a US politician after the party letter: "Rep. Ann Lee, D-Charleston"."""
     found = _PARTY_PLACE.match(tok.text)
-    if not found or not gaz.candidates(found.group(1)):
+    if not found or all(c.local for c in gaz.candidates(found.group(1))):
         return None
     start = tok.start + 2
     return Mention(start, tok.end, text[start : tok.end], "name", "party")

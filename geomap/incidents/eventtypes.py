@@ -22,13 +22,14 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
         "Non-state actor overtakes territory",
     ),
     "Explosions/Remote violence": (
+        "Chemical weapon",
         "Air/drone strike",
         "Shelling/artillery/missile attack",
         "Remote explosive/landmine/IED",
         "Suicide bomb",
         "Grenade",
     ),
-    "Violence against civilians": ("Attack", "Abduction/forced disappearance"),
+    "Violence against civilians": ("Sexual violence", "Attack", "Abduction/forced disappearance"),
     "Protests": (
         "Peaceful protest",
         "Protest with intervention",
@@ -38,8 +39,11 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "Strategic developments": (
         "Agreement",
         "Arrests",
+        "Change to group/activity",
+        "Disrupted weapons use",
         "Headquarters or base established",
         "Looting/property destruction",
+        "Non-violent transfer of territory",
         "Other",
     ),
 }
@@ -48,11 +52,13 @@ _EXP, _BAT, _VAC = "Explosions/Remote violence", "Battles", "Violence against ci
 _PRO, _RIOT, _STRAT = "Protests", "Riots", "Strategic developments"
 
 _PROTESTERS = (
-    r"(?:protesters|protestors|demonstrators|marchers|crowds?|rally|protest|demonstration)"
+    r"(?:protesters|protestors|demonstrators|marchers|crowds?|rally|protest|demonstration"
+    r"|supporters|students|residents|traders|workers|youths|villagers)"
 )
-_FORCES = r"(?:police|security forces|riot police|gendarmes?|troops|soldiers|guards)"
+_FORCES = r"(?:police|security forces|riot police|gendarmes?|troops|soldiers|guards|officers)"
 _GOV = (
-    r"(?:army|government|regime|troops|soldiers|military|forces loyal|pro-government|state forces)"
+    r"(?:army|government|regime|troops|soldiers|military|forces loyal|pro-government|state forces"
+    r"|SAA|Syrian (?:Arab )?Army|Tiger Forces|Hezbollah|loyalist)"
 )
 _NONSTATE = (
     r"(?:rebels?|militants?|fighters|insurgents|jihadists|Islamic State|ISIS|ISIL|IS|Daesh"
@@ -62,80 +68,185 @@ _TERRAIN = (
     r"(?:the |a |an )?(?:\w+ )?(?:town|village|city|district|area|hill|hilltop|base|airbase"
     r"|airport|checkpoint|neighbou?rhood|territory|control|positions?|outpost|crossing|[A-Z])"
 )
+# People who bear arms: an attack on them is a battle, on anyone else violence against
+# civilians (ACLED's distinction).
+_ARMED = (
+    r"(?:soldiers?|troops|fighters?|militants?|militiam[ae]n|militias?|rebels?|insurgents?"
+    r"|gunm[ae]n|policem[ae]n|police(?:wom[ae]n| officers?| personnel| post| station)?"
+    r"|officers?|servicem[ae]n|personnel|guards?|members? of (?:the )?(?:\w+ ){0,4}"
+    r"(?:forces|army|militia|group|police|brigade|battalion|faction|units?)|commanders?"
+    r"|recruits?|combatants?|elements|jihadists?|positions?|checkpoints?|check points?|posts?"
+    r"|convoys?|patrols?|bases?|barracks|outposts?|military vehicles?|(?:[\w-]+ )?forces"
+    r"|army|SAA|QSD|SDF|YPG|HTS|IS|ISIS|Taliban|al-Shabaab|Shabaab|Houthis?|NAF|Wagner"
+    r"|(?:[A-Z][\w-]* ){0,3}(?:fighters?|members?|militants?|soldiers?))"
+)
+_CIVILIANS = (
+    r"(?:civilians?|villagers?|farmers?|shepherds?|worshipp?ers|children|child|boys?|girls?"
+    r"|wom[ae]n|m[ae]n|persons?|people|residents?|passengers|journalists?|reporters?"
+    r"|activists?|teachers?|students?|doctors?|nurses?|traders?|merchants?|businessm[ae]n"
+    r"|drivers?|pastoralists?|herders?|family|families|relatives?|brothers?|sons?|daughters?"
+    r"|wife|husband|elders?|chiefs?|leaders?|officials?|candidates?|politicians?|councill?ors?"
+    r"|MPs?|MCAs?|lawyers?|judges?|priests?|imams?|clerics?|aid workers?|workers?|refugees?"
+    r"|IDPs|migrants?|prisoners?|detainees?|captives?|hostages?|suspects?|thie(?:f|ves)"
+    r"|individuals?|youths?|teenagers?|minors?|a (?:local|young|former|retired) \w+)"
+)
+_KILL_VERB = (
+    r"(?:killed|killing|kill|kills|shot(?: and (?:killed|wounded|injured))?|shooting|shoots"
+    r"|shot dead|gunned down|assassinated|assassinate|executed|murdered|stabbed|hacked"
+    r"|beheaded|slaughtered|attacked|attack|attacks|attacking|assaulted|ambushed|ambush"
+    r"|targeted|targeting|wounded|injured|opened fire (?:on|at)|fired (?:shots |bullets )?"
+    r"(?:on|at|upon)|shot at|fire at|killed by|raided|stormed|abducted|tortured|beat(?:en)?)"
+)
+# "soldiers were killed", "2 soldiers killed in ...": the victims, not the attackers.
+_PASSIVE = (
+    rf"(?:(?:were|was|had been|have been|has been|are|is|got) (?:\w+ )?{_KILL_VERB}\b"
+    rf"|{_KILL_VERB} (?=(?:in|by|during|near|after|when|while|at|on)\b))"
+)
+_DET = r"(?:(?:a|an|the|two|three|four|five|six|seven|eight|nine|ten|\d+|several|some|many"
+_DET += r"|dozens of|scores of|at least \w+|one|\w+'s|his|her|their)\s+)?"
+_ADJS = r"(?:[\w-]+\s+){0,4}?"
 
 # (event_type, sub_event_type, rule name, pattern); order is priority.
 _RULES: tuple[tuple[str, str, str, str], ...] = (
+    (_EXP, "Chemical weapon", "chemical",
+     r"\bchemical (?:weapons? )?(?:attack|strike|weapons? (?:were |was )?used)|\bchlorine\b"
+     r"|\bsarin\b|\bnerve (?:gas|agent)\b|\btoxic gas\b|\bpoison(?:ous)? gas\b"),
     (_EXP, "Suicide bomb", "suicide-bomb",
-     r"suicide (?:car |truck )?(?:bomb(?:er|ing)?s?|attack(?:er)?s?|vest)"
-     r"|blew (?:him|her|them)sel(?:f|ves) up"),
+     r"suicide (?:car |truck )?(?:bomb(?:er|ing)?s?|attack(?:er)?s?|vest)|\bSVBIEDs?\b"
+     r"|blew (?:him|her|them)sel(?:f|ves) up|\bself-detonat"),
+    (_STRAT, "Disrupted weapons use", "disrupted-weapons",
+     r"\b(?:defused|dismantled|disarmed|deactivated|neutrali[sz]ed|safely detonated|cleared)\b"
+     r"[^.;]{0,40}\b(?:bombs?|IEDs?|explosives?|devices?|mines?|landmines?|rockets?)\b"
+     r"|\b(?:bombs?|IEDs?|explosives?|devices?|mines?)\b[^.;]{0,30}\b(?:were|was) (?:defused"
+     r"|dismantled|disarmed|found|discovered|seized|detonated in a controlled)"
+     r"|\b(?:shot|brought) down (?:a |an |two |\d+ )?(?:\w+ )?(?:drones?|UAVs?|aircraft|planes?"
+     r"|helicopters?)|\bintercepted (?:a |an |two |\d+ )?(?:\w+ )?(?:drones?|UAVs?|missiles?"
+     r"|rockets?)|\b(?:seized|confiscated|recovered) (?:a |an |\d+ )?(?:cache|weapons|arms"
+     r"|ammunition|explosives)"),
     (_EXP, "Remote explosive/landmine/IED", "ied",
      r"\bIEDs?\b|improvised explosive|roadside bombs?|car bombs?|truck bombs?|land ?mines?"
      r"|explosive device|booby[- ]trap|sticky bomb|magnetic bomb|planted (?:a )?bomb"
-     r"|(?:bomb|device|mine) (?:exploded|detonated|went off|blew up)"),
+     r"|motorcycle bomb|\bVBIEDs?\b|\bexplosive-laden|\bmines? (?:exploded|blast)"
+     r"|(?:bomb|device|mine|explosives?) (?:exploded|detonated|went off|blew up|blast)"
+     r"|\b(?:bomb|explosive) (?:attack|blast|explosion)|\bexplosion\b|\bblast\b"
+     r"|\bdetonated\b|\bexploded\b"),
     (_EXP, "Grenade", "grenade", r"\bgrenades?\b"),
     (_EXP, "Air/drone strike", "air-strike",
      r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bdrone (?:strikes?|attacks?)"
      r"|\baerial (?:bombardment|attacks?|bombing)|\bbombing raids?\b|\bbarrel bombs?\b"
-     r"|\b(?:jets?|aircraft|helicopters?|drones?) (?:struck|bombed|hit|pounded|targeted|attacked)"
-     r"|\b(?:struck|hit|bombed|targeted) by (?:\w+ ){0,2}(?:jets|aircraft|warplanes|drones?)"),
+     r"|\b(?:jets?|aircraft|helicopters?|drones?|UAVs?|planes?) (?:struck|bombed|hit|pounded"
+     r"|targeted|attacked|shelled|carried out|conducted|fired|dropped)"
+     r"|\b(?:struck|hit|bombed|targeted) by (?:\w+ ){0,2}(?:jets|aircraft|warplanes|drones?)"
+     r"|\bair (?:attacks?|bombardment)|\bbombed\b|\bairstrikes?\b|\bkamikaze drones?"
+     r"|\b(?:Russian|Syrian|regime|government|coalition|Turkish|Israeli|US|American|Saudi"
+     r"|Ukrainian|Iraqi) (?:\w+ )?(?:jets|aircraft|planes|drones)\b"),
     (_EXP, "Shelling/artillery/missile attack", "shelling",
      r"\bshell(?:ing|ed|s)\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b"
-     r"|\bbombard(?:ed|ment)\b|\bhowitzers?\b"),
+     r"|\bbombard(?:ed|ment|ing)?\b|\bhowitzers?\b|\bprojectiles?\b|\bheavy weapons\b"
+     r"|\b(?:MLRS|Grad|Katyusha|tank fire|tank rounds|RPGs?)\b|\bshells\b"),
     (_PRO, "Excessive force against protesters", "force-on-protesters",
      rf"{_FORCES}\b[^.;]{{0,80}}(?:opened fire|fired live|live (?:ammunition|rounds|fire)"
      rf"|shot (?:and killed|dead)|killing)[^.;]{{0,80}}{_PROTESTERS}"
      rf"|{_PROTESTERS}\b[^.;]{{0,60}}(?:were |was )?(?:shot dead|killed) by {_FORCES}"),
     (_RIOT, "Mob violence", "mob",
-     r"\bmob\b[^.;]{0,40}(?:attacked|beat|killed|stormed|lynched|torched|set fire|burned)"
-     r"|\blynched\b|\bvigilantes? (?:attacked|killed|beat)"),
+     r"\bmobs?\b[^.;]{0,60}(?:attacked|beat|killed|stormed|lynched|torched|set fire|burned"
+     r"|burnt|injured|assaulted|clashed)|(?:attacked|beaten|killed|lynched|burnt|burned)"
+     r" (?:\w+ ){0,3}by (?:an? )?(?:angry )?mob|\blynch(?:ed|es)?\b|\bmob justice\b"
+     r"|\bvigilantes? (?:attacked|killed|beat)|\bangry (?:youths|residents|villagers|crowd)"
+     r"|\b(?:residents|villagers|youths) (?:lynch|attack|beat|torch|burn)(?:ed|ing)?\b"
+     r"|\bset (?:\w+ ){0,2}(?:alight|ablaze|on fire)\b"),
     (_RIOT, "Violent demonstration", "violent-demonstration",
-     r"(?:threw|hurled|throwing|hurling) (?:\w+ ){0,2}(?:stones|rocks|petrol bombs|molotov"
-     r"|fireworks|bottles)|\brioters?\b|\briot(?:s|ed|ing)?\b(?! (?:police|gear|squad|shields?))"
-     r"|\b(?:protesters|demonstrators)\b[^.;]{0,60}(?:set fire|torched|smashed|ransacked)"),
+     r"(?:threw|hurled|throwing|hurling|pelted|pelting) (?:\w+ ){0,3}(?:stones|rocks|petrol bombs"
+     r"|molotov|fireworks|bottles|missiles)|\brioters?\b|\briot(?:s|ed|ing)?\b(?! (?:police"
+     r"|gear|squad|shields?|control))|\b(?:protesters|demonstrators|protestors|rioters"
+     r"|supporters|students|youths)\b[^.;]{0,60}(?:set fire|torched|smashed|ransacked"
+     r"|vandali[sz]ed|burnt|burned|blocked|clashed|attacked|stormed|destroyed)"
+     r"|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bbarricad(?:ed|es)\b|\bviolent (?:protests?"
+     r"|demonstrations?)"),
     (_PRO, "Protest with intervention", "protest-intervention",
      rf"(?:{_PROTESTERS}|protests?)\b[^.;]{{0,100}}(?:tear ?gas|water cannons?|rubber bullets"
      rf"|dispersed|broke up|batons|detained|arrested)"
-     rf"|(?:tear ?gas|water cannons?|dispersed|broke up)[^.;]{{0,60}}{_PROTESTERS}"),
+     rf"|(?:tear ?gas|water cannons?|dispersed|broke up)[^.;]{{0,60}}{_PROTESTERS}"
+     rf"|{_FORCES}[^.;]{{0,40}}\b(?:dispersed|broke up)\b"),
     (_PRO, "Peaceful protest", "protest",
-     r"\bprotest(?:ed|ers|ors|s|ing)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\brall(?:y|ied|ies)\b"
-     r"|(?-i:\bmarch(?:ed|ers|es|ing)?\b)|\bsit-ins?\b|took to the streets"),
+     r"\bprotest(?:ed|ers|ors|s|ing|d)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\bdemos\b"
+     r"|\brall(?:y|ied|ies)\b|(?-i:\bmarch(?:ed|ers|es|ing)?\b)|\bsit-ins?\b|took to the streets"
+     r"|\bpicket(?:ed|s|ing)?\b|\bmotorcade\b|\b(?:gathered|assembled|staged|held) (?:\w+ ){0,6}"
+     r"(?:to (?:demand|protest|denounce|condemn|call for|express|oppose|support|reject)"
+     r"|against|in (?:support|solidarity))|\bon strike\b|\bstrike action\b|\bwent on strike\b"
+     r"|\bboycott(?:ed)?\b|\bvigil\b"),
+    (_VAC, "Sexual violence", "sexual-violence",
+     r"\b(?:gang-)?rap(?:ed|es|ing|e)\b|\bsexual(?:ly)? (?:assault|abuse|violence|harass)"),
     (_VAC, "Abduction/forced disappearance", "abduction",
-     r"\bkidnapp(?:ed|ing)\b|\babduct(?:ed|ion|ing)\b|taken hostage|forcibly disappeared"),
+     r"\bkidnapp(?:ed|ing|s)?\b|\babduct(?:ed|ion|ing|s)?\b|taken hostage|forcibly disappeared"
+     r"|\bkidnap\b|\bwent missing\b"),
     (_STRAT, "Headquarters or base established", "base-established",
-     r"(?:set up|established|establish|opened|built) (?:a |an |its |their )?(?:new )?"
-     r"(?:military )?(?:base|headquarters|outpost|garrison)"
+     r"(?:set up|established|establish|opened|built|erected|placed|installed) (?:a |an |its "
+     r"|their |two |\d+ )?(?:new )?(?:military )?(?:base|headquarters|outposts?|garrison"
+     r"|check ?points?|posts?|positions|fortifications)"
      r"|(?:took over|moved into|occupied) (?:a |an |the )?(?:abandoned |former )?"
-     r"(?:military |air ?)?(?:base|headquarters|barracks)"),
+     r"(?:military |air ?)?(?:base|headquarters|barracks)"
+     r"|\btransform(?:ed)? (?:\w+ ){0,5}into (?:a |an )?(?:military )?(?:barracks|base"
+     r"|headquarters)"),
     (_BAT, "Government regains territory", "regain-territory",
      rf"\b(?:recaptured|retook|regained control|retaken|won back|took back|liberated)\b"
-     rf"|{_GOV}\b[^.;]{{0,40}}(?:captured|seized|took control of|entered) {_TERRAIN}"),
+     rf"|{_GOV}\b[^.;]{{0,60}}(?:captured|seized|took control of|gained control (?:of|over)"
+     rf"|took over|entered|advanced (?:into|on)|regained|restored control) {_TERRAIN}"),
     (_BAT, "Non-state actor overtakes territory", "overtake-territory",
-     rf"\b(?:captured|seized|took control of|overran|stormed|took over) {_TERRAIN}"),
+     rf"\b(?:captured|seized|took control of|gained control (?:of|over)|overran|stormed"
+     rf"|took over|overtook) {_TERRAIN}"),
+    (_STRAT, "Non-violent transfer of territory", "transfer-territory",
+     r"\b(?:handed over|withdrew from|withdrawn from|pulled out of|evacuated|retreated from"
+     r"|left|abandoned) (?:\w+ ){0,3}(?:town|village|city|area|positions?|base|territory"
+     r"|checkpoints?|posts?)\b[^.;]{0,60}(?:without (?:a fight|clashes|fighting)|handed|took over"
+     r"|replaced|entered)"),
     (_BAT, "Armed clash", "armed-clash",
      r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
      r"|\bexchange(?:d|s)? (?:of )?(?:gun)?fire\b|\bbattle (?:for|with|between|against)\b"
-     r"|\b(?:attacked|assaulted|ambushed) (?:\w+ ){0,3}(?:positions?|checkpoints?|posts?|convoys?"
-     r"|troops|soldiers|forces|patrols?)\b|\bambush(?:ed)?\b"),
+     r"|\bskirmish(?:es|ed)?\b|\bshoot-?outs?\b|\bcrossfire\b|\bconfrontations?\b"
+     r"|\binfiltrat(?:ion|ed|e)\b|\b(?:repelled|repulsed|foiled|thwarted) (?:an? )?(?:\w+ )?"
+     r"(?:attack|assault|attempt|offensive|advance)|\battempted to (?:advance|storm|attack)"
+     r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
+     r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b"
+     rf"|\b{_KILL_VERB} {_DET}{_ADJS}{_ARMED}\b"
+     rf"|\b{_ARMED} {_PASSIVE}"
+     rf"|\b(?:attack|assault|ambush|raid|offensive) (?:on|against) {_DET}{_ADJS}{_ARMED}\b"
+     r"|\bambush(?:ed)?\b|\bshots? (?:were )?fired\b|\bopened fire\b"),
     (_VAC, "Attack", "attack-civilians",
      r"\b(?:summarily |publicly )?executed (?:\w+ ){0,3}(?:civilians|prisoners|men|people"
      r"|villagers|captives|hostages|detainees|residents)\b|\bexecution-style\b"
-     r"|\bmassacre[ds]?\b|\bshot dead\b|\bgunned down\b|\bstabbed\b"
-     r"|\bbeheaded\b|\bopened fire on (?:\w+ ){0,2}(?:civilians|villagers|worshippers|passengers"
+     r"|\bmassacre[ds]?\b|\bshot dead\b|\bgunned down\b|\bstabbed\b|\bhacked to death\b"
+     r"|\bbeheaded\b|\bassassinat(?:ed|ion|e)\b|\bmurder(?:ed)?\b|\bburnt alive\b"
+     r"|\bopened fire on (?:\w+ ){0,2}(?:civilians|villagers|worshippers|passengers"
      r"|a bus|a market|a wedding|shoppers)"
-     r"|\b(?:attacked|killed|shot|assaulted|beat) (?:\w+ ){0,3}(?:civilians|villagers|farmers"
-     r"|shepherds|worshippers|children|women|residents|passengers|journalists?)\b"),
+     rf"|\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b"
+     rf"|\b{_CIVILIANS} {_PASSIVE}"
+     r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,6}(?:found|discovered|recovered)\b"
+     r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body)\b"
+     r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"),
     (_STRAT, "Agreement", "agreement",
      r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deal|agreement|accord)\b"
      r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord)\b|\bprisoner (?:swap|exchange)\b"
      r"|\bevacuation (?:deal|agreement)\b|\bagreed (?:to|on) (?:a |an )?(?:\w+ )?(?:ceasefire"
-     r"|truce|exchange|evacuation|withdrawal)"),
+     r"|truce|exchange|evacuation|withdrawal)|\breconciliation (?:deal|agreement)"
+     r"|\b(?:released|freed) (?:\w+ ){0,3}(?:prisoners|detainees|hostages)\b"),
     (_STRAT, "Arrests", "arrests",
-     r"\barrested\b|\bdetain(?:ed|ing)\b|\brounded up\b|\btaken into custody\b"
-     r"|\barrests? of\b"),
+     r"\barrested\b|\bdetain(?:ed|ing|s)?\b|\brounded up\b|\btaken into custody\b"
+     r"|\barrests? of\b|\bapprehended\b|\bin (?:police )?custody\b|\barrest(?:s|ing)?\b"),
     (_STRAT, "Looting/property destruction", "looting",
-     r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b"
-     r"|\b(?:torched|burned|burnt|demolished|bulldozed|razed|destroyed) (?:\w+ ){0,2}"
-     r"(?:homes|houses|shops|crops|fields|property|properties|buildings)\b"),
+     r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b|\bvandali[sz]ed\b"
+     r"|\b(?:torched|burned|burnt|demolished|bulldozed|razed|destroyed|set fire to) (?:\w+ ){0,2}"
+     r"(?:homes|houses|shops|crops|fields|property|properties|buildings|vehicles?|cars?"
+     r"|huts|schools?|offices?|a house|a home)\b|\b(?:robbed|stole|stolen|confiscated|seized)"
+     r" (?:\w+ ){0,3}(?:property|livestock|cattle|goats|money|goods|houses|homes|land)"
+     r"|\brustl(?:ed|ing|ers)\b|\bcattle raid"),
+    (_STRAT, "Change to group/activity", "change-to-group",
+     r"\bsurrender(?:ed|s)?\b|\bdefected\b|\bjoined (?:the )?(?:ranks|\w+ forces)"
+     r"|\b(?:heightened|tightened|stepped up|increased|beefed up) (?:\w+ )?security\b"
+     r"|\breinforcements?\b|\bmilitary build-?up\b|\bmobili[sz](?:ed|ation)\b"
+     r"|\bmovement of forces\b|\b(?:was|were) dissolved\b|\bdissolution\b|\brecruit(?:ed|ment)\b"
+     r"|\bredeploy(?:ed|ment)\b|\bdeployed (?:\w+ ){0,3}(?:to|in|into|along)\b"
+     r"|\bcurfew\b|\bmilitary (?:exercises?|drills?|manoeuvres|maneuvers)\b"),
 )  # fmt: skip
 
 _COMPILED = tuple(
