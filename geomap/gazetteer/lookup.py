@@ -152,6 +152,10 @@ class Gazetteer:
                     seen[gid] = Candidate(cand.place, kind, cand.origin)
         return tuple(seen.values())
 
+    def loose_candidates(self, name: str) -> list[Candidate]:
+        """Places whose name has the same consonant skeleton (``KIND_LOOSE``), exact or not."""
+        return list(self._by_loose(name))
+
     @lru_cache(maxsize=50_000)  # noqa: B019 - the gazetteer lives as long as the process
     def _by_loose(self, name: str) -> tuple[Candidate, ...]:
         keys = match_keys(name)

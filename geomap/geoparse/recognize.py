@@ -22,10 +22,12 @@ from geomap.geoparse.wordlists import (
     CONNECTORS,
     CUE_PHRASES,
     DIRECTIONS,
+    EVENT_VERB_CUES,
     FIRST_NAMES,
     FUNCTION_WORDS,
     INSTITUTIONS,
     MONTHS_AND_DAYS,
+    NAME_PLACE_NOUNS,
     NON_PLACE_AFTER,
     NON_PLACE_BEFORE,
     ORGANISATIONS,
@@ -108,6 +110,19 @@ def _cue_before(text: str, tokens: list[Token], i: int) -> str:
             phrase = " ".join(lowered[-n:])
             if phrase in CUE_PHRASES:
                 return phrase
+    if lowered and lowered[-1] in EVENT_VERB_CUES and _joinable(text, tokens[i - 1], tokens[i]):
+        return lowered[-1]
+    if len(lowered) >= 2 and lowered[-1] == "the" and lowered[-2] in CUE_PHRASES:
+        return lowered[-2]  # "in the Kafr Khasher frontline area"
+    return ""
+
+
+def _place_noun_after(tokens: list[Token], j: int) -> str:
+    """The place noun right after a name ("Maaraba town", "Al Burayj axis"), else ""."""
+    if j < len(tokens) and not tokens[j].capitalised:
+        word = tokens[j].text.lower()
+        if word in NAME_PLACE_NOUNS:
+            return word
     return ""
 
 
@@ -202,6 +217,44 @@ class _Recognizer:
         after = toks[j].text.lower() if j < len(toks) else ""
         if after in PLACE_NOUNS and i > 0 and toks[i - 1].text.lower() == "the":
             return j, after
+        noun = _place_noun_after(toks, j)
+        acronym = toks[i].text.isupper() and len(toks[i].text) <= 5
+        if (
+            noun
+            and (cue or not toks[i].sent_start)
+            and not _ordinary_word(toks[i].text)
+            and not acronym
+        ):
+            return j, noun  # "Juqali Al-Tahtaniyah village", "in the Ein Terma area"
+        return None
+
+    def spelled_otherwise_at(self, i: int) -> tuple[int, str] | None:
+        """A name spelled with other vowels than the gazetteer's (Sokhneh for As Sukhnah),
+        announced by a cue before it or a place noun after it: (end token index, cue).
+
+        Only capitalised spans that are not acronyms, function words or sentence-initial
+        words without a cue; the resolver then ranks the loose candidates in context.
+        """
+        toks = self.tokens
+        j = i
+        while j < len(toks) and j - i < 4 and toks[j].capitalised:
+            if j > i and (not _joinable(self.text, toks[j - 1], toks[j]) or toks[j].sent_start):
+                break
+            j += 1
+        first = toks[i].text
+        if _ordinary_word(first) or (first.isupper() and len(first) <= 5):
+            return None
+        if first.lower() in MONTHS_AND_DAYS or first.lower() in FIRST_NAMES:
+            return None
+        cue = _cue_before(self.text, toks, i)
+        strong = cue in STRONG_CUES or cue in EVENT_VERB_CUES
+        for end in range(j, i, -1):
+            noun = _place_noun_after(toks, end)
+            if not (strong or noun) or (toks[i].sent_start and not cue):
+                continue
+            surface = _span_text(self.text, toks, i, end)
+            if self.gaz.candidates(surface, loose=True):
+                return end, cue or noun
         return None
 
     def keep(self, i: int, j: int, found: list[Candidate], cue: str) -> bool:
@@ -282,7 +335,7 @@ class _Recognizer:
             return False
         if first.sent_start and j - i == 1 and not prominent and not cue:
             return False
-        if all(c.local for c in found) and not cue:
+        if all(c.local for c in found) and not cue and not _place_noun_after(toks, j):
             # village-level names (Who's On First) are many and often people's names
             # (Hussein, Amir, Tom Thumb): without a cue they need the Arabic article
             return bool(_ARTICLE_PREFIX.match(first.text) and first.text[0].islower())
@@ -380,6 +433,13 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             continue
         j, found = rec.candidates_at(i)
         if not found:
+            spelled = rec.spelled_otherwise_at(i)
+            if spelled:
+                end, cue = spelled
+                surface = text[tok.start : toks[end - 1].end]
+                mentions.append(Mention(tok.start, toks[end - 1].end, surface, "name", cue))
+                i = end
+                continue
             unknown = rec.unknown_place_at(i)
             if unknown:
                 end, cue = unknown

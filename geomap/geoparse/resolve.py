@@ -149,13 +149,29 @@ def _county_suffix(text: str, m: Mention) -> str:
 
 
 _PARENT_AFTER = re.compile(
-    r"(?:,|\s+in|,\s+in)\s+(?:the\s+)?([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})"
+    r"(?:\s+(?:town|village|city|area|neighbou?rhood|district|camp|axis|front(?:line)?|hill"
+    r"|farms|road|subdistrict|sub-district|quarter|suburb))?"
+    r"(?:,|\s+in|,\s+in|\s+near|\s+of)\s+(?:the\s+)?"
+    r"(?:(?:north|south|east|west|northern|southern|eastern|western|central|north-?eastern"
+    r"|north-?western|south-?eastern|south-?western)\s+)?"
+    r"(?:(?:countryside|outskirts|suburbs|part|parts|province|governorate|district)\s+of\s+)?"
+    r"([A-Z][\w.'’-]*(?:[\s-]+(?:(?:al|el|ez|ed|ad|as|ar|an|at|az|ash|es|um|umm|bin|ibn|abu"
+    r"|de|la)[\s-]+)?[A-Z][\w.'’-]*){0,2})"
 )
 
 
 def _big_namesake(area: Place, towns: set[tuple[str, int]]) -> bool:
     """A town officially named like the area, in its country, with a tenth of its people."""
     return any(cc == area.country_code and pop * 10 >= area.population for cc, pop in towns)
+
+
+_NEAR_PARENT_KM = 60.0  # a village named with its town ("X town in Y countryside")
+# Cues that call a place a village or town: a big city is not one.
+_SMALL_PLACE_CUES = frozenset(
+    {"village", "town", "area", "axis", "front", "frontline", "farms", "hill", "camp",
+     "village of", "town of", "the village of", "the town of", "neighbourhood", "neighborhood"}
+)  # fmt: skip
+_BIG_CITY = 500_000
 
 
 def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
@@ -177,7 +193,8 @@ def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
 
 
 def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:
-    """'X, Y' / 'X in Y': Y is the country or admin1 of candidate X."""
+    """'X, Y' / 'X in Y': Y is the country or admin1 of candidate X, or a town near it
+    ("Shiheil town in Deir ez Zor countryside")."""
     for parent in parents:
         if parent == p:
             continue
@@ -197,6 +214,13 @@ def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:
             return 3.0, f"followed by its district {parent.name}"
         if parent.country_code == p.country_code and parent.feature_class == "P" != p.feature_class:
             return 1.0, f"followed by {parent.name} in the same country"
+        if (
+            parent.country_code == p.country_code
+            and parent.feature_class == "P" == p.feature_class
+            and parent != p
+            and distance_km(parent, p) <= _NEAR_PARENT_KM
+        ):
+            return 3.0, f"followed by {parent.name}, {distance_km(parent, p):.0f} km away"
     return 0.0, ""
 
 
@@ -276,7 +300,10 @@ def _rank(
             if c.place.feature_class == "P" and c.kind == 0
         }
         country_named = any(c.place.is_country and c.kind == 0 for c in cs)
+        pointed = _pointed_countries(ctx, _mention_key(m), parents[idx])
         for c in cs:
+            if not _admissible(c, ctx, pointed):
+                continue
             s, reasons = _prior(c, m.surface)
             if country_named and c.kind > 0 and not c.place.is_country:
                 # "Mexico" is the country, even though Mexico City is also called Mexico.
@@ -289,6 +316,9 @@ def _rank(
             elif c.place.is_admin1 and admin_cue:
                 s += 1.5
                 reasons.append(f"named as an area ({admin_cue})")
+            if m.cue in _SMALL_PLACE_CUES and c.place.population >= _BIG_CITY:
+                s -= 1.5
+                reasons.append(f"called a {m.cue.split()[-1]}, not a big city")
             bonus, why = _parent_bonus(parents[idx], c.place)
             if bonus:
                 s += bonus
@@ -298,6 +328,10 @@ def _rank(
                 s += b
                 reasons.extend(more)
             scored.append((s, c.place, reasons))
+        if not scored:
+            why = "only namesakes in countries the article does not point to"
+            out.append((None, 0.0, [why], tuple(c.place for c in cs[:5])))
+            continue
         scored.sort(key=lambda t: -t[0])
         best_s, best_p, reasons = scored[0]
         second = scored[1][0] if len(scored) > 1 else None
@@ -305,6 +339,30 @@ def _rank(
             (best_p, _calibrate(best_s, second), reasons, tuple(p for _, p, _ in scored[:5]))
         )
     return out
+
+
+def _pointed_countries(ctx: _Context | None, key: str, parents: Sequence[Place]) -> set[str]:
+    """Countries the rest of the article points to (its other places, demonyms, the
+    mention's own parent "X in Y"), leaving out what this mention itself added."""
+    if ctx is None:
+        return set()
+    own_cc = ctx.own.get(key, (defaultdict(float), Counter()))[0]
+    pointed = {cc for cc, w in ctx.countries.items() if w - own_cc.get(cc, 0.0) > 0}
+    return pointed | {p.country_code for p in parents if p.country_code}
+
+
+def _admissible(c: Candidate, ctx: _Context | None, pointed: set[str]) -> bool:
+    """A spelled-otherwise or village-level candidate needs the article's support.
+
+    In the first pass (no context yet) spelled-otherwise matches are left out, so they never
+    shape the context. Later, such a match, or a village from the village-level layer,
+    is only offered in a country the article points to, when it points to any.
+    """
+    if c.kind == KIND_LOOSE:
+        return ctx is not None and (not pointed or c.place.country_code in pointed)
+    if c.local and ctx is not None and pointed:
+        return c.place.country_code in pointed
+    return True
 
 
 def _context(
@@ -400,6 +458,10 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
             return counties
     cc = m.cue if m.kind == "demonym" else gazetteer.demonym_country(name)
     found = [] if m.kind == "demonym" else gazetteer.candidates(name, loose=True)
+    if found and found[0].kind != KIND_LOOSE and _spelling_may_differ(m, found):
+        # an exact hit on a far-away namesake must not hide the village spelled otherwise
+        exact = {c.place.geonameid for c in found}
+        found += [c for c in gazetteer.loose_candidates(name) if c.place.geonameid not in exact]
     if cc:
         try:
             country = gazetteer.country(cc)
@@ -418,6 +480,14 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
 # Abkhaz -> Abkhazia, Serb -> Serbia, Czechs -> Czech (a country's demonym).
 _PEOPLE_ENDINGS = ("ians", "ans", "ns", "ian", "an", "n", "is", "i", "s", "")
 _NAME_ENDINGS = ("", "a", "o", "ia")
+
+
+def _spelling_may_differ(m: Mention, found: Sequence[Candidate]) -> bool:
+    """Whether to offer places spelled with other vowels beside the exact matches: when the
+    text calls the name a village-level place, or no exact match is a well-known place."""
+    if m.cue in _SMALL_PLACE_CUES:
+        return True
+    return not any(c.place.population >= 50_000 or c.place.feature_class == "A" for c in found)
 
 
 def _people_candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:

@@ -70,6 +70,21 @@ STRONG_CUES = frozenset(
     ]
 )
 
+# Verbs of war whose object is a place ("regime forces captured Barnan", "shelled Ftireh").
+EVENT_VERB_CUES = frozenset(
+    """captured seized shelled stormed bombed entered recaptured retook besieged struck
+    overran raided targeted controlled liberated attacked hit pounded reached""".split()
+)
+
+# Nouns right after a name that make it a place, in news and coders' notes alike
+# ("Maaraba town", "the Kafr Khasher frontline", "Hama countryside", "Al Burayj axis").
+NAME_PLACE_NOUNS = frozenset(
+    """village town city area axis front frontline countryside neighbourhood neighborhood
+    district subdistrict sub-district camp plain valley hill hills mountain mountains crossing
+    checkpoint airport airbase dam junction farms outskirts suburb quarter municipality
+    governorate province region""".split()
+)
+
 # Nouns after "the X ..." that make X a place ("the al-Sakhour neighbourhood").
 PLACE_NOUNS = frozenset(
     "neighbourhood neighborhood district quarter village town suburb camp area region".split()
@@ -178,7 +193,8 @@ FUNCTION_WORDS = frozenset(
     more much such then than now after before during while because although though however
     meanwhile yet so nor both each every either neither other another same over under
     about above below again further once only own too very can will just don should
-    st mt ft nov dec jan feb mar apr jun jul aug sep sept oct area""".split()
+    st mt ft nov dec jan feb mar apr jun jul aug sep sept oct area between among against
+    around near following amid despite""".split()
 )
 
 # Common given names: a bare one is a person far more often than a place.

@@ -49,10 +49,13 @@ from geomap.incidents.link import haversine_km
 from geomap.incidents.sentences import Sentence, split_sentences
 from geomap.models import Article, Evidence, IncidentCandidate, Place, Resolution
 
-__all__ = ["BACKGROUND_DAYS", "extract_incidents"]
+__all__ = ["BACKGROUND_DAYS", "MAX_EVENT_GROUPS", "extract_incidents"]
 
 #: A sentence dated this many days before the article reports an earlier event.
 BACKGROUND_DAYS = 30
+#: At most this many event groups are read per article (a live blog or a pasted archive
+#: would otherwise cost sentences x places); later ones are left as mentions.
+MAX_EVENT_GROUPS = 50
 _MAX_EXCERPT = 480
 
 
@@ -362,8 +365,6 @@ def _candidate(
         evidence.append(date_ev)
     choice = g.place or _fallback_place(text, g, infos, resolutions, gaz)
     counts, count_ev = _counts_field(g)
-    if choice is None and counts["fatalities"] is None and counts["injured"] is None:
-        return None
     country = ""
     if choice is not None:
         place = choice.resolution.place
@@ -379,6 +380,8 @@ def _candidate(
         country=country,
     )
     unsupported = a1 is None and a2 is None and set(counts.values()) == {None}
+    if unsupported and choice is None:
+        return None  # no place, no actor, no count: a statement or an opinion
     if unsupported and not _STRONG_TRIGGER.search(th.trigger):
         return None  # "the Rockets swept Portland", "artillery systems for $1.3 bn"
     for name, hit in (("actor1", a1), ("actor2", a2)):
@@ -425,9 +428,39 @@ def extract_incidents(
     if _OPINION.search(article.title) or _OPINION.search(text):
         return []  # opinion and analysis pieces report no incident of their own
     infos = _analyse(split_sentences(text), article.published)
-    out: list[IncidentCandidate] = []
+    found: list[tuple[_Group, IncidentCandidate]] = []
     for g in _group(text, infos, resolutions, gazetteer):
         cand = _candidate(article, text, g, infos, resolutions, gazetteer)
         if cand is not None:
+            found.append((g, cand))
+        if len(found) >= MAX_EVENT_GROUPS:
+            break
+    return _reported_events(found)
+
+
+def _reported_events(found: list[tuple[_Group, IncidentCandidate]]) -> list[IncidentCandidate]:
+    """The events the article reports: its main event (the first, from the headline and
+    lead), and another only when it is clearly a distinct event: a place of its own that is
+    neither the main event's place nor inside it, and a day or a casualty toll of its own.
+    Everything else is the main story's background, reactions or context.
+    """
+    if not found:
+        return []
+    main_group, main = found[0]
+    out = [main]
+    kept: list[tuple[_Group, IncidentCandidate]] = [(main_group, main)]
+    for g, cand in found[1:]:
+        if g.place is None or cand.location is None:
+            continue
+        if any(k.place is not None and _same_place(k.place, g.place) for k, _ in kept):
+            continue
+        own_day = any(
+            i.own_date is not None and i.own_date.precision == 1 and i.own_date.value is not None
+            for i in g.infos
+        )
+        other_day = own_day and cand.event_date != main.event_date
+        own_toll = cand.fatalities is not None or cand.injured is not None
+        if other_day or own_toll:
             out.append(cand)
+            kept.append((g, cand))
     return out
