@@ -335,6 +335,8 @@ class _Recognizer:
             return False
         if first.sent_start and j - i == 1 and not prominent and not cue:
             return False
+        if first.sent_start and j - i == 1 and not cue and not any(c.kind == 0 for c in found):
+            return False  # "Angry residents ...": only another language's name for Ankara
         if all(c.local for c in found) and not cue and not _place_noun_after(toks, j):
             # village-level names (Who's On First) are many and often people's names
             # (Hussein, Amir, Tom Thumb): without a cue they need the Arabic article

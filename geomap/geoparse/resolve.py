@@ -174,6 +174,19 @@ _SMALL_PLACE_CUES = frozenset(
 _BIG_CITY = 500_000
 
 
+_SMALL_NOUN_AFTER = re.compile(
+    r"\s+(village|town|hamlet|area|axis|front|frontline|farms|hill|camp|neighbou?rhood)\b", re.I
+)
+
+
+def _small_place_cue(text: str, m: Mention) -> str:
+    """ "village" when the text calls the mention a village (or town, area...), else ""."""
+    if m.cue in _SMALL_PLACE_CUES:
+        return m.cue.split()[-1]
+    after = _SMALL_NOUN_AFTER.match(text, m.end)
+    return after.group(1).lower() if after else ""
+
+
 def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
     """Places named right after the mention ("X, Y" / "X in Y"), longest name first."""
     found = _PARENT_AFTER.match(text, m.end)
@@ -301,6 +314,7 @@ def _rank(
         }
         country_named = any(c.place.is_country and c.kind == 0 for c in cs)
         pointed = _pointed_countries(ctx, _mention_key(m), parents[idx])
+        small = _small_place_cue(text, m)
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
@@ -316,9 +330,9 @@ def _rank(
             elif c.place.is_admin1 and admin_cue:
                 s += 1.5
                 reasons.append(f"named as an area ({admin_cue})")
-            if m.cue in _SMALL_PLACE_CUES and c.place.population >= _BIG_CITY:
+            if small and c.place.population >= _BIG_CITY:
                 s -= 1.5
-                reasons.append(f"called a {m.cue.split()[-1]}, not a big city")
+                reasons.append(f"called a {small}, not a big city")
             bonus, why = _parent_bonus(parents[idx], c.place)
             if bonus:
                 s += bonus

@@ -5,7 +5,8 @@ A count is a number phrase bound to a casualty word: before it ("killing three",
 were killed", "11 others wounded", "left 5 dead"). Ranges and vague phrases keep their
 bounds: "between 5 and 7" gives best 5 (the conservative figure, as ACLED codes), low 5,
 high 7; "at least 20" gives 20 with low 20. Vague words take the smallest number they can
-mean: "a dozen" 12, "dozens" 24, "scores" 40, "hundreds" 200, "several" 3, "a few" 2.
+mean, as ACLED codes them: "a dozen" and "dozens" 12, "tens" 10, "scores" 20,
+"hundreds" 100, "several" 3, "a few" 2.
 Ages ("a 12-year-old"), distances, times, years and numbers inside date expressions are
 never counts. "a soldier was killed" counts one; "a Russian airstrike killed..." does not,
 because the verb there is active.
@@ -34,8 +35,9 @@ _TENS = {
 }  # fmt: skip
 #: Vague quantities: the smallest number each phrase can mean.
 _VAGUE = {
-    "a dozen": 12, "dozens": 24, "dozens of": 24, "scores": 40, "scores of": 40,
-    "hundreds": 200, "hundreds of": 200, "several": 3, "a few": 2, "a couple of": 2,
+    "a dozen": 12, "dozens": 12, "dozens of": 12, "scores": 20, "scores of": 20,
+    "hundreds": 100, "hundreds of": 100, "tens": 10, "tens of": 10, "several": 3, "a few": 2,
+    "a couple of": 2,
     "a handful of": 3, "a single": 1, "an": 1, "a": 1, "single": 1,
 }  # fmt: skip
 
@@ -45,7 +47,7 @@ _WORDNUM = (
     rf"(?:(?:{_TEN_WORDS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|{_UNIT_WORDS})"
 )
 _VAGUE_RE = (
-    r"a dozen|dozens(?: of)?|scores(?: of)?|hundreds(?: of)?|several|a few|a couple of"
+    r"a dozen|dozens(?: of)?|scores(?: of)?|hundreds(?: of)?|tens of|several|a few|a couple of"
     r"|a handful of|a single|an?"
 )
 _NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|{_WORDNUM}|{_VAGUE_RE})"
@@ -119,7 +121,7 @@ def parse_number(text: str) -> int | None:
     """The value of a number phrase ("11", "1,200", "twenty-one", "a dozen"), else None.
 
     >>> parse_number("twenty-one"), parse_number("1,200"), parse_number("dozens")
-    (21, 1200, 24)
+    (21, 1200, 12)
     """
     t = " ".join(text.lower().replace("-", " ").split())
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EVENT_TYPES", "TypeHit", "classify_sentence"]
+__all__ = ["EVENT_TYPES", "TypeHit", "classify_sentence", "escalate_protest"]
 
 #: The ACLED taxonomy geomap uses: event_type -> sub_event_types.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -104,7 +104,7 @@ _PASSIVE = (
 )
 _DET = r"(?:(?:a|an|the|two|three|four|five|six|seven|eight|nine|ten|\d+|several|some|many"
 _DET += r"|dozens of|scores of|at least \w+|one|\w+'s|his|her|their)\s+)?"
-_ADJS = r"(?:[\w-]+\s+){0,4}?"
+_ADJS = r"(?:(?!(?:by|from|in|on|at|during|near|after|while|when)\b)[\w'-]+\s+){0,4}?"
 
 # (event_type, sub_event_type, rule name, pattern); order is priority.
 _RULES: tuple[tuple[str, str, str, str], ...] = (
@@ -130,7 +130,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|(?:bomb|device|mine|explosives?) (?:exploded|detonated|went off|blew up|blast)"
      r"|\b(?:bomb|explosive) (?:attack|blast|explosion)|\bexplosion\b|\bblast\b"
      r"|\bdetonated\b|\bexploded\b"),
-    (_EXP, "Grenade", "grenade", r"\bgrenades?\b"),
+    (_EXP, "Grenade", "grenade", r"\bgrenades?\b(?! launchers?)"),
     (_EXP, "Air/drone strike", "air-strike",
      r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bdrone (?:strikes?|attacks?)"
      r"|\baerial (?:bombardment|attacks?|bombing)|\bbombing raids?\b|\bbarrel bombs?\b"
@@ -193,8 +193,12 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"|{_GOV}\b[^.;]{{0,60}}(?:captured|seized|took control of|gained control (?:of|over)"
      rf"|took over|entered|advanced (?:into|on)|regained|restored control) {_TERRAIN}"),
     (_BAT, "Non-state actor overtakes territory", "overtake-territory",
-     rf"\b(?:captured|seized|took control of|gained control (?:of|over)|overran|stormed"
-     rf"|took over|overtook) {_TERRAIN}"),
+     rf"\b(?:captured|seized|took (?:full |complete )?cont(?:ro|ol)l? (?:of|over|on)"
+     rf"|gained control (?:of|over)|overran|stormed|took over|overtook|overtakes|advanced (?:into"
+     rf"|on)) {_TERRAIN}|\b(?:managed to|were able to|was able to) (?:re)?(?:gain |take )?"
+     rf"(?:the )?control\b|\bcontrolled (?:\w+ ){{0,4}}(?:village|town|area|hill|villages"
+     rf"|towns)\b|\bexpanded (?:their|its) control\b|\b(?:regain|retake|recapture)d? "
+     rf"(?:the )?control\b"),
     (_STRAT, "Non-violent transfer of territory", "transfer-territory",
      r"\b(?:handed over|withdrew from|withdrawn from|pulled out of|evacuated|retreated from"
      r"|left|abandoned) (?:\w+ ){0,3}(?:town|village|city|area|positions?|base|territory"
@@ -211,7 +215,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"|\b{_KILL_VERB} {_DET}{_ADJS}{_ARMED}\b"
      rf"|\b{_ARMED} {_PASSIVE}"
      rf"|\b(?:attack|assault|ambush|raid|offensive) (?:on|against) {_DET}{_ADJS}{_ARMED}\b"
-     r"|\bambush(?:ed)?\b|\bshots? (?:were )?fired\b|\bopened fire\b"),
+     r"|\bambush(?:ed)?\b"),
     (_VAC, "Attack", "attack-civilians",
      r"\b(?:summarily |publicly )?executed (?:\w+ ){0,3}(?:civilians|prisoners|men|people"
      r"|villagers|captives|hostages|detainees|residents)\b|\bexecution-style\b"
@@ -224,6 +228,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,6}(?:found|discovered|recovered)\b"
      r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body)\b"
      r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"),
+    (_VAC, "Attack", "shooting",
+     r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b"),
     (_STRAT, "Agreement", "agreement",
      r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deal|agreement|accord)\b"
      r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord)\b|\bprisoner (?:swap|exchange)\b"
@@ -298,5 +304,89 @@ def classify_sentence(sentence: str) -> TypeHit | None:
                 continue
             if _MODAL_AFTER.match(sentence[m.end() :]):
                 continue
-            return TypeHit(etype, sub, name, m.start(), m.end(), m.group(0))
+            hit = TypeHit(etype, sub, name, m.start(), m.end(), m.group(0))
+            return _refine(sentence, hit)
     return None
+
+
+# Ground fighting named in the same sentence as shelling or air support: ACLED codes the
+# battle ("clashes accompanied by shelling", "exchanged shelling", "fired grenade
+# launchers at the positions of ...").
+_CLASH = re.compile(
+    r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
+    r"|\bexchange(?:d|s)? (?:of )?(?:heavy )?(?:gun)?(?:fire|shelling)\b|\bskirmish"
+    r"|\binfiltrat|\bat (?:the |their )?(?:\w+ )?positions of\b|\bmutual shelling\b",
+    re.IGNORECASE,
+)
+_GOV_SUBJECT = re.compile(
+    r"\b(?:regime|government|army|military|SAA|Tiger Forces|state forces|security forces"
+    r"|national army|armed forces|troops|pro-government|loyalist)\b",
+    re.IGNORECASE,
+)
+_NONSTATE_SUBJECT = re.compile(
+    r"\b(?:rebels?|militants?|insurgents?|jihadists?|opposition|factions?|Islamic State|IS"
+    r"|ISIS|HTS|Hayat Tahrir|Taliban|al-Shabaab|Shabaab|militias?|Corps|Brigades?|Army of"
+    r"|Jaish|Jaysh|Ahrar|QSD|SDF|YPG|PKK|Houthis?)\b",
+)
+
+
+def _refine(sentence: str, hit: TypeHit) -> TypeHit:
+    """ACLED's tie-breaks: a battle beats the shelling or air support that accompanies it,
+    and territory changes hands to the government or to a non-state actor by who took it."""
+    if hit.event_type == _EXP and hit.sub_event_type in (
+        "Shelling/artillery/missile attack", "Air/drone strike", "Grenade",
+    ):  # fmt: skip
+        clash = _CLASH.search(sentence)
+        if clash:
+            return TypeHit(_BAT, "Armed clash", "clash-with-fire", clash.start(), clash.end(),
+                           clash.group(0))  # fmt: skip
+    if hit.rule in ("regain-territory", "overtake-territory"):
+        before = sentence[: hit.start]
+        gov = [m.start() for m in _GOV_SUBJECT.finditer(before)]
+        rebel = [m.start() for m in _NONSTATE_SUBJECT.finditer(before)]
+        government = bool(gov) and (not rebel or max(gov) > max(rebel))
+        sub = (
+            "Government regains territory" if government else "Non-state actor overtakes territory"
+        )
+        if gov or rebel:
+            return TypeHit(_BAT, sub, hit.rule, hit.start, hit.end, hit.trigger)
+    return hit
+
+
+# What turns a protest into another sub-type, said in a later sentence of the same report
+# ("Police fired tear gas.", "The protesters lit fires along the road.").
+_ESCALATION: tuple[tuple[str, str, re.Pattern[str]], ...] = (
+    (_PRO, "Excessive force against protesters", re.compile(
+        r"\b(?:police|security forces|troops|soldiers|officers)\b[^.;]{0,60}\b(?:shot|killed"
+        r"|live (?:ammunition|bullets|rounds))|\b(?:protesters?|demonstrators?)\b[^.;]{0,40}"
+        r"\b(?:were |was )?(?:shot dead|killed)\b", re.IGNORECASE)),
+    (_RIOT, "Violent demonstration", re.compile(
+        r"\b(?:threw|hurled|pelted) (?:\w+ ){0,3}(?:stones|rocks|bottles|petrol bombs|molotov)"
+        r"|\b(?:lit|set) (?:\w+ )?fires?\b|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bvandali[sz]"
+        r"|\btorched\b|\bsmashed\b|\blooted\b|\bturned violent\b|\brioting\b", re.IGNORECASE)),
+    (_PRO, "Protest with intervention", re.compile(
+        r"\btear ?gas\b|\bwater cannons?\b|\brubber bullets\b|\bdispersed\b|\bbroke up\b"
+        r"|\b(?:arrested|detained)\b|\bbatons?\b|\bstopped (?:the )?(?:protesters|demonstrators)"
+        r"|\btook down\b", re.IGNORECASE)),
+)  # fmt: skip
+
+
+def escalate_protest(hit: TypeHit, sentences: list[str]) -> TypeHit:
+    """A peaceful protest whose report goes on to say it was met with force, dispersed, or
+    turned violent, takes that sub-type (ACLED codes the protest event as a whole).
+
+    >>> hit = classify_sentence("Workers protested outside the ministry.")
+    >>> escalate_protest(hit, ["Police fired tear gas."]).sub_event_type
+    'Protest with intervention'
+    """
+    if (hit.event_type, hit.sub_event_type) != (_PRO, "Peaceful protest"):
+        return hit
+    for etype, sub, pattern in _ESCALATION:
+        for text in sentences:
+            found = pattern.search(text)
+            if found:
+                rule = f"{hit.rule}+{sub.split()[0].lower()}"
+                return TypeHit(
+                    etype, sub, rule, hit.start, hit.end, f"{hit.trigger}; {found.group(0)}"
+                )
+    return hit

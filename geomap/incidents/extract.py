@@ -44,9 +44,10 @@ from geomap.incidents.actors import ActorHit, find_actors, pick_actors
 from geomap.incidents.casualties import Count, find_casualties
 from geomap.incidents.dates import WEEKDAYS, DateHit, find_dates
 from geomap.incidents.eventplace import PlaceChoice, choose_event_place, score_mention
-from geomap.incidents.eventtypes import TypeHit, classify_sentence
+from geomap.incidents.eventtypes import TypeHit, classify_sentence, escalate_protest
 from geomap.incidents.link import haversine_km
 from geomap.incidents.sentences import Sentence, split_sentences
+from geomap.incidents.tallies import find_tallies
 from geomap.models import Article, Evidence, IncidentCandidate, Place, Resolution
 
 __all__ = ["BACKGROUND_DAYS", "MAX_EVENT_GROUPS", "extract_incidents"]
@@ -308,7 +309,29 @@ def _fallback_place(
     return None
 
 
-def _counts_field(g: _Group) -> tuple[dict[str, int | None], list[Evidence]]:
+def _counts_field(
+    g: _Group, report: Sequence[_Info]
+) -> tuple[dict[str, int | None], list[Evidence]]:
+    """Killed and injured: the highest count bound to a casualty verb in the incident's
+    sentences; a toll the report states outright overrides it when authoritative ("1
+    fatality.", "Fatalities coded as 0"), else fills in when no count was found."""
+    values, evidence = _verb_counts(g)
+    tallies = [(t, i.sentence) for i in report for t in find_tallies(i.sentence.text)]
+    for kind, name in (("killed", "fatalities"), ("injured", "injured")):
+        mine = [(t, s) for t, s in tallies if t.kind == kind]
+        ruling = next(((t, s) for t, s in mine if t.authoritative), None)
+        if ruling is None and values[name] is None and mine:
+            ruling = max(mine, key=lambda ts: ts[0].value)
+        if ruling is None:
+            continue
+        t, sentence = ruling
+        values[name] = t.value
+        evidence = [e for e in evidence if e.field != name]
+        evidence.append(Evidence(name, str(t.value), sentence.text, f"{t.rule}: {t.text}"))
+    return values, evidence
+
+
+def _verb_counts(g: _Group) -> tuple[dict[str, int | None], list[Evidence]]:
     best: dict[str, tuple[Count, Sentence] | None] = {"killed": None, "injured": None}
     for info in (*g.infos, *g.supporting):
         for c in info.counts:
@@ -355,6 +378,17 @@ def _candidate(
     lead = g.lead
     th = lead.type_hit
     assert th is not None
+    report = [
+        i.sentence.text
+        for i in infos
+        if i.sentence.paragraph == lead.sentence.paragraph or i in g.infos or i in g.supporting
+    ]
+    report_infos = [
+        i
+        for i in infos
+        if i.sentence.paragraph == lead.sentence.paragraph or i in g.infos or i in g.supporting
+    ]
+    th = escalate_protest(th, report)
     why = f"{th.rule}: {th.trigger}"
     evidence = [
         Evidence("event_type", th.event_type, lead.sentence.text, why),
@@ -364,7 +398,7 @@ def _candidate(
     if date_ev is not None:
         evidence.append(date_ev)
     choice = g.place or _fallback_place(text, g, infos, resolutions, gaz)
-    counts, count_ev = _counts_field(g)
+    counts, count_ev = _counts_field(g, report_infos)
     country = ""
     if choice is not None:
         place = choice.resolution.place
@@ -438,6 +472,22 @@ def extract_incidents(
     return _reported_events(found)
 
 
+# How a round-up turns to another event: a discourse marker, or a sentence that opens on its
+# place ("In Damascus, a mortar hit ...", "Near Idlib, ...").
+_NEW_EVENT = re.compile(
+    r"^\W*(?:(?:elsewhere|meanwhile|separately|also|earlier|later|further (?:north|south|east"
+    r"|west))\b|in (?:a |an )?(?:separate|another|other|second|related) (?:incident|attack"
+    r"|development)|(?:in|at|near|outside|north of|south of|east of|west of) (?:the )?"
+    r"(?:[a-z]+ )?[A-Z])",
+    re.IGNORECASE,
+)
+
+
+def _opens_new_event(sentence: str) -> bool:
+    """Whether a sentence turns to another event (see ``_NEW_EVENT``)."""
+    return bool(_NEW_EVENT.match(sentence))
+
+
 def _reported_events(found: list[tuple[_Group, IncidentCandidate]]) -> list[IncidentCandidate]:
     """The events the article reports: its main event (the first, from the headline and
     lead), and another only when it is clearly a distinct event: a place of its own that is
@@ -459,8 +509,8 @@ def _reported_events(found: list[tuple[_Group, IncidentCandidate]]) -> list[Inci
             for i in g.infos
         )
         other_day = own_day and cand.event_date != main.event_date
-        own_toll = cand.fatalities is not None or cand.injured is not None
-        if other_day or own_toll:
+        own_toll = any(i.counts for i in g.infos)
+        if other_day or (own_toll and _opens_new_event(g.lead.sentence.text)):
             out.append(cand)
             kept.append((g, cand))
     return out
