@@ -471,8 +471,8 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
         if counties:
             return counties
     cc = m.cue if m.kind == "demonym" else gazetteer.demonym_country(name)
-    found = [] if m.kind == "demonym" else gazetteer.candidates(name, loose=True)
-    if found and found[0].kind != KIND_LOOSE and _spelling_may_differ(m, found):
+    found = [] if m.kind == "demonym" else gazetteer.candidates(name)
+    if found and _spelling_may_differ(m, found):
         # an exact hit on a far-away namesake must not hide the village spelled otherwise
         exact = {c.place.geonameid for c in found}
         found += [c for c in gazetteer.loose_candidates(name) if c.place.geonameid not in exact]
@@ -485,7 +485,9 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
     if not found and not _is_facility(m):
         # "the village of X" calls X a place, not a people: only bare words are tried as one
         people = [] if m.cue else _people_candidates(name, gazetteer)
-        return people or _part_candidates(name, gazetteer)
+        found = people or _part_candidates(name, gazetteer)
+    if not found and m.kind != "demonym":
+        found = gazetteer.loose_candidates(name)  # spelled with other vowels (Idleb, Idlib)
     return found
 
 
