@@ -228,6 +228,15 @@ class _Recognizer:
             return j, noun  # "Juqali Al-Tahtaniyah village", "in the Ein Terma area"
         return None
 
+    def names_a_place_at(self, i: int) -> bool:
+        """Whether token i starts a capitalised name the gazetteer knows (any spelling)."""
+        toks = self.tokens
+        if i >= len(toks) or not toks[i].capitalised or not _joinable(
+            self.text, toks[i - 1], toks[i]
+        ):
+            return False
+        return bool(self.gaz.candidates(toks[i].text, loose=True))
+
     def spelled_otherwise_at(self, i: int) -> tuple[int, str] | None:
         """A name spelled with other vowels than the gazetteer's (Sokhneh for As Sukhnah),
         announced by a cue before it or a place noun after it: (end token index, cue).
@@ -250,12 +259,23 @@ class _Recognizer:
         strong = cue in STRONG_CUES or cue in EVENT_VERB_CUES
         for end in range(j, i, -1):
             noun = _place_noun_after(toks, end)
-            if not (strong or noun) or (toks[i].sent_start and not cue):
+            parent = bool(cue) and self._known_place_follows(end)
+            if not (strong or noun or parent) or (toks[i].sent_start and not cue):
                 continue
             surface = _span_text(self.text, toks, i, end)
             if self.gaz.candidates(surface, loose=True):
                 return end, cue or noun
         return None
+
+    def _known_place_follows(self, j: int) -> bool:
+        """ "X in Y" / "X, Y" with Y a place the gazetteer knows well (not a village name)."""
+        toks = self.tokens
+        if j + 1 >= len(toks) or toks[j].text.lower() not in ("in", ",", "near"):
+            return False
+        nxt = toks[j + 1]
+        if nxt.text.lower() == "the" and j + 2 < len(toks):
+            nxt = toks[j + 2]
+        return nxt.capitalised and self._known(nxt.text)
 
     def keep(self, i: int, j: int, found: list[Candidate], cue: str) -> bool:
         """Decide whether a capitalised gazetteer match is a place mention here."""
@@ -434,6 +454,9 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             i = street
             continue
         j, found = rec.candidates_at(i)
+        if j == i + 1 and tok.text.lower() in DIRECTIONS and rec.names_a_place_at(i + 1):
+            i += 1  # "Eastern Ghouta", "Northern Hama": a region of the next name
+            continue
         if not found:
             spelled = rec.spelled_otherwise_at(i)
             if spelled:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from geomap.gazetteer.lookup import KIND_LOOSE, Candidate, Gazetteer
 from geomap.gazetteer.names import match_key
+from geomap.geoparse.hints import country_hints
 from geomap.geoparse.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
 from geomap.models import (
     METHOD_GAZETTEER,
@@ -175,8 +176,10 @@ _BIG_CITY = 500_000
 
 
 _SMALL_NOUN_AFTER = re.compile(
-    r"\s+(village|town|hamlet|area|axis|front|frontline|farms|hill|camp|neighbou?rhood)\b", re.I
+    r"\s+(village|town|city|hamlet|area|axis|front|frontline|farms|hill|camp|neighbou?rhood)\b",
+    re.I,
 )
+_SETTLEMENT_NOUNS = frozenset({"village", "town", "city", "hamlet", "village of", "town of"})
 
 
 def _small_place_cue(text: str, m: Mention) -> str:
@@ -330,9 +333,12 @@ def _rank(
             elif c.place.is_admin1 and admin_cue:
                 s += 1.5
                 reasons.append(f"named as an area ({admin_cue})")
-            if small and c.place.population >= _BIG_CITY:
+            if small and small != "city" and c.place.population >= _BIG_CITY:
                 s -= 1.5
                 reasons.append(f"called a {small}, not a big city")
+            if small in _SETTLEMENT_NOUNS and c.place.feature_class == "A":
+                s -= 1.0
+                reasons.append(f"called a {small}, not an area")
             bonus, why = _parent_bonus(parents[idx], c.place)
             if bonus:
                 s += bonus
@@ -383,8 +389,11 @@ def _context(
     mentions: Sequence[Mention],
     first: Sequence[tuple[Place | None, float, list[str], tuple[Place, ...]]],
     gaz: Gazetteer,
+    hints: dict[str, float] | None = None,
 ) -> _Context:
     countries: defaultdict[str, float] = defaultdict(float)
+    for cc, weight in (hints or {}).items():
+        countries[cc] += 0.5 * weight  # as much as a demonym: the armed groups it names
     admin1: Counter[str] = Counter()
     anchors: list[Place] = []
     dateline_cc = ""
@@ -442,7 +451,7 @@ def resolve_mentions(
         for m, cs in zip(mentions, cands, strict=True)
     ]
     first = _rank(text, mentions, cands, parents, None)
-    ctx = _context(mentions, first, gazetteer)
+    ctx = _context(mentions, first, gazetteer, country_hints(text))
     second = _rank(text, mentions, cands, parents, ctx)
     results = []
     top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])

@@ -45,6 +45,11 @@ CUE_PHRASES = frozenset(
         "kilometres from",
         "kilometers from",
         "near the",
+        "vicinity of",
+        "the vicinity of",
+        "countryside of",
+        "the countryside of",
+        "outskirts of",
     ]
 )
 

@@ -13,6 +13,7 @@ town, 3 a region or the country.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -65,7 +66,12 @@ _IN = re.compile(
 )
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?" + _ADJ + "$", re.IGNORECASE)
 _PROVINCE_AFTER = re.compile(
-    r"^\s+(?:province|governorate|region|district|county|countryside|area)\b", re.IGNORECASE
+    r"^\s+(?:province|governorate|region|district|county)\b", re.IGNORECASE
+)
+# "Hama countryside", "the Al Burayj axis", "Tal Milh front": near the town, not the province.
+_AROUND_AFTER = re.compile(
+    r"^\s+(?:countryside|outskirts|suburbs|axis|front|frontline|environs|vicinity)\b",
+    re.IGNORECASE,
 )
 _PART_AFTER = re.compile(
     r"^\s+(?:neighbou?rhood|district|quarter|suburb|area)\s+of\b", re.IGNORECASE
@@ -182,6 +188,8 @@ def score_mention(
         rule, precision = "near", 2
     elif _TOWN_OF.search(pre) or cue in ("town of", "village of", "city of"):
         rule, precision = "town-of", 1
+    elif _AROUND_AFTER.match(post):
+        rule, precision = "near", 2
     elif _PROVINCE_AFTER.match(post):
         rule, precision = "province", 3
     elif _IN.search(pre) or cue in ("in", "at"):
@@ -224,6 +232,7 @@ def choose_event_place(
     """
     lo, hi = bounds if bounds is not None else (0, len(text))
     best: tuple[float, int, PlaceChoice] | None = None
+    towns: list[PlaceChoice] = []
     for i, r in enumerate(resolutions):
         m = r.mention
         if r.place is None or m.start < lo or m.end > hi:
@@ -247,7 +256,47 @@ def choose_event_place(
         choice = PlaceChoice(
             res, precision, rule, i, (f"{rule} ({m.surface})", f"score {ms.score}")
         )
+        if rank == 2:
+            towns.append(choice)
         key = (rank, ms.score)
         if best is None or key > (best[1], best[0]):
             best = (ms.score, rank, choice)
-    return best[2] if best else None
+    if best is None:
+        return None
+    return _finest(text, best[2], towns)
+
+
+_PARENT_GAP = re.compile(
+    r"^[\s,]*(?:\w+\s+){0,2}?(?:in|of|near|,)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?$", re.IGNORECASE
+)
+_PARENT_KM = 60.0
+
+
+def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> PlaceChoice:
+    """The smallest place the sentence names for the event: a town named just before the
+    chosen one and near it ("Abbasiyeh area in the eastern countryside of Homs") is where
+    the event happened; the later, larger place only says where that is."""
+    chosen = best.resolution
+    place = chosen.place
+    if place is None or best.index is None:
+        return best
+    for town in towns:
+        r = town.resolution
+        p = r.place
+        if p is None or r.mention.end > chosen.mention.start or p == place:
+            continue
+        gap = text[r.mention.end : chosen.mention.start]
+        if len(gap) > 80 or not _PARENT_GAP.match(gap):
+            continue
+        if p.country_code != place.country_code or _km(p, place) > _PARENT_KM:
+            continue
+        why = f"named with the larger place {chosen.mention.surface} after it"
+        return replace(town, reasons=(*town.reasons, why))
+    return best
+
+
+def _km(a: Place, b: Place) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

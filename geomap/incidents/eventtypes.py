@@ -172,7 +172,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"\bprotest(?:ed|ers|ors|s|ing|d)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\bdemos\b"
      r"|\brall(?:y|ied|ies)\b|(?-i:\bmarch(?:ed|ers|es|ing)?\b)|\bsit-ins?\b|took to the streets"
      r"|\bpicket(?:ed|s|ing)?\b|\bmotorcade\b|\b(?:gathered|assembled|staged|held) (?:\w+ ){0,6}"
-     r"(?:to (?:demand|protest|denounce|condemn|call for|express|oppose|support|reject)"
+     r"(?:to (?:demand|protest|denounce|condemn|call for|express|oppose|support|reject"
+     r"|draw attention|press for|mark|commemorate|show)|demanding|calling for|denouncing"
      r"|against|in (?:support|solidarity))|\bon strike\b|\bstrike action\b|\bwent on strike\b"
      r"|\bboycott(?:ed)?\b|\bvigil\b"),
     (_VAC, "Sexual violence", "sexual-violence",

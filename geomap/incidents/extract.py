@@ -416,7 +416,8 @@ def _candidate(
     unsupported = a1 is None and a2 is None and set(counts.values()) == {None}
     if unsupported and choice is None:
         return None  # no place, no actor, no count: a statement or an opinion
-    if unsupported and not _STRONG_TRIGGER.search(th.trigger):
+    weak = len(th.trigger.split()) < 2 and not _STRONG_TRIGGER.search(th.trigger)
+    if unsupported and weak:
         return None  # "the Rockets swept Portland", "artillery systems for $1.3 bn"
     for name, hit in (("actor1", a1), ("actor2", a2)):
         if hit is not None:

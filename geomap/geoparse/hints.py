@@ -1,0 +1,55 @@
+"""Countries an article points to without naming a place: the armed groups it names.
+
+Coders' notes and conflict reporting often name no country at all ("QSD forces raided the
+village of al-Farj in Thiban district"): the reader knows QSD fights in Syria. These are
+well-known organisations whose field is one country (or a few); naming one is a vote for
+that country in the resolver's context, like a demonym ("Syrian"). Groups active in many
+countries (the Islamic State, al-Qaeda) are deliberately left out.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["GROUP_COUNTRIES", "country_hints"]
+
+#: Distinctive group names -> ISO2 codes of the countries they act in.
+GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
+    r"QSD|SDF|Syrian Democratic Forces|YPG|YPJ|Asayish": ("SY",),
+    r"HTS|Hay'?[ae]t Tahrir al-Sham|Hayaat Tahrir|Jabhat (?:al-)?Nusra|Nusra Front": ("SY",),
+    r"Ahrar al-Sham|Jaysh al-Islam|Jaish al-Islam|Faylaq al-Rahman|Al-Rahman Corps": ("SY",),
+    r"Free Syrian Army|FSA|Syrian National Army|SNA": ("SY",),
+    r"Tiger Forces|National Defen[cs]e Forces": ("SY",),
+    r"Syrian regime|Assad regime|Syrian Arab Army|SAA": ("SY",),
+    r"Taliban|Haqqani network|ANDSF|NDS": ("AF",),
+    r"al-Shabaab|Al Shabaab|Al-Shabab|Al Shabab": ("SO", "KE"),
+    r"Houthis?|Ansar Allah|Southern Transitional Council|STC": ("YE",),
+    r"Hezbollah|Hizbollah|Hizballah": ("LB", "SY"),
+    r"Popular Mobilization Forces|PMF|Hashd al-Shaabi|Peshmerga": ("IQ",),
+    r"PKK|Kurdistan Workers'? Party": ("TR", "IQ"),
+    r"Boko Haram|ISWAP": ("NG",),
+    r"JNIM|Ansar Dine": ("ML", "BF"),
+    r"RSF|Rapid Support Forces|Janjaweed": ("SD",),
+    r"Mungiki": ("KE",),
+    r"Hamas|Islamic Jihad|IDF|Israel Defen[cs]e Forces": ("PS", "IL"),
+    r"Donetsk People's Republic|DPR|Luhansk People's Republic|LPR|NAF": ("UA",),
+}
+_PATTERNS = tuple(
+    (re.compile(rf"(?<![\w-])(?:{names})(?![\w-])"), ccs) for names, ccs in GROUP_COUNTRIES.items()
+)
+
+
+def country_hints(text: str) -> dict[str, float]:
+    """Votes for countries from the armed groups a text names (each group counted once).
+
+    >>> country_hints("QSD forces raided the village of al-Farj.")
+    {'SY': 1.0}
+    >>> country_hints("Clashes between the Taliban and Afghan forces.")
+    {'AF': 1.0}
+    """
+    votes: dict[str, float] = {}
+    for pattern, ccs in _PATTERNS:
+        if pattern.search(text):
+            for cc in ccs:
+                votes[cc] = votes.get(cc, 0.0) + 1.0 / len(ccs)
+    return votes
