@@ -37,7 +37,13 @@ _ORD = r"(?:st|nd|rd|th)?"
 
 _TIMESTAMPS = [
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ]\d{2}:\d{2})?", re.I),
-    re.compile(r"\b(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>\d{4})\b"),
+    # A time whose UTC offset runs into the date, as scraped headers have it:
+    # "16:42+309 February 2017" is 16:42 (UTC+3), 09 February 2017.
+    re.compile(
+        r"\b\d{1,2}:\d{2}\s*(?:GMT|UTC)?[+-]\d{1,2}(?P<d>[0-3]\d)\s+" + _MONTH
+        + r",?\s+(?P<y>\d{4})\b", re.I
+    ),
+    re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b"),
     re.compile(
         _WEEKDAY + r"\b(?P<d>\d{1,2})" + _ORD + r"\s+" + _MONTH + r",?\s+(?P<y>\d{4})\b", re.I
     ),

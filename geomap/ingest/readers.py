@@ -116,13 +116,54 @@ def _clean_body(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
+_MENU_LINE = re.compile(r"(?:\S.*?\s[|•·»]\s){2,}")
+_META_LINE = re.compile(r"^[\W\d_]*(?:views?|comments?|shares?|by|updated|posted)\b", re.I)
+
+
+_WIDGET_LINE = re.compile(
+    r"follow us|subscribe|sign up|newsletter|help us|share (?:this|on)|log ?in|donate", re.I
+)
+_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def _echoes_below(line: str, text: str) -> int:
+    """How many of the line's longer words come back in the 1,500 characters after it."""
+    at = text.find(line) + len(line)
+    below = {w.lower() for w in _WORD.findall(text[at : at + 1500])}
+    return len({w.lower() for w in _WORD.findall(line)} & below)
+
+
 def _headline(text: str) -> str:
-    """The first non-empty line when it looks like a headline, else ""."""
+    """The first line that looks like a headline, else "".
+
+    Menus ("World | Middle East | Video"), counters ("views 4871 | comments 12") and lines
+    without words (timestamps) at the top of a scraped page are skipped, up to 6 lines.
+    """
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if line]
     if len(lines) < 2:
         return ""
-    first = lines[0]
+    top = [
+        line
+        for line in lines[:6]
+        if not _MENU_LINE.search(line)
+        and not _META_LINE.match(line)
+        and sum(ch.isalpha() for ch in line) >= max(8, len(line) // 2)
+    ]
+    top = [
+        line
+        for line in top
+        if not _WIDGET_LINE.search(line)
+        and len(line) <= 160
+        and len(line.split()) <= 25
+        and not line.endswith(_HEADLINE_END)
+    ]
+    # A headline shares its words with the story under it; a site's tagline less so.
+    echoes = [(_echoes_below(line, text), -i, line) for i, line in enumerate(top)]
+    best = max(echoes, default=(0, 0, ""))
+    first = best[2] if best[0] >= 2 else ""
+    if not first or first == lines[-1]:
+        return ""
     if len(first) > 160 or len(first.split()) > 25 or first.endswith(_HEADLINE_END):
         return ""
     return first
