@@ -231,8 +231,10 @@ class _Recognizer:
     def names_a_place_at(self, i: int) -> bool:
         """Whether token i starts a capitalised name the gazetteer knows (any spelling)."""
         toks = self.tokens
-        if i >= len(toks) or not toks[i].capitalised or not _joinable(
-            self.text, toks[i - 1], toks[i]
+        if (
+            i >= len(toks)
+            or not toks[i].capitalised
+            or not _joinable(self.text, toks[i - 1], toks[i])
         ):
             return False
         return bool(self.gaz.candidates(toks[i].text, loose=True))

@@ -40,8 +40,10 @@ _TIMESTAMPS = [
     # A time whose UTC offset runs into the date, as scraped headers have it:
     # "16:42+309 February 2017" is 16:42 (UTC+3), 09 February 2017.
     re.compile(
-        r"\b\d{1,2}:\d{2}\s*(?:GMT|UTC)?[+-]\d{1,2}(?P<d>[0-3]\d)\s+" + _MONTH
-        + r",?\s+(?P<y>\d{4})\b", re.I
+        r"\b\d{1,2}:\d{2}\s*(?:GMT|UTC)?[+-]\d{1,2}(?P<d>[0-3]\d)\s+"
+        + _MONTH
+        + r",?\s+(?P<y>\d{4})\b",
+        re.I,
     ),
     re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[/.-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b"),
     re.compile(
