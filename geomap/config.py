@@ -11,6 +11,12 @@ from geomap.errors import ConfigError
 #: Folder of the repository's bundled reference data (``gazetteer/``).
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_GAZETTEER_DIR = PROJECT_ROOT / "gazetteer"
+#: The credit the bundled gazetteer's sources ask for (see gazetteer/README.md).
+PLACE_DATA_CREDIT = (
+    "Place data © GeoNames (https://www.geonames.org/), CC BY 4.0; Who's On First "
+    "(https://whosonfirst.org/), CC0 / source licences; neighbourhoods: UN OCHA Syria common "
+    "operational datasets."
+)
 SAMPLE_ARTICLES_DIR = PROJECT_ROOT / "geomap" / "samples"
 
 GEOCODERS = ("nominatim", "none")

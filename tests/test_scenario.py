@@ -114,3 +114,29 @@ def test_whole_demo_folder(settings: Settings, gazetteer: Gazetteer) -> None:
     assert types == {"Explosions/Remote violence", "Battles", "Violence against civilians",
                      "Protests", "Riots", "Strategic developments"}  # fmt: skip
     assert ("Ankara", "2017-02-12") in by_place  # the protest, not the statement place
+
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+
+
+@pytest.mark.parametrize("suffix", [".html", ".txt"])
+def test_two_scraped_pages_of_one_strike_make_one_incident(
+    suffix: str, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    """Pages with photo captions of an older event, a "+309 February 2017" header,
+    statements made in Ankara and Moscow, sharing widgets, comments and related links."""
+    pages = sorted(PAGES.glob(f"*{suffix}"))
+    assert len(pages) == 2
+    incidents = ingest(settings, gazetteer, pages)
+    assert [(i["location"], i["event_date"]) for i in incidents] == [("Al Bāb", "2017-02-09")]
+    (inc,) = incidents
+    assert (inc["sub_event_type"], inc["country"], inc["source_count"]) == (
+        "Air/drone strike", "Syria", 2,
+    )  # fmt: skip
+    assert (inc["fatalities"], inc["injured"]) == (3, 11)
+    store = open_store(settings.db_path)
+    try:
+        mentioned = {m["surface"] for m in iter_mentions(store)}
+    finally:
+        store.close()
+    assert {"Ankara", "Moscow"} <= mentioned  # kept as mentions, not incident places

@@ -40,6 +40,10 @@ _PLACETYPE_CODE = {
 }
 
 
+def _is_latin(name: str) -> bool:
+    return any("a" <= ch.lower() <= "z" for ch in name)
+
+
 def _admin1_by_geonameid() -> dict[int, str]:
     out = {}
     with open(BUNDLE / "admin1CodesASCII.txt", encoding="utf-8") as fh:
@@ -110,12 +114,16 @@ def main(wof_path: str, ocha_path: str) -> int:
             cc = row["country"]
             admin1 = region_code(wof_id) or nearest.admin1(cc, lat, lon)
             gn_id = int(row["gn_id"] or 0)
+            name = row["name"]
+            latin = [n for n in row["names_latin"].split("|") if n.strip()]
+            if not _is_latin(name) and latin:
+                name = latin[0].strip()  # shown to readers of English: Vuhledar, not Вугледар
             names = []
             for col in ("names_latin", "names_ar", "names_cyr"):
                 names.extend(n.strip() for n in row[col].split("|") if n.strip())
-            names = [n for n in dict.fromkeys(names) if n != row["name"] and "\t" not in n]
+            names = [n for n in dict.fromkeys([row["name"], *names]) if n != name and "\t" not in n]
             values = (
-                str(gn_id or wof_id), str(wof_id), str(gn_id or ""), row["name"],
+                str(gn_id or wof_id), str(wof_id), str(gn_id or ""), name,
                 f"{lat:.5f}", f"{lon:.5f}", fclass, fcode, cc, admin1,
                 row["population"] or "0", "|".join(names),
             )  # fmt: skip

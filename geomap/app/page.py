@@ -502,6 +502,8 @@ def about() -> None:
     st.divider()
     st.caption(
         "geomap maps incidents reported in news articles. Place data: "
-        "[GeoNames](https://www.geonames.org/), licensed CC BY 4.0. Locations and counts are "
+        "[GeoNames](https://www.geonames.org/), licensed CC BY 4.0; "
+        "[Who's On First](https://whosonfirst.org/) (CC0 / source licences); neighbourhoods: "
+        "UN OCHA Syria common operational datasets. Locations and counts are "
         "extracted automatically; check the sources in each popup."
     )

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from geomap.cli.main import command_settings, settings_option
-from geomap.config import BUNDLED_GAZETTEER_DIR
+from geomap.config import BUNDLED_GAZETTEER_DIR, PLACE_DATA_CREDIT
 from geomap.gazetteer.add import add_file
 from geomap.gazetteer.build import build_bundle, build_index
 from geomap.gazetteer.lookup import Gazetteer
@@ -86,7 +86,7 @@ def info_command(ctx: click.Context, as_json: bool, sub_db: Path | None, sub_off
         click.echo(
             f"added:     {add['path']} ({add['kind']}, {add['rows']:,} rows, {add['added']})"
         )
-    click.echo("Place data © GeoNames (https://www.geonames.org/), CC BY 4.0.")
+    click.echo(PLACE_DATA_CREDIT)
 
 
 @gazetteer_group.command("add")
@@ -96,16 +96,20 @@ def info_command(ctx: click.Context, as_json: bool, sub_db: Path | None, sub_off
 def add_command(
     ctx: click.Context, files: tuple[Path, ...], sub_db: Path | None, sub_offline: bool
 ) -> None:
-    """Add GeoNames country dumps (e.g. SY.txt) or CSVs of custom places and aliases.
+    """Add GeoNames country dumps (e.g. SY.txt), Who's On First records, or CSVs of custom
+    places and aliases.
 
     A CSV has the columns name,lat,lon and optionally aliases (separated by |), country
     (ISO2), admin1, feature_code, population, geonameid. A row with a geonameid and no
-    coordinates adds aliases to that existing place. Additions survive rebuilds.
+    coordinates adds aliases to that existing place. A folder (a WOF repository checkout
+    such as whosonfirst-data-admin-sy) or a .geojson file is read as WOF records; retired
+    and deprecated records are skipped. Additions survive rebuilds.
 
     \b
-    Example:
+    Examples:
       printf 'name,lat,lon,aliases\\nal-Sakhour,36.2219,37.1870,Sakhur\\n' > p.csv
       geomap gazetteer add p.csv
+      geomap gazetteer add whosonfirst-data-admin-sy/data
     """
     settings = command_settings(ctx, sub_db, sub_offline)
     Gazetteer.open(settings).close()

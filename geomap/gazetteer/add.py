@@ -1,4 +1,4 @@
-"""Add places to the gazetteer index: a GeoNames country dump or a CSV of custom places.
+"""Add places to the gazetteer index: a GeoNames dump, Who's On First records or a CSV.
 
 Users download e.g. ``SY.txt`` from GeoNames for full Syrian coverage (villages,
 neighbourhoods), or write a CSV of their own places and aliases. Each added file is copied
@@ -17,8 +17,9 @@ from pathlib import Path
 from geomap.config import user_data_dir
 from geomap.errors import GazetteerError, InputError
 from geomap.gazetteer.build import _insert_names, iter_geonames_rows
+from geomap.gazetteer.wof import WofPlace, iter_wof_places, place_from_json, place_to_json
 
-__all__ = ["add_custom_csv", "add_file", "add_geonames_dump", "additions_dir"]
+__all__ = ["add_custom_csv", "add_file", "add_geonames_dump", "add_wof", "additions_dir"]
 
 CUSTOM_COLUMNS = ("name", "lat", "lon")
 CUSTOM_OPTIONAL = ("aliases", "country", "admin1", "feature_code", "population", "geonameid")
@@ -135,10 +136,90 @@ def _record(db: sqlite3.Connection, path: Path, kind: str, rows: int, *, record:
         shutil.copyfile(path, folder / f"{stamp}-{kind}-{path.name}")
 
 
+def _nearest_admin1(db: sqlite3.Connection, cc: str, lat: float, lon: float) -> str:
+    """The admin1 code of the nearest indexed place of the country (within 1 degree)."""
+    row = db.execute(
+        "SELECT admin1_code FROM place WHERE cc = ? AND admin1_code NOT IN ('', '00')"
+        " AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?"
+        " ORDER BY (lat - ?) * (lat - ?) + (lon - ?) * (lon - ?) LIMIT 1",
+        (cc, lat - 1, lat + 1, lon - 1, lon + 1, lat, lat, lon, lon),
+    ).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _add_wof_places(db: sqlite3.Connection, places: list[WofPlace]) -> int:
+    rows = 0
+    for p in places:
+        pid = p.gn_id or p.wof_id
+        known = db.execute("SELECT 1 FROM place WHERE id = ?", (pid,)).fetchone() is not None
+        if known:
+            db.execute("UPDATE place SET wof_id = ? WHERE id = ?", (p.wof_id, pid))
+            _insert_names(db, [(pid, "", "", [p.name, *p.names])])
+        else:
+            admin1 = p.admin1_code or _nearest_admin1(db, p.country_code, p.lat, p.lon)
+            db.execute(
+                "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'wof', ?)",
+                (pid, p.name, p.lat, p.lon, p.feature_class, p.feature_code, p.country_code,
+                 admin1, p.population, p.wof_id),
+            )  # fmt: skip
+            _insert_names(db, [(pid, p.name, p.name, list(p.names))])
+        rows += 1
+    return rows
+
+
+def add_wof(index_path: Path, path: Path, *, record: bool = True) -> int:
+    """Add Who's On First records: a folder of ``.geojson`` files (a WOF repository
+    checkout) or one record; returns the places added or enriched.
+
+    A record of a place the index has (same GeoNames id) adds its names and WOF id. A
+    compact copy of the places is kept with the user's additions, so they survive rebuilds
+    without keeping the (large) checkout.
+    """
+    places = list(iter_wof_places(path))
+    db = _connect(index_path)
+    try:
+        with db:
+            rows = _add_wof_places(db, places)
+            _record_places(db, path, places, record=record)
+    finally:
+        db.close()
+    return rows
+
+
+def _record_places(
+    db: sqlite3.Connection, path: Path, places: list[WofPlace], *, record: bool
+) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO addition VALUES (?, ?, ?, ?)",
+        (str(path), "wof", len(places), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+    )
+    if record:
+        folder = additions_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%d%H%M%S")
+        copy = folder / f"{stamp}-wof-{path.name}.jsonl"
+        copy.write_text("".join(place_to_json(p) + "\n" for p in places), encoding="utf-8")
+
+
+def _reapply_wof(index_path: Path, copy: Path) -> None:
+    with open(copy, encoding="utf-8") as fh:
+        places = [place_from_json(line) for line in fh if line.strip()]
+    db = _connect(index_path)
+    try:
+        with db:
+            _add_wof_places(db, places)
+            _record_places(db, copy, places, record=False)
+    finally:
+        db.close()
+
+
 def add_file(index_path: Path, path: Path) -> tuple[str, int]:
-    """Add a GeoNames dump (``.txt``/``.txt.gz``) or a ``.csv``; returns (kind, rows)."""
+    """Add a GeoNames dump (``.txt``/``.txt.gz``), a ``.csv``, or Who's On First records (a
+    folder of ``.geojson`` files or one); returns (kind, rows)."""
     if not path.exists():
         raise InputError(str(path), "file does not exist")
+    if path.is_dir() or path.suffix.lower() == ".geojson":
+        return "wof", add_wof(index_path, path)
     if path.suffix.lower() == ".csv":
         return "csv", add_custom_csv(index_path, path)
     return "geonames", add_geonames_dump(index_path, path)
@@ -155,3 +236,5 @@ def reapply_recorded_additions(index_path: Path) -> None:
             add_custom_csv(index_path, copy, record=False)
         elif kind == "geonames":
             add_geonames_dump(index_path, copy, record=False)
+        elif kind == "wof":
+            _reapply_wof(index_path, copy)

@@ -158,6 +158,8 @@ class Gazetteer:
 
     @lru_cache(maxsize=50_000)  # noqa: B019 - the gazetteer lives as long as the process
     def _by_loose(self, name: str) -> tuple[Candidate, ...]:
+        # Many places share a short skeleton; the resolver keeps only those in countries
+        # the article points to, so a village must not be cut off by bigger namesakes.
         keys = match_keys(name)
         skeleton = loose_key(keys[0]) if keys else ""
         if not skeleton:
@@ -166,7 +168,7 @@ class Gazetteer:
             rows = self._db.execute(
                 _PLACE_SQL.replace(" FROM place p", ", p.origin FROM place p")
                 + " JOIN loose l ON l.id = p.id WHERE l.key = ?"
-                " ORDER BY p.population DESC LIMIT 60",
+                " ORDER BY p.population DESC LIMIT 400",
                 (skeleton,),
             ).fetchall()
         return tuple(Candidate(_row_to_place(r[:-1]), KIND_LOOSE, str(r[-1])) for r in rows)

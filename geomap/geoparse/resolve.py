@@ -53,6 +53,7 @@ class Weights:
     admin1_each: float = 0.4  # per other place in the same admin1 (up to 3)
     distance: float = 1.5  # at 0 km from another place of the article, decaying...
     distance_km: float = 300.0  # ...with this length scale
+    side: float = 0.8  # "southern Lebanon": a candidate in that part of the country
 
 
 W = Weights()
@@ -87,6 +88,8 @@ class _Context:
     own: dict[str, tuple[defaultdict[str, float], Counter[str]]] = field(default_factory=dict)
     main_town: Place | None = None
     anchor_keys: list[str] = field(default_factory=list)
+    #: "southern Lebanon", "northern Aleppo": (the area, the direction word).
+    sides: list[tuple[Place, str]] = field(default_factory=list)
 
 
 def _prior(c: Candidate, surface: str) -> tuple[float, list[str]]:
@@ -240,6 +243,30 @@ def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:
     return 0.0, ""
 
 
+_SIDE_TESTS = {
+    "north": (1, 0), "northern": (1, 0), "south": (-1, 0), "southern": (-1, 0),
+    "east": (0, 1), "eastern": (0, 1), "west": (0, -1), "western": (0, -1),
+    "northeastern": (1, 1), "northwestern": (1, -1), "southeastern": (-1, 1),
+    "southwestern": (-1, -1),
+}  # fmt: skip
+
+
+def _on_side(p: Place, area: Place, direction: str) -> bool:
+    """Whether p lies in the named part of the area ("southern Lebanon"), judged from the
+    area's point; only places of the same country (and admin1 for an admin area)."""
+    if p == area or p.is_country or p.country_code != area.country_code:
+        return False
+    if not area.is_country and p.admin1_code != area.admin1_code:
+        return False
+    test = _SIDE_TESTS.get(direction)
+    if test is None:
+        return False
+    dlat, dlon = test
+    return (dlat == 0 or (p.lat - area.lat) * dlat > 0) and (
+        dlon == 0 or (p.lon - area.lon) * dlon > 0
+    )
+
+
 def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]:
     score, reasons = 0.0, []
     own_cc, own_a1 = ctx.own.get(key, (defaultdict(float), Counter()))
@@ -261,6 +288,11 @@ def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]
     if same_a1 > 0 and not p.is_admin1 and not p.is_country:
         score += W.admin1_base + W.admin1_each * min(same_a1, 3)
         reasons.append(f"same admin1 as {same_a1:g} other place(s)")
+    for area, direction in ctx.sides:
+        if _on_side(p, area, direction):
+            score += W.side
+            reasons.append(f"in the {direction} part of {area.name}, as the text says")
+            break
     anchors = [a for a, k in zip(ctx.anchors, ctx.anchor_keys, strict=True) if k != key]
     if anchors and not p.is_country and not p.is_admin1:
         d = min(distance_km(p, a) for a in anchors)
@@ -392,6 +424,7 @@ def _context(
     hints: dict[str, float] | None = None,
 ) -> _Context:
     countries: defaultdict[str, float] = defaultdict(float)
+    sides: list[tuple[Place, str]] = []
     for cc, weight in (hints or {}).items():
         countries[cc] += 0.5 * weight  # as much as a demonym: the armed groups it names
     admin1: Counter[str] = Counter()
@@ -420,13 +453,17 @@ def _context(
                 anchor_keys.append(key)
         if m.kind == "dateline":
             dateline_cc = p.country_code
+        if m.kind == "region" and (p.is_country or p.feature_class == "A"):
+            sides.append((p, m.surface.split()[0].lower()))
     towns = Counter(a.geonameid for a in anchors)
     main_town = (
         next((a for a in anchors if a.geonameid == towns.most_common(1)[0][0]), None)
         if towns
         else None
     )
-    return _Context(countries, admin1, anchors[:30], dateline_cc, own, main_town, anchor_keys[:30])
+    return _Context(
+        countries, admin1, anchors[:30], dateline_cc, own, main_town, anchor_keys[:30], sides[:5]
+    )
 
 
 def _mention_key(m: Mention) -> str:

@@ -158,10 +158,14 @@ def _headline(text: str) -> str:
         and len(line.split()) <= 25
         and not line.endswith(_HEADLINE_END)
     ]
-    # A headline shares its words with the story under it; a site's tagline less so.
-    echoes = [(_echoes_below(line, text), -i, line) for i, line in enumerate(top)]
-    best = max(echoes, default=(0, 0, ""))
-    first = best[2] if best[0] >= 2 else ""
+    if top and top[0] == lines[0]:
+        first = top[0]  # the page starts with its headline
+    else:
+        # Below menus and banners: the line whose words the story repeats (a site's
+        # tagline shares fewer).
+        echoes = [(_echoes_below(line, text), -i, line) for i, line in enumerate(top)]
+        best = max(echoes, default=(0, 0, ""))
+        first = best[2] if best[0] >= 2 else ""
     if not first or first == lines[-1]:
         return ""
     if len(first) > 160 or len(first.split()) > 25 or first.endswith(_HEADLINE_END):

@@ -47,7 +47,9 @@ __all__ = ["build_map", "incident_layer", "legend_entries", "map_html", "save_ma
 
 GEONAMES_ATTRIBUTION = (
     'Place data © <a href="https://www.geonames.org/" rel="noopener noreferrer" '
-    'target="_blank">GeoNames</a> (CC BY 4.0)'
+    'target="_blank">GeoNames</a> (CC BY 4.0), <a href="https://whosonfirst.org/" '
+    'rel="noopener noreferrer" target="_blank">Who\'s On First</a> (CC0 / source licences), '
+    "neighbourhoods: UN OCHA Syria common operational datasets"
 )
 TILE_NOTE = "Basemap tiles could not be loaded (offline?) — markers still work"
 

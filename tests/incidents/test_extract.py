@@ -74,6 +74,50 @@ def test_each_acled_type(sentence: str, etype: str, sub: str) -> None:
     assert sub in EVENT_TYPES[etype]
 
 
+def test_all_25_acled_sub_event_types() -> None:
+    assert sum(len(subs) for subs in EVENT_TYPES.values()) == 25
+
+
+VAC, BAT, PRO, STRAT = (
+    "Violence against civilians", "Battles", "Protests", "Strategic developments",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("sentence", "etype", "sub"),
+    [
+        # passive voice, nominalisations, headlines and coders' formulas
+        ("Two soldiers were killed when gunmen fired on their checkpoint.", BAT, "Armed clash"),
+        ("Gunmen shot and killed a shepherd near the village.", VAC, "Attack"),
+        ("Three civilians killed in attack on market", VAC, "Attack"),
+        ("Snipers shot and killed 1 regime soldier on the western axis.", BAT, "Armed clash"),
+        ("Clashes broke out between the army and rebels on Tuesday.", BAT, "Armed clash"),
+        ("Regime forces gained control of the town after heavy fighting.", BAT,
+         "Government regains territory"),
+        ("Rebel factions managed to control three villages in the north.", BAT,
+         "Non-state actor overtakes territory"),
+        ("Troops exchanged shelling with rebels along the front line.", BAT, "Armed clash"),
+        ("Clashes accompanied by airstrikes took place near the dam.", BAT, "Armed clash"),
+        ("A chlorine attack was reported in the suburb.", "Explosions/Remote violence",
+         "Chemical weapon"),
+        ("Engineers defused a roadside bomb on the highway.", STRAT, "Disrupted weapons use"),
+        ("Air defences shot down a drone over the base.", STRAT, "Disrupted weapons use"),
+        ("Fifty fighters surrendered to the army on Monday.", STRAT, "Change to group/activity"),
+        ("Militia fighters handed over their positions in the town without a fight.", STRAT,
+         "Non-violent transfer of territory"),
+        ("Gunmen raped two women in the camp.", VAC, "Sexual violence"),
+        ("Traders gathered outside the council offices to demand lower fees.", PRO,
+         "Peaceful protest"),
+        ("Police dispersed the crowd outside parliament.", PRO, "Protest with intervention"),
+        ("Villagers lynched a suspected cattle thief.", "Riots", "Mob violence"),
+    ],
+)  # fmt: skip
+def test_news_language(sentence: str, etype: str, sub: str) -> None:
+    hit = classify_sentence(sentence)
+    assert hit is not None and (hit.event_type, hit.sub_event_type) == (etype, sub)
+    assert sub in EVENT_TYPES[etype]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -284,3 +328,21 @@ def test_weak_triggers_need_an_actor_or_a_count() -> None:
 def test_history_words_are_not_events() -> None:
     assert classify_sentence("It was the site of the county's last lynching in 1946.") is None
     assert classify_sentence("Police executed two search warrants on Monday.") is None
+
+
+def test_a_protest_met_with_tear_gas_is_a_protest_with_intervention() -> None:
+    text = "Workers protested outside the ministry on Monday. Police fired tear gas."
+    (c,) = extract_incidents(Article("p", text, published=date(2020, 5, 4)), [])
+    assert (c.event_type, c.sub_event_type) == ("Protests", "Protest with intervention")
+
+
+def test_an_article_reports_its_main_event_not_every_event_it_mentions() -> None:
+    text = (
+        "Shelling killed two people in Binnish on Sunday. The strike came a day after "
+        "clashes near Ankara's embassy were reported. Officials said fighting continues."
+    )
+    found = extract_incidents(
+        Article("m", text, published=date(2017, 2, 12)),
+        resolve(text, ("Binnish", BINNISH), ("Ankara", ANKARA)),
+    )
+    assert len(found) == 1 and found[0].fatalities == 2

@@ -1,0 +1,20 @@
+"""Countries pointed to by the armed groups a text names."""
+
+from __future__ import annotations
+
+from geomap.gazetteer.lookup import Gazetteer
+from geomap.geoparse.hints import country_hints
+from geomap.geoparse.record import geoparse_text
+
+
+def test_groups_vote_for_their_country_once() -> None:
+    assert country_hints("QSD forces and the SDF clashed with YPG units.") == {"SY": 1.0}
+    assert country_hints("Al-Shabaab fighters attacked a convoy.") == {"SO": 0.5, "KE": 0.5}
+    # groups active in many countries, and lower-case words, are no evidence
+    assert country_hints("Islamic State militants attacked; is it over?") == {}
+
+
+def test_a_group_places_a_village_name_shared_abroad(gazetteer: Gazetteer) -> None:
+    text = "QSD forces raided the village of Shiheil and clashed with gunmen."
+    (res,) = [r for r in geoparse_text(text, gazetteer=gazetteer) if r.mention.surface == "Shiheil"]
+    assert res.place is not None and res.place.country_code == "SY", res.reasons
