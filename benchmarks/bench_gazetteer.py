@@ -3,15 +3,20 @@
 
 Usage::
 
-    python benchmarks/bench_gazetteer.py
+    python benchmarks/bench_gazetteer.py [--eval DIR]
 
-Targets (issue #2): resident memory under 400 MB, warm start under 2 s, first lookup on a
-fresh clone (index build included) under 30 s.
+Targets: resident memory under 400 MB, warm start under 2 s, first lookup on a fresh clone
+(index build included) under 30 s. With the dev reports (``DIR/incidents/incidents.dev.jsonl``,
+default $GEOMAP_EVAL_DIR or ../shared/eval) it also prints *coverage*: the share of coders'
+event places that have a gazetteer entry of that name (any spelling the resolver accepts,
+and the named part of ACLED's "Town - Place") within 25 km of the coded point.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -23,7 +28,7 @@ import psutil
 
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.gazetteer.build import build_index
-from geomap.gazetteer.lookup import Gazetteer
+from geomap.gazetteer.lookup import Candidate, Gazetteer
 
 DOC = json.dumps({"id": 1, "text": "A Russian airstrike near al-Bab in northern Syria."})
 NAMES = ["al-Bab", "Aleppo", "Ar Ra'i", "Ankara", "St. Petersburg", "Springfield", "Paris",
@@ -41,7 +46,63 @@ def geoparse_seconds(index: Path) -> float:
     return time.perf_counter() - started
 
 
+DEFAULT_EVAL = Path(
+    os.environ.get("GEOMAP_EVAL_DIR") or Path(__file__).resolve().parents[2] / "shared" / "eval"
+)
+COVERAGE_SOURCES = (
+    "acled_yasarkerem_syria_battles", "acled_rpanlilio_global_2020", "acled_carol0128_kenya",
+    "acled_dkoban_afghanistan_2020",
+)  # fmt: skip
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 12742 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _near(cands: list[Candidate], point: tuple[float, float]) -> bool:
+    return any(km(c.place.lat, c.place.lon, *point) <= 25 for c in cands)
+
+
+def coverage(gaz: Gazetteer, eval_dir: Path) -> None:
+    """Share of coded event places with a gazetteer entry of that name within 25 km."""
+    data = eval_dir / "incidents" / "incidents.dev.jsonl"
+    if not data.exists():
+        print(f"coverage: skipped ({data} not found; pass --eval DIR)")
+        return
+    hits: dict[str, list[bool]] = {s: [] for s in COVERAGE_SOURCES}
+    exact_hits: dict[str, list[bool]] = {s: [] for s in COVERAGE_SOURCES}
+    with open(data, encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            gold = rec["gold"]
+            if rec["source"] not in hits or not gold.get("location"):
+                continue
+            if gold.get("latitude") is None:
+                continue
+            name = gold["location"]
+            names = [name, *name.split(" - ")[1:]]  # ACLED's "Town - Place"
+
+            point = (gold["latitude"], gold["longitude"])
+            loose = [c for n in names for c in gaz.candidates(n, loose=True)]
+            hits[rec["source"]].append(_near(loose, point))
+            exact_hits[rec["source"]].append(_near(gaz.candidates(name), point))
+    print("coverage (coded event place has an entry of that name within 25 km):")
+    for source in COVERAGE_SOURCES:
+        got, exact = hits[source], exact_hits[source]
+        if got:
+            print(f"  {source:34} {sum(got) / len(got):.3f}  (exact full name only "
+                  f"{sum(exact) / len(exact):.3f}, n={len(got)})")  # fmt: skip
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--eval", type=Path, default=DEFAULT_EVAL, help="dev data folder")
+    args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         index = Path(tmp) / "gazetteer.sqlite"
         counts = build_index(BUNDLED_GAZETTEER_DIR, index)
@@ -73,6 +134,7 @@ def main() -> None:
             gaz.candidates(NAMES[i % len(NAMES)])
         warm_rate = n / (time.perf_counter() - started)
         print(f"lookups per second:   {cold_rate:,.0f} uncached, {warm_rate:,.0f} cached")
+        coverage(gaz, args.eval)
         gaz.close()
 
 

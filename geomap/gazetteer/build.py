@@ -14,6 +14,7 @@ import csv
 import gzip
 import hashlib
 import io
+import re
 import shutil
 import sqlite3
 import time
@@ -26,7 +27,7 @@ from geomap.gazetteer.names import loose_key, match_keys
 
 __all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 BUNDLE_FILES = (
     "places.tsv.gz",
     "admin1CodesASCII.txt",
@@ -302,9 +303,24 @@ def _load_admin_areas(
                 "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, 'A', ?, ?, ?, ?, ?, NULL)",
                 (int(gid), name, *point, f"ADM{level}", cc, a1, pop, f"admin{level}"),
             )
-            _insert_names(db, [(int(gid), name, ascii_name, ())], table="name_stage")
+            _insert_names(db, [(int(gid), name, ascii_name, _bare_area_names(name, ascii_name))],
+                          table="name_stage")  # fmt: skip
             rows += 1
     return rows
+
+
+# Generic words GeoNames appends to area names that news and coders leave out ("Borno
+# State" is "Borno", "Cabo Delgado Province" is "Cabo Delgado"). Not "County" or "Parish":
+# a bare county name is far more often its town's ("Sarpy" vs "Sarpy County").
+_AREA_WORDS = re.compile(
+    r"\s+(?:State|Province|Region|Governorate|Prefecture|Oblast|Department|Municipality"
+    r"|District|Division|Muhafazat)$"
+)
+
+
+def _bare_area_names(*names: str) -> tuple[str, ...]:
+    """An area's names without the generic word at their end, as alternate names."""
+    return tuple({bare for n in names if (bare := _AREA_WORDS.sub("", n)) != n and bare})
 
 
 def _our_csv(path: Path) -> Iterator[dict[str, str]]:

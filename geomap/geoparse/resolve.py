@@ -155,7 +155,7 @@ def _county_suffix(text: str, m: Mention) -> str:
 _PARENT_AFTER = re.compile(
     r"(?:\s+(?:town|village|city|area|neighbou?rhood|district|camp|axis|front(?:line)?|hill"
     r"|farms|road|subdistrict|sub-district|quarter|suburb))?"
-    r"(?:,|\s+in|,\s+in|\s+near|\s+of)\s+(?:the\s+)?"
+    r"(?:,|\s+in|,\s+in|\s+near|\s+of|\s*\()\s*(?:the\s+)?"
     r"(?:(?:north|south|east|west|northern|southern|eastern|western|central|north-?eastern"
     r"|north-?western|south-?eastern|south-?western)\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|part|parts|province|governorate|district)\s+of\s+)?"

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["EVENT_TYPES", "TypeHit", "classify_sentence", "escalate_protest"]
+__all__ = ["EVENT_TYPES", "GENERIC_RULES", "TypeHit", "classify_sentence", "escalate_protest"]
+
+#: Rules that only say someone was killed or attacked ("three soldiers were killed"): the
+#: report's more specific sentence ("a Russian air strike hit ...") gives the type.
+GENERIC_RULES = frozenset({"attack-on-armed", "attack-on-civilians", "shooting"})
 
 #: The ACLED taxonomy geomap uses: event_type -> sub_event_types.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -212,11 +216,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\binfiltrat(?:ion|ed|e)\b|\b(?:repelled|repulsed|foiled|thwarted) (?:an? )?(?:\w+ )?"
      r"(?:attack|assault|attempt|offensive|advance)|\battempted to (?:advance|storm|attack)"
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
-     r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b"
-     rf"|\b{_KILL_VERB} {_DET}{_ADJS}{_ARMED}\b"
+     r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"),
+    (_BAT, "Armed clash", "attack-on-armed",
+     rf"\b{_KILL_VERB} {_DET}{_ADJS}{_ARMED}\b"
      rf"|\b{_ARMED} {_PASSIVE}"
-     rf"|\b(?:attack|assault|ambush|raid|offensive) (?:on|against) {_DET}{_ADJS}{_ARMED}\b"
-     r"|\bambush(?:ed)?\b"),
+     rf"|\b(?:attack|assault|ambush|raid|offensive) (?:on|against) {_DET}{_ADJS}{_ARMED}\b"),
     (_VAC, "Attack", "attack-civilians",
      r"\b(?:summarily |publicly )?executed (?:\w+ ){0,3}(?:civilians|prisoners|men|people"
      r"|villagers|captives|hostages|detainees|residents)\b|\bexecution-style\b"
@@ -224,11 +228,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bbeheaded\b|\bassassinat(?:ed|ion|e)\b|\bmurder(?:ed)?\b|\bburnt alive\b"
      r"|\bopened fire on (?:\w+ ){0,2}(?:civilians|villagers|worshippers|passengers"
      r"|a bus|a market|a wedding|shoppers)"
-     rf"|\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b"
-     rf"|\b{_CIVILIANS} {_PASSIVE}"
      r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,6}(?:found|discovered|recovered)\b"
      r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body)\b"
      r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"),
+    (_VAC, "Attack", "attack-on-civilians",
+     rf"\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b|\b{_CIVILIANS} {_PASSIVE}"),
     (_VAC, "Attack", "shooting",
      r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b"),
     (_STRAT, "Agreement", "agreement",

@@ -44,7 +44,12 @@ from geomap.incidents.actors import ActorHit, find_actors, pick_actors
 from geomap.incidents.casualties import Count, find_casualties
 from geomap.incidents.dates import WEEKDAYS, DateHit, find_dates
 from geomap.incidents.eventplace import PlaceChoice, choose_event_place, score_mention
-from geomap.incidents.eventtypes import TypeHit, classify_sentence, escalate_protest
+from geomap.incidents.eventtypes import (
+    GENERIC_RULES,
+    TypeHit,
+    classify_sentence,
+    escalate_protest,
+)
 from geomap.incidents.link import haversine_km
 from geomap.incidents.sentences import Sentence, split_sentences
 from geomap.incidents.tallies import find_tallies
@@ -109,7 +114,11 @@ class _Group:
 
     @property
     def lead(self) -> _Info:
-        return next((i for i in self.infos if not i.sentence.heading), self.infos[0])
+        """The sentence that types the incident: the first body sentence, unless only a
+        generic rule fired there and another sentence of the group says more."""
+        body = [i for i in self.infos if not i.sentence.heading] or self.infos
+        specific = [i for i in body if i.type_hit and i.type_hit.rule not in GENERIC_RULES]
+        return (specific or body)[0]
 
 
 # -- per-sentence analysis ----------------------------------------------------------------
@@ -214,7 +223,8 @@ def _group(
             if not _dates_agree(g.lead.own_date, info.own_date):
                 continue
             places_ok = choice is None or g.place is None or _same_place(g.place, choice)
-            if g_type.event_type == info.type_hit.event_type and places_ok:
+            generic = g_type.rule in GENERIC_RULES or info.type_hit.rule in GENERIC_RULES
+            if (g_type.event_type == info.type_hit.event_type or generic) and places_ok:
                 target = g
             elif choice is None and g_type.event_type != info.type_hit.event_type:
                 target = None  # another kind of event with no place of its own: context
