@@ -128,10 +128,10 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|rockets?)|\b(?:seized|confiscated|recovered) (?:a |an |\d+ )?(?:cache|weapons|arms"
      r"|ammunition|explosives)"),
     (_EXP, "Remote explosive/landmine/IED", "ied",
-     r"\bIEDs?\b|improvised explosive|roadside bombs?|car bombs?|truck bombs?|land ?mines?"
+     r"\b(?:IEDs?\b|improvised explosive|roadside bombs?|car bombs?|truck bombs?|land ?mines?"
      r"|explosive device|booby[- ]trap|sticky bomb|magnetic bomb|planted (?:a )?bomb"
-     r"|motorcycle bomb|\bVBIEDs?\b|\bexplosive-laden|\bmines? (?:exploded|blast)"
-     r"|(?:bomb|device|mine|explosives?) (?:exploded|detonated|went off|blew up|blast)"
+     r"|motorcycle bomb|VBIEDs?\b|explosive-laden|mines? (?:exploded|blast)"
+     r"|(?:bomb|device|mine|explosives?) (?:exploded|detonated|went off|blew up|blast))"
      r"|\b(?:bomb|explosive) (?:attack|blast|explosion)|\bexplosion\b|\bblast\b"
      r"|\bdetonated\b|\bexploded\b"),
     (_EXP, "Grenade", "grenade", r"\bgrenades?\b(?! launchers?)"),
@@ -263,6 +263,23 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
 _COMPILED = tuple(
     (etype, sub, name, re.compile(pattern, re.IGNORECASE)) for etype, sub, name, pattern in _RULES
 )
+# Cheap tests that must pass before a costly rule is tried (a sentence without any of these
+# words cannot match it): keeps classification near 0.5 ms a sentence.
+_HINTS: dict[str, re.Pattern[str]] = {
+    name: re.compile(hint, re.IGNORECASE)
+    for name, hint in {
+        "attack-on-armed": r"kill|shot|shoot|assassinat|execut|murder|stab|hack|behead|slaughter"
+        r"|attack|assault|ambush|target|wound|injur|fire|raid|storm|abduct|tortur|beat",
+        "attack-on-civilians": r"kill|shot|shoot|assassinat|execut|murder|stab|hack|behead"
+        r"|slaughter|attack|assault|ambush|target|wound|injur|fire|raid|storm|abduct|tortur|beat",
+        "protest-intervention": r"tear ?gas|water cannon|rubber bullet|dispers|broke up|baton"
+        r"|detain|arrest",
+        "force-on-protesters": r"fire|live|shot|kill",
+        "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths",
+        "violent-demonstration": r"threw|hurl|pelt|riot|protest|demonstrat|supporters|students"
+        r"|youths|tyres|barricad",
+    }.items()
+}
 # A trigger right after a modal or hypothetical word reports no event.
 _MODAL = re.compile(
     r"(?:\b(?i:will|would|could|might|should|threaten(?:ed|s|ing)? to|vow(?:ed|s)? to"
@@ -304,6 +321,9 @@ def classify_sentence(sentence: str) -> TypeHit | None:
     True
     """
     for etype, sub, name, pattern in _COMPILED:
+        hint = _HINTS.get(name)
+        if hint is not None and not hint.search(sentence):
+            continue
         for m in pattern.finditer(sentence):
             if _MODAL.search(sentence[max(0, m.start() - 60) : m.start()]):
                 continue
