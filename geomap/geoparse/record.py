@@ -32,11 +32,36 @@ def geoparse_text(
     ... # doctest: +SKIP
     ['Al Bāb']
     """
-    if spans is not None:
-        mentions = [Mention(s, e, text[s:e]) for s, e in spans]
-    else:
-        mentions = recognize(text, gazetteer=gazetteer, demonyms=demonyms)
-    return resolve_mentions(text, mentions, gazetteer=gazetteer, geocoder=geocoder)
+    found = recognize(text, gazetteer=gazetteer, demonyms=demonyms)
+    if spans is None:
+        return resolve_mentions(text, found, gazetteer=gazetteer, geocoder=geocoder)
+    # Given spans: only they are output, but the whole text still gives the context: the
+    # countries, regions and first-level areas it names ("in northern Syria", "Syrian"); a
+    # recognised mention with the same span lends its kind and cue ("the town of"). Smaller
+    # recognised places are left out: a wrong one would mislead more than it helps.
+    same = {(m.start, m.end): m for m in found}
+    given = [same.get((s, e), Mention(s, e, text[s:e])) for s, e in spans]
+    context = [
+        m
+        for m in found
+        if not any(m.start < e and s < m.end for s, e in spans) and _is_wide(m, gazetteer)
+    ]
+    resolved = resolve_mentions(text, [*given, *context], gazetteer=gazetteer)[: len(given)]
+    if geocoder is not None and any(r.place is None for r in resolved):
+        # the fallback is asked for the given spans only, never for context mentions
+        again = resolve_mentions(text, given, gazetteer=gazetteer, geocoder=geocoder)
+        resolved = [r if r.place is not None else a for r, a in zip(resolved, again, strict=True)]
+    return resolved
+
+
+def _is_wide(m: Mention, gazetteer: Gazetteer) -> bool:
+    """A demonym, a region ("northern Syria"), or the official name of a country or admin1."""
+    if m.kind in ("demonym", "region"):
+        return True
+    return any(
+        c.kind == 0 and (c.place.is_country or c.place.is_admin1)
+        for c in gazetteer.candidates(m.surface)
+    )
 
 
 def resolution_to_json(r: Resolution) -> dict[str, Any]:

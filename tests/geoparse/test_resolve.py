@@ -133,3 +133,10 @@ def test_english_counties_outside_geonames_tables(gazetteer: Gazetteer) -> None:
     out = resolved("The race moved from Brands Hatch in Kent to Cheshire and Yorkshire.", gazetteer)
     assert out["Cheshire"] == ("Cheshire", "GB")  # not Cheshire, Connecticut
     assert out["Yorkshire"] == ("Yorkshire", "GB")
+
+
+def test_given_spans_still_read_the_whole_text_for_context(gazetteer: Gazetteer) -> None:
+    text = "The border town of al-Rai in northern Syria was shelled."
+    start = text.index("al-Rai")
+    (res,) = geoparse_text(text, gazetteer=gazetteer, spans=[(start, start + 6)])
+    assert res.place is not None and res.place.country_code == "SY", res.reasons
