@@ -350,6 +350,7 @@ def _rank(
         country_named = any(c.place.is_country and c.kind == 0 for c in cs)
         pointed = _pointed_countries(ctx, _mention_key(m), parents[idx])
         small = _small_place_cue(text, m)
+        known_official = any(c.kind == 0 and not c.local for c in cs)
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
@@ -365,6 +366,9 @@ def _rank(
             elif c.place.is_admin1 and admin_cue:
                 s += 1.5
                 reasons.append(f"named as an area ({admin_cue})")
+            if c.local and known_official and not small:
+                s -= 1.0
+                reasons.append("a village namesake of a better-known place")
             if small and small != "city" and c.place.population >= _BIG_CITY:
                 s -= 1.5
                 reasons.append(f"called a {small}, not a big city")
@@ -518,7 +522,7 @@ def _candidates(m: Mention, gazetteer: Gazetteer, text: str) -> list[Candidate]:
             return counties
     cc = m.cue if m.kind == "demonym" else gazetteer.demonym_country(name)
     found = [] if m.kind == "demonym" else gazetteer.candidates(name)
-    if found and _spelling_may_differ(m, found):
+    if found and _spelling_may_differ(m, found, text):
         # an exact hit on a far-away namesake must not hide the village spelled otherwise
         exact = {c.place.geonameid for c in found}
         found += [c for c in gazetteer.loose_candidates(name) if c.place.geonameid not in exact]
@@ -544,11 +548,11 @@ _PEOPLE_ENDINGS = ("ians", "ans", "ns", "ian", "an", "n", "is", "i", "s", "")
 _NAME_ENDINGS = ("", "a", "o", "ia")
 
 
-def _spelling_may_differ(m: Mention, found: Sequence[Candidate]) -> bool:
+def _spelling_may_differ(m: Mention, found: Sequence[Candidate], text: str) -> bool:
     """Whether to offer places spelled with other vowels beside the exact matches: when the
-    text calls the name a village-level place, or no exact match is a well-known place."""
-    if m.cue in _SMALL_PLACE_CUES:
-        return True
+    text calls the name a village-level place and no exact match is a well-known place."""
+    if not _small_place_cue(text, m):
+        return False
     return not any(c.place.population >= 50_000 or c.place.feature_class == "A" for c in found)
 
 
