@@ -504,6 +504,7 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
         counts["regions"] = _load_regions(db, bundle_dir)
         counts["wof"] = _load_wof(db, bundle_dir)
         counts["aliases"] = _load_aliases(db, bundle_dir)
+        counts["places"] = db.execute("SELECT count(*) FROM place").fetchone()[0]
         db.execute(
             "INSERT INTO name SELECT key, id, min(kind) FROM name_stage"
             " GROUP BY key, id ORDER BY key, id"
