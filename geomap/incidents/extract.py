@@ -62,6 +62,8 @@ BACKGROUND_DAYS = 30
 #: At most this many event groups are read per article (a live blog or a pasted archive
 #: would otherwise cost sentences x places); later ones are left as mentions.
 MAX_EVENT_GROUPS = 50
+#: At most this many sentences are read for an incident's stated toll and escalation.
+MAX_REPORT_SENTENCES = 60
 _MAX_EXCERPT = 480
 
 
@@ -388,16 +390,13 @@ def _candidate(
     lead = g.lead
     th = lead.type_hit
     assert th is not None
-    report = [
-        i.sentence.text
-        for i in infos
-        if i.sentence.paragraph == lead.sentence.paragraph or i in g.infos or i in g.supporting
-    ]
+    # The report of this incident: its lead paragraph and its own sentences, capped so that
+    # a live blog of thousands of sentences costs no more than a long article.
+    mine = {id(i) for i in (*g.infos, *g.supporting)}
     report_infos = [
-        i
-        for i in infos
-        if i.sentence.paragraph == lead.sentence.paragraph or i in g.infos or i in g.supporting
-    ]
+        i for i in infos if i.sentence.paragraph == lead.sentence.paragraph or id(i) in mine
+    ][:MAX_REPORT_SENTENCES]
+    report = [i.sentence.text for i in report_infos]
     th = escalate_protest(th, report)
     why = f"{th.rule}: {th.trigger}"
     evidence = [
