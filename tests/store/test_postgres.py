@@ -52,6 +52,14 @@ def test_points_are_postgis_geometries_with_gist_indexes(pg_server: PGServer) ->
         assert "USING gist (geom)" in indexes["incident_geom"]
         assert "USING gist" in indexes["candidate_geog"]
         assert "anchor_date" in indexes["candidate_block"]
+        columns = {
+            table: [r[0] for r in store.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?"
+                " ORDER BY ordinal_position", (table,)).fetchall()]
+            for table in ("incident", "incident_row")
+        }  # fmt: skip
+        # review's `SELECT * FROM incident` reads incident_row: a new column must go there too
+        assert columns["incident_row"] == [c for c in columns["incident"] if c != "geom"]
     with open_store(url) as again:  # reopening migrates nothing
         assert again.schema_version == 2
 
