@@ -408,7 +408,8 @@ def _pointed_countries(ctx: _Context | None, key: str, parents: Sequence[Place])
 
 
 def _admissible(c: Candidate, ctx: _Context | None, pointed: set[str]) -> bool:
-    """A spelled-otherwise or village-level candidate needs the article's support.
+    """A spelled-otherwise, village-level or part-of-the-name candidate needs the article's
+    support.
 
     In the first pass (no context yet) spelled-otherwise matches are left out, so they never
     shape the context. Later, such a match, or a village from the village-level layer,
@@ -416,7 +417,8 @@ def _admissible(c: Candidate, ctx: _Context | None, pointed: set[str]) -> bool:
     """
     if c.kind == KIND_LOOSE:
         return ctx is not None and (not pointed or c.place.country_code in pointed)
-    if c.local and ctx is not None and pointed:
+    if (c.local or c.kind == KIND_PART) and ctx is not None and pointed:
+        # "Abu Qebab" in a Syrian report is not Ābu in India because its first word matches
         return c.place.country_code in pointed
     return True
 

@@ -272,13 +272,25 @@ _PARENT_GAP = re.compile(
 _PARENT_KM = 60.0
 
 
+_NAMESAKE_KM = 15.0  # "the X neighbourhood of Y" resolved farther than this from Y: a namesake
+
+
 def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> PlaceChoice:
     """The smallest place the sentence names for the event: a town named just before the
     chosen one and near it ("Abbasiyeh area in the eastern countryside of Homs") is where
-    the event happened; the later, larger place only says where that is."""
+    the event happened; the later, larger place only says where that is. A neighbourhood
+    resolved to a namesake far from its town is placed at the town (precision 2)."""
     chosen = best.resolution
     place = chosen.place
     if place is None or best.index is None:
+        return best
+    if best.rule == "named-part-of-later-place":
+        later = [t for t in towns if t.resolution.mention.start > chosen.mention.end]
+        host = later[0].resolution.place if later else None
+        if host is not None and _km(host, place) > _NAMESAKE_KM:
+            why = f"{place.name} is {_km(host, place):.0f} km from {host.name}: a namesake"
+            return replace(later[0], geo_precision=2, rule="part-of",
+                           reasons=(*later[0].reasons, why))  # fmt: skip
         return best
     for town in towns:
         r = town.resolution

@@ -11,7 +11,7 @@ from geomap.incidents.eventplace import choose_event_place, score_mention
 from geomap.incidents.eventtypes import EVENT_TYPES, classify_sentence
 from geomap.incidents.extract import extract_incidents
 from geomap.incidents.sentences import noise_reason, split_sentences
-from geomap.models import Article, IncidentCandidate
+from geomap.models import Article, IncidentCandidate, Place
 from tests.incidents.incident_places import (
     AL_BAB,
     AL_RAI,
@@ -346,3 +346,16 @@ def test_an_article_reports_its_main_event_not_every_event_it_mentions() -> None
         resolve(text, ("Binnish", BINNISH), ("Ankara", ANKARA)),
     )
     assert len(found) == 1 and found[0].fatalities == 2
+
+
+def test_the_smallest_place_named_wins_and_a_far_namesake_does_not() -> None:
+    village = Place(9_000_001, "Tall Test", 36.40, 37.45, "P", "PPL", "SY", "09", "Aleppo", "Syria")
+    text = "Clashes took place in Tall Test village in the eastern countryside of Aleppo."
+    choice = choose_event_place(text, resolve(text, ("Tall Test", village), ("Aleppo", ALEPPO)))
+    assert choice is not None and choice.resolution.place == village
+    # "the X neighbourhood of Y" resolved to a namesake 100 km away: placed at Y, approximate
+    far = Place(9_000_002, "Al Mansura", 35.90, 38.30, "P", "PPL", "SY", "09", "Aleppo", "Syria")
+    text = "Shelling hit the Al Mansura neighbourhood of Aleppo on Monday."
+    choice = choose_event_place(text, resolve(text, ("Al Mansura", far), ("Aleppo", ALEPPO)))
+    assert choice is not None and choice.resolution.place == ALEPPO
+    assert choice.geo_precision == 2
