@@ -417,7 +417,8 @@ def _admissible(c: Candidate, ctx: _Context | None, pointed: set[str]) -> bool:
     """
     if c.kind == KIND_LOOSE:
         return ctx is not None and (not pointed or c.place.country_code in pointed)
-    if (c.local or c.kind == KIND_PART) and ctx is not None and pointed:
+    part_town = c.kind == KIND_PART and c.place.feature_class == "P"
+    if (c.local or part_town) and ctx is not None and pointed:
         # "Abu Qebab" in a Syrian report is not Ābu in India because its first word matches
         return c.place.country_code in pointed
     return True
