@@ -1,7 +1,7 @@
 """The local GeoNames gazetteer: the only module that reads the gazetteer index.
 
 ``Gazetteer.open(settings)`` builds the SQLite index from the bundled ``gazetteer/`` files on
-first use (about 10 s), and later just opens it. Lookups go by
+first use (about 25-35 s), and later just opens it. Lookups go by
 :func:`geomap.gazetteer.names.match_key`.
 """
 
