@@ -9,6 +9,7 @@ A file or article that fails is reported and skipped; everything else is kept.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -104,6 +105,12 @@ def apply_corrections(store: Store, resolutions: Sequence[Resolution]) -> list[R
     return out
 
 
+#: SQLite errors caused by one article's values, not by the store: that article fails.
+_ARTICLE_DATA_ERRORS = (
+    sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError, sqlite3.ProgrammingError,
+)  # fmt: skip
+
+
 def _process(
     article: Article,
     *,
@@ -135,8 +142,17 @@ def _process(
         result = write_article(
             store, article, resolutions, candidates, linker=linker, replace=retry
         )
+    except _ARTICLE_DATA_ERRORS as exc:
+        tally.failed.append((article.origin, f"could not store: {type(exc).__name__}: {exc}"))
+        return
     except store.db_errors as exc:
+        # The store itself is failing (locked, full, read-only, corrupt): stop the batch.
         raise StoreError(f"store {store.path}: {exc} (while writing {article.origin})") from exc
+    except Exception as exc:
+        # Anything else is about this article's data (the transaction rolled back): the
+        # article fails, named, and the batch goes on.
+        tally.failed.append((article.origin, f"could not store: {type(exc).__name__}: {exc}"))
+        return
     if not result.new:  # stored meanwhile by another process
         tally.known += 1
         return

@@ -101,6 +101,10 @@ _COORD_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:-[A-Za-z]+)*")
+#: Characters either side of a number searched for its casualty cue. The cues span a few
+#: words ("death toll rose to", "<n> <three words> and", six words of subject), so this keeps
+#: every result on normal text while making the cost linear in the sentence.
+_WINDOW = 200
 
 
 @dataclass(frozen=True)
@@ -177,8 +181,11 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
         s, e = m.span()
         if any(s < xe and xs < e for xs, xe in exclude):
             continue
-        before, after = sentence[:s], sentence[e:]
-        if _NOT_COUNT_AFTER.match(after) or _NOT_COUNT_BEFORE.search(before):
+        # Bounded windows, not the whole prefix/suffix: the cues sit a few words away, and
+        # scanning ``sentence[:s]`` for every number made one long sentence quadratic.
+        ws = max(0, s - _WINDOW)
+        before, after = sentence[ws:s], sentence[e : e + _WINDOW]
+        if _NOT_COUNT_AFTER.match(after) or _NOT_COUNT_BEFORE.search(sentence, ws, s):
             continue
         if m.group("lo") or m.group("lo2") or m.group("lo3"):
             lo_v = parse_number(m.group("lo") or m.group("lo2") or m.group("lo3"))
@@ -202,7 +209,7 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
             how = "vague" if raw.lower() in _VAGUE else ("qualified" if qual else "number")
         singular = (m.group("n") or "").lower() in ("a", "an", "a single", "single")
         kind, rule = "", ""
-        if _KILL_BEFORE.search(before):
+        if _KILL_BEFORE.search(sentence, ws, s):
             if before.rstrip().lower().endswith("left") and not _LEFT_DEAD.match(after):
                 continue
             kind, rule = "killed", "verb-before"
@@ -211,7 +218,7 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
                 assert dead is not None
                 kind = "killed" if dead.group(0).lower().endswith("dead") else "injured"
                 rule = "left-dead"
-        elif _INJURE_BEFORE.search(before):
+        elif _INJURE_BEFORE.search(sentence, ws, s):
             kind, rule = "injured", "verb-before"
         else:
             verb, vkind, offset = _after_subject(after)
@@ -225,7 +232,7 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
                     verb = None if _is_active(rest) else verb
                 if verb is not None:
                     kind, rule = vkind, "subject-verb"
-                    first = _COORD_BEFORE.search(before) if how == "number" else None
+                    first = _COORD_BEFORE.search(sentence, ws, s) if how == "number" else None
                     if first and _STOP.isdisjoint(first.group("noun").lower().split()):
                         first_value = parse_number(first.group("n"))
                         if first_value is not None:

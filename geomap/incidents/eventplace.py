@@ -224,16 +224,20 @@ def choose_event_place(
     trigger: tuple[int, int] | None = None,
     bounds: tuple[int, int] | None = None,
     gazetteer: _Areas | None = None,
+    indices: range | None = None,
 ) -> PlaceChoice | None:
     """The event place among resolved mentions inside ``bounds`` (the sentence), or None.
 
     A town beats an admin area, which beats a country, whatever their cues; "X province"
-    becomes X's admin1 area when the gazetteer has it.
+    becomes X's admin1 area when the gazetteer has it. ``indices`` limits the search to those
+    positions of ``resolutions`` (the ones that can lie in ``bounds``), so that choosing for
+    every sentence costs the sentence's mentions, not the article's.
     """
     lo, hi = bounds if bounds is not None else (0, len(text))
     best: tuple[float, int, PlaceChoice] | None = None
     towns: list[PlaceChoice] = []
-    for i, r in enumerate(resolutions):
+    for i in indices if indices is not None else range(len(resolutions)):
+        r = resolutions[i]
         m = r.mention
         if r.place is None or m.start < lo or m.end > hi:
             continue

@@ -35,9 +35,11 @@ A candidate with neither a place nor a casualty count is dropped (statements, op
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Protocol
 
 from geomap.incidents.actors import ActorHit, find_actors, pick_actors
@@ -201,11 +203,21 @@ def _dates_agree(a: DateHit | None, b: DateHit | None) -> bool:
     return abs((a.value - b.value).days) <= {1: 1, 2: 7}.get(slack, 31)
 
 
+def _span_index(resolutions: Sequence[Resolution]) -> Callable[[int, int], range | None]:
+    """The positions of the mentions starting in ``[lo, hi)`` (by bisection when the mentions
+    are in text order, else None: all of them)."""
+    starts = [r.mention.start for r in resolutions]
+    if any(a > b for a, b in pairwise(starts)):
+        return lambda lo, hi: None
+    return lambda lo, hi: range(bisect_left(starts, lo), bisect_left(starts, hi))
+
+
 def _group(
     text: str, infos: list[_Info], resolutions: Sequence[Resolution], gaz: _GazetteerLike | None
 ) -> list[_Group]:
     groups: list[_Group] = []
     pending: list[_Info] = []
+    within = _span_index(resolutions)
     for info in infos:
         if info.background:
             continue
@@ -216,8 +228,9 @@ def _group(
             continue
         trig = (s.start + info.type_hit.start, s.start + info.type_hit.end)
         choice = choose_event_place(
-            text, resolutions, trigger=trig, bounds=(s.start, s.end), gazetteer=gaz
-        )
+            text, resolutions, trigger=trig, bounds=(s.start, s.end), gazetteer=gaz,
+            indices=within(s.start, s.end),
+        )  # fmt: skip
         target = None
         for g in reversed(groups):
             g_type = g.lead.type_hit

@@ -71,8 +71,14 @@ def noise_reason(line: str) -> str:
     return ""
 
 
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
+#: How far back from a full stop to look for its word: abbreviations are short, and searching
+#: the whole line before every full stop made a line of many sentences quadratic.
+_ABBREVIATION_REACH = 64
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
-    m = re.search(r"([A-Za-z.]+)$", text[:dot])
+    m = _WORD_BEFORE.search(text, max(0, dot - _ABBREVIATION_REACH), dot)
     if not m:
         return False
     word = m.group(1).lower().rstrip(".")

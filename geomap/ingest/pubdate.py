@@ -123,13 +123,33 @@ def find_published(text: str, *, today: date | None = None) -> tuple[date | None
     for pattern in _TIMESTAMPS:
         for m in pattern.finditer(top):
             found = _from_match(m)
+            if found is not None and not plausible_published(found, today=today):
+                continue
             if found is not None and (best is None or m.start() < best[0]):
                 best = (m.start(), found)
                 break
     if best is not None:
         return best[1], "text:timestamp"
     found = _dateline(text, today or date.today())
+    if found is not None and not plausible_published(found, today=today):
+        found = None
     return (found, "text:dateline") if found else (None, "")
+
+
+#: The earliest publication year accepted; the latest is next year (clocks and time zones).
+EARLIEST_YEAR = 1900
+
+
+def plausible_published(when: date, *, today: date | None = None) -> bool:
+    """True when ``when`` can be a publication date: from 1900 up to the end of next year.
+
+    Metadata such as 9999-12-31 or 0001-01-01 is refused: dates that far out overflow date
+    arithmetic downstream and stretch every date range shown.
+
+    >>> plausible_published(date(2017, 2, 9)), plausible_published(date(9999, 12, 31))
+    (True, False)
+    """
+    return EARLIEST_YEAR <= when.year <= (today or date.today()).year + 1
 
 
 def parse_date_value(value: object) -> date | None:

@@ -40,7 +40,12 @@ from typing import IO, Any, BinaryIO, TextIO
 
 from geomap.errors import InputError
 from geomap.ingest.htmltext import html_to_article_fields
-from geomap.ingest.pubdate import find_published, parse_date_value
+from geomap.ingest.pubdate import (
+    EARLIEST_YEAR,
+    find_published,
+    parse_date_value,
+    plausible_published,
+)
 from geomap.ingest.textdecode import MAX_BYTES, decode_bytes, decode_document, read_limited
 from geomap.models import Article
 
@@ -205,6 +210,15 @@ def make_article(
         notices.append(
             InputNotice(origin, f"published value {str(published)[:40]!r} not understood")
         )
+    elif when is not None and not plausible_published(when):
+        notices.append(
+            InputNotice(
+                origin,
+                f"published date {when.isoformat()} is outside {EARLIEST_YEAR} to next year;"
+                " ignored",
+            )
+        )
+        when, how = None, ""
     if when is None:
         when, how = find_published(body)
     article = Article(

@@ -13,7 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geomap.errors import NotFoundError
@@ -124,6 +124,14 @@ def _weekday_hint(candidate: IncidentCandidate) -> int | None:
     return None
 
 
+def _shift(day: date, days: int) -> date:
+    """``day + days``, held within the dates Python can represent (no OverflowError)."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _block_rows(
     conn: sqlite3.Connection, candidate: IncidentCandidate, article: Article, country: str
 ) -> list[dict[str, Any]]:
@@ -145,14 +153,14 @@ def _block_rows(
         own = DATE_SLACK_DAYS.get(candidate.time_precision, DATE_SLACK_DAYS[3])
         if candidate.event_date is None:
             own = DATE_SLACK_DAYS[3]
-        reach = timedelta(days=own + max(DATE_SLACK_DAYS.values()))
+        reach = own + max(DATE_SLACK_DAYS.values())
         queries = [
             (
                 f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ?"
                 " AND anchor_date BETWEEN ? AND ? AND article_id != ?"
                 f" AND abs(julianday(anchor_date) - julianday(?)) <= ? + {_SLACK_SQL}"
                 " ORDER BY rowid",
-                (country, (anchor - reach).isoformat(), (anchor + reach).isoformat(),
+                (country, _shift(anchor, -reach).isoformat(), _shift(anchor, reach).isoformat(),
                  article.id, anchor.isoformat(), own),
             ),
             (undated_sql, (country, article.id, UNDATED_BLOCK_LIMIT)),

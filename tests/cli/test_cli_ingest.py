@@ -177,3 +177,39 @@ def test_python_m_geomap_ingest_and_list(tmp_path: Path) -> None:
     assert [json.loads(line)["country"] for line in listed.stdout.splitlines()] == ["Syria"]
     usage = run("ingest")
     assert usage.returncode == 2
+
+
+def test_out_of_range_metadata_dates_are_refused_and_the_batch_goes_on(tmp_path: Path) -> None:
+    # Issue 15: published 9999-12-31 raised OverflowError in linking and stopped the batch.
+    feed = tmp_path / "feed.jsonl"
+    records = [
+        {"text": "Shelling hit Aleppo on Monday, killing 3 people.", "published": "9999-12-31"},
+        {"text": "Clashes in Homs killed 4 soldiers on Tuesday.", "published": "0001-01-01"},
+        {"text": "An air strike hit Idlib on 3 March 2017, killing 5.", "published": "2017-03-04"},
+    ]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    later = tmp_path / "later.txt"
+    later.write_text("Shelling hit Hama on 2 May 2018, killing 2.", encoding="utf-8")
+    db = tmp_path / "s.sqlite"
+    result = invoke("ingest", str(feed), str(later), "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert "articles: 4 new" in result.output
+    assert "feed.jsonl:1: published date 9999-12-31 is outside 1900" in result.stderr
+    assert "feed.jsonl:2: published date 0001-01-01 is outside 1900" in result.stderr
+    with open_store(db) as store:
+        years = [r[0] for r in store.conn.execute("SELECT published FROM article")]
+    assert all(y is None or 1900 <= int(y[:4]) <= date.today().year + 1 for y in years)
+
+
+def test_an_article_that_cannot_be_stored_fails_alone(tmp_path: Path) -> None:
+    # Issue 15: only sqlite3.Error was caught around the write; anything else stopped the run.
+    # A count beyond SQLite's integers raises OverflowError while writing the article.
+    (tmp_path / "a.txt").write_text(
+        "Shelling hit Aleppo on Monday, killing 99999999999999999999 people.", encoding="utf-8"
+    )
+    (tmp_path / "b.txt").write_text("Shelling hit Hama on 2 May 2018, killing 2.", "utf-8")
+    result = invoke("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
+                    "--db", str(tmp_path / "s.sqlite"))  # fmt: skip
+    assert result.exit_code == 1
+    assert "articles: 1 new, 0 already known, 1 failed" in result.output
+    assert "a.txt: could not store: OverflowError" in result.stderr

@@ -98,3 +98,32 @@ def test_a_coordinated_subject_is_summed_with_its_evidence() -> None:
     # A finished clause before "and" is not a conjunct: its count stays apart.
     found = find_casualties("Three soldiers were killed and 11 others wounded.")
     assert [(c.kind, c.best) for c in found] == [("killed", 3), ("injured", 11)]
+
+
+class _SliceCounter(str):
+    """A sentence that counts the characters copied by slicing it."""
+
+    copied = 0
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        part = str.__getitem__(self, key)
+        _SliceCounter.copied += len(part)
+        return part
+
+
+def test_a_long_run_on_sentence_is_read_in_linear_work() -> None:
+    # Issue 15: every number-like token ("a", "an" included) copied and searched the whole
+    # prefix, so one 229 kB sentence took 94 s. Now each looks a bounded window either side.
+    unit = "shelling hit a town and an army post killing 3 people and "
+    work = {}
+    for n in (1000, 2000):
+        _SliceCounter.copied = 0
+        found = find_casualties(_SliceCounter(unit * n))
+        assert len(found) == n and all(c.best == 3 for c in found)
+        work[n] = _SliceCounter.copied
+    assert work[2000] <= 2.1 * work[1000]  # twice the text, twice the work (it was 4x)
+
+
+def test_counts_far_into_a_long_sentence_keep_their_cues() -> None:
+    sentence = "word " * 5000 + "two soldiers and three civilians were killed"
+    assert [(c.kind, c.best) for c in find_casualties(sentence)] == [("killed", 5)]
