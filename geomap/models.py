@@ -162,7 +162,7 @@ INCIDENT_FIELDS: dict[str, str] = {
     "geo_precision": "int",
     "source": "str",  # ACLED-style: source names joined with "; "
     "notes": "str",
-    "fatalities": "int",
+    "fatalities": "int",  # the best estimate when sources disagree (see fatalities_low/high)
     "injured": "int",
     "source_count": "int",
     "geonameid": "int",
@@ -175,6 +175,8 @@ INCIDENT_FIELDS: dict[str, str] = {
     "reviewed_by": "str",  # the analyst's name ("" while unreviewed)
     "reviewed_at": "str",  # ISO UTC timestamp of the status decision (None while unreviewed)
     "review_reason": "str",  # the reason given with it, if any
+    "fatalities_low": "int",  # the lowest and highest figure any source gives (UCDP style)
+    "fatalities_high": "int",
 }
 
 #: ``review_status`` values: automatic (unreviewed), confirmed, or kept but hidden.

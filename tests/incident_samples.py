@@ -68,6 +68,8 @@ def record(**overrides: Any) -> dict[str, Any]:
         "reviewed_by": "",
         "reviewed_at": None,
         "review_reason": "",
+        "fatalities_low": 3,
+        "fatalities_high": 3,
     }
     assert set(base) == set(INCIDENT_FIELDS)
     base.update(copy.deepcopy(overrides))

@@ -212,3 +212,42 @@ def test_two_processes_ingesting_the_same_folder_store_each_article_once(
             " GROUP BY article_id, idx HAVING count(*) > 1)"
         ).fetchone()[0]
     assert n_candidates >= 30 and dupes == 0
+
+
+def test_every_ingest_query_uses_an_index(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer
+) -> None:
+    # Issue 15: Gazetteer.admin1_place scanned every place (30 ms a call) and linking read a
+    # country's reports. Every statement of an ingest (store and gazetteer) is checked with
+    # EXPLAIN QUERY PLAN: no full-table SCAN.
+    folder = write_folder(tmp_path)
+    (folder / "d.txt").write_text(
+        "Clashes in Hama province on 4 March 2017 killed two soldiers.\n", encoding="utf-8"
+    )
+    seen: list[tuple[str, str]] = []
+    with open_store(settings.db_path) as store:
+        store.conn.set_trace_callback(lambda q: seen.append(("store", q)))
+        gazetteer._db.set_trace_callback(lambda q: seen.append(("gazetteer", q)))
+        try:
+            ingest_paths([folder], settings=settings, store=store, gazetteer=gazetteer)
+            ingest_paths([folder], settings=settings, store=store, gazetteer=gazetteer)
+            assert gazetteer.admin1_place("SY", "09") is not None
+        finally:
+            store.conn.set_trace_callback(None)
+            gazetteer._db.set_trace_callback(None)
+        checked = 0
+        for where, sql in dict.fromkeys(seen):
+            if not sql.lstrip().upper().startswith(("SELECT", "UPDATE", "DELETE", "WITH")):
+                continue
+            conn = store.conn if where == "store" else gazetteer._db
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+            scans = [
+                p
+                for p in plan
+                if p.startswith("SCAN") and "INDEX" not in p and "VIRTUAL TABLE" not in p
+                and p != "SCAN CONSTANT ROW"
+            ]  # fmt: skip
+            assert not scans, f"{where}: {sql[:160]} -> {plan}"
+            checked += 1
+    assert checked >= 10
+    assert any("admin1" in sql and "fcode = 'ADM1'" in sql for _, sql in seen)

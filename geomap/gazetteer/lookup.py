@@ -191,9 +191,12 @@ class Gazetteer:
     def admin1_place(self, country_code: str, admin1_code: str) -> Place | None:
         """The first-level area of a place, as a Place, if the gazetteer has it."""
         with self._lock:
+            # Through admin1's primary key to the place's (the build records the area's
+            # geonameid there): a lookup, where the bare WHERE scanned every place (30 ms).
             row = self._db.execute(
-                _PLACE_SQL + " WHERE p.fcode = 'ADM1' AND p.cc = ? AND p.admin1_code = ?",
-                (country_code, admin1_code),
+                _PLACE_SQL + " WHERE p.id IN (SELECT id FROM admin1 WHERE code = ?)"
+                " AND p.fcode = 'ADM1' AND p.cc = ? AND p.admin1_code = ?",
+                (f"{country_code}.{admin1_code}", country_code, admin1_code),
             ).fetchone()
         return _row_to_place(row) if row else None
 

@@ -9,9 +9,10 @@ here writes anything, so a merge is undone by re-linking the stored candidate el
 The rules, in order (each failure is a reason that is logged):
 
 1. the same country (by name, as the gazetteer spells it);
-2. overlapping date windows: +-1 day at time_precision 1, +-7 days at 2, +-31 days at 3; a
-   candidate without a date (an undated report) matches any date, but an unanchored weekday
-   it mentions ("on Thursday") must agree with a day-precise target;
+2. overlapping date windows: +-1 day at time_precision 1, +-7 days at 2, +-31 days at 3;
+   two day-precise reports with different dates never merge; a candidate without a date
+   (an undated report) matches any date, but an unanchored weekday it mentions ("on
+   Thursday") must agree with a day-precise target; two undated reports never merge;
 3. compatible types: the same event_type, or a pair reporters confuse (Protests/Riots, an
    air strike or shelling on civilians reported as an attack on civilians);
 4. compatible places: the same geonameid; one is the admin1 area or the country of the other
@@ -21,8 +22,18 @@ The rules, in order (each failure is a reason that is logged):
 5. compatible actors: when both sides name actors, they share at least one;
 6. counts are compared but never block a merge (early reports undercount).
 
-An undated candidate must also match the place exactly (same geonameid, or within the
-precise radius) and the sub-event type, since its date cannot narrow the search.
+An undated candidate must also match the named place exactly (the same geonameid) and the
+sub-event type, since its date cannot narrow the search, and the reasons say so; when more
+than one incident qualifies it is ambiguous and joins none.
+
+A new report is judged against every report of an incident (complete linkage), never only
+against the nearest one, so a run of daily reports cannot chain into one incident.
+
+Order dependence that remains: which incidents exist when a report arrives depends on what
+was ingested before it. Two reports A and B that each fit incident X but not each other end
+up as X+A and B, or X+B and A, by arrival order; an undated report that fits one incident
+now may be ambiguous after more are stored. Ties between equally good incidents go to the
+smaller incident id, not to storage order.
 """
 
 from __future__ import annotations
@@ -300,7 +311,10 @@ def _dates(a: LinkTarget, b: LinkTarget) -> tuple[bool, str, float]:
             hint = f" (both {_WEEKDAYS[undated.weekday]})" if undated.weekday is not None else ""
             return True, f"one report undated; the other is dated {dated.event_date}{hint}", 0.5
     if wa is None or wb is None:
-        return True, "both reports undated", 0.0
+        # Nothing places either report in time; being undated is no cue at all.
+        return False, "both reports undated: nothing places them in time", 0.0
+    if a.time_precision == 1 and b.time_precision == 1 and a.event_date != b.event_date:
+        return False, f"different event dates ({a.event_date} vs {b.event_date})", 0.0
     if wa[0] > wb[1] or wb[0] > wa[1]:
         return False, f"dates differ ({a.event_date} vs {b.event_date})", 0.0
     if a.event_date == b.event_date:
@@ -311,6 +325,8 @@ def _dates(a: LinkTarget, b: LinkTarget) -> tuple[bool, str, float]:
 def _places(a: LinkTarget, b: LinkTarget, *, strict: bool) -> tuple[bool, str, float]:
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True, f"same place {a.location} (geonameid {a.geonameid})", 3.0
+    if strict:
+        return False, "an undated report joins only the same named place", 0.0
     for wide, narrow in ((a, b), (b, a)):
         area = _is_area(wide)
         if strict or not area or wide.geo_precision < 3:
@@ -392,6 +408,11 @@ def compare(new: LinkTarget, old: LinkTarget) -> tuple[bool, tuple[str, ...], fl
     if undated and new.sub_event_type != old.sub_event_type:
         reasons.append("an undated report must match the sub-event type exactly")
         return False, tuple(reasons), 0.0
+    if undated:
+        reasons.append(
+            f"undated: joined on named cues, the same place {new.location or old.location}"
+            f" and the same type {new.sub_event_type or new.event_type}"
+        )
     reasons.append(_counts(new, old))
     return True, tuple(reasons), score
 
@@ -399,9 +420,12 @@ def compare(new: LinkTarget, old: LinkTarget) -> tuple[bool, tuple[str, ...], fl
 def link_candidate(candidate: IncidentCandidate, existing: Sequence[LinkTarget]) -> LinkDecision:
     """Pick the existing incident this candidate reports, or None (a new incident).
 
-    ``existing`` may hold several targets with the same ``incident_id`` (one per stored
-    candidate of that incident); the best-scoring compatible target wins, ties going to the
-    earlier one.
+    ``existing`` holds the stored reports of the incidents worth comparing, every report of
+    each (targets sharing an ``incident_id``). A new report joins an incident only when it is
+    compatible with *every* report of it (its whole span of dates and places, so daily
+    reports never chain into one incident); the incident whose weakest agreement scores
+    highest wins, ties going to the smaller incident id (not to storage order). An undated
+    report joins only when exactly one incident qualifies; two or more are ambiguous.
 
     Examples
     --------
@@ -411,21 +435,36 @@ def link_candidate(candidate: IncidentCandidate, existing: Sequence[LinkTarget])
     True
     """
     new = target_from_candidate(candidate, incident_id="")
-    best: tuple[float, LinkTarget, tuple[str, ...]] | None = None
+    members: dict[str, list[LinkTarget]] = {}
+    for target in existing:
+        members.setdefault(target.incident_id, []).append(target)
+    fits: list[tuple[float, str, tuple[str, ...]]] = []
     rejected: list[tuple[str, str]] = []
     refused_reasons: tuple[str, ...] = ()
-    for target in existing:
-        ok, reasons, score = compare(new, target)
-        if ok:
-            if best is None or score > best[0]:
-                best = (score, target, reasons)
-        else:
-            rejected.append((target.incident_id, reasons[-1]))
-            if len(reasons) > len(refused_reasons):
-                refused_reasons = reasons
-    if best is None:
+    for incident_id in sorted(members):
+        weakest: tuple[float, tuple[str, ...]] | None = None
+        for target in members[incident_id]:
+            ok, reasons, score = compare(new, target)
+            if not ok:
+                n = len(members[incident_id])
+                of_n = f" (one of its {n} reports)" if n > 1 else ""
+                rejected.append((incident_id, reasons[-1] + of_n))
+                if len(reasons) > len(refused_reasons):
+                    refused_reasons = reasons
+                weakest = None
+                break
+            if weakest is None or score < weakest[0]:
+                weakest = (score, reasons)
+        if weakest is not None:
+            n = len(members[incident_id])
+            span = (f"agrees with all {n} reports of the incident",) if n > 1 else ()
+            fits.append((weakest[0], incident_id, (*weakest[1], *span)))
+    if not fits:
         return LinkDecision(None, refused_reasons or ("no existing incident to compare",),
                             0.0, tuple(rejected))  # fmt: skip
-    score, target, reasons = best
-    rejected = [r for r in rejected if r[0] != target.incident_id]
-    return LinkDecision(target.incident_id, reasons, round(score, 3), tuple(rejected))
+    if new.event_date is None and len(fits) > 1:
+        ids = ", ".join(f[1] for f in fits)
+        why = f"undated report fits {len(fits)} incidents ({ids}): ambiguous, kept apart"
+        return LinkDecision(None, (why,), 0.0, tuple(rejected))
+    score, target_id, reasons = min(fits, key=lambda f: (-f[0], f[1]))
+    return LinkDecision(target_id, reasons, round(score, 3), tuple(rejected))

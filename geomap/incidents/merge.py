@@ -4,15 +4,25 @@ Pure functions over candidate rows (dicts with the ``candidate`` table's columns
 reporting article's ``article_title``, ``article_url``, ``article_source``, ``article_origin``
 and ``article_published``), so the rules are testable without a database:
 
-- date: the most precise report (lowest time_precision), earliest report first on ties;
-- location: the most precise (lowest geo_precision), then the highest confidence;
-- type, sub-type and actors: the most common value among reports that give one, first on ties;
-- fatalities / injured: the highest figure any report gives (early reports undercount); each
-  report's own figure stays on its candidate;
+- date: the most precise report (lowest time_precision), then the date most reports give,
+  then the earliest date;
+- location: the most precise (lowest geo_precision), then the highest confidence, then the
+  smallest geonameid;
+- type, sub-type and actors: the most common value among reports that give one, the
+  alphabetically first on ties;
+- fatalities / injured: each source (article) keeps its own figure (its highest, if it
+  reports the incident twice), shown on its ``sources`` entry; the incident shows low (the
+  smallest figure), high (the largest) and best, the median of the sources' figures (the
+  lower of the two middle ones), UCDP style, instead of silently the highest;
+- notes: those of the report that gave the date;
 - evidence: the first sentence behind each (field, value) across reports (every report's own
   evidence stays on its candidate); link reasons: those of every report that joined;
 - sources: one per reporting article (name = the article's source, else the url's domain, else
-  the file name it came from), with url, published date, excerpt and article id.
+  the file name it came from), with url, published date, excerpt, article id and its own
+  killed / injured figures.
+
+Every rule depends on the set of reports only, not on the order they arrived in, and the
+link reasons end with where the merged date, place and counts came from.
 """
 
 from __future__ import annotations
@@ -53,51 +63,74 @@ def _most_common(values: Sequence[str]) -> str:
     if not present:
         return ""
     counts = Counter(present)
-    best = max(counts.values())
-    return next(v for v in present if counts[v] == best)
+    return min(counts, key=lambda v: (-counts[v], v))
 
 
-def _max_opt(values: Sequence[int | None]) -> int | None:
-    present = [v for v in values if v is not None]
-    return max(present) if present else None
+def _per_source(rows: Sequence[Row], key: str) -> dict[str, int]:
+    """Each article's figure for ``key`` (its highest, when it reports the incident twice)."""
+    out: dict[str, int] = {}
+    for r in rows:
+        v = r[key]
+        if v is not None:
+            out[r["article_id"]] = max(v, out.get(r["article_id"], v))
+    return out
+
+
+def _best(figures: Sequence[int]) -> int | None:
+    """The lower median of the sources' figures (UCDP's best without reliability grades)."""
+    if not figures:
+        return None
+    ordered = sorted(figures)
+    return ordered[(len(ordered) - 1) // 2]
 
 
 def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
     """The incident columns (all but id and timestamps) merged from its candidate rows.
 
-    ``rows`` must be in insertion order (the first is the report that created the incident);
+    ``rows`` are the incident's reports in any order (the result does not depend on it);
     ``loads`` decodes the JSON columns (``json.loads``). JSON columns come back as Python
     lists, ready to be dumped.
     """
     if not rows:
         raise ValueError("an incident needs at least one candidate")
-    order = {id(r): i for i, r in enumerate(rows)}
     dated = [r for r in rows if r["event_date"]]
-    when = min(dated, key=lambda r: (r["time_precision"], order[id(r)])) if dated else rows[0]
+    if dated:
+        date_votes = Counter(r["event_date"] for r in dated)
+        when = min(dated, key=lambda r: (r["time_precision"], -date_votes[r["event_date"]],
+                                         r["event_date"], r["id"]))  # fmt: skip
+    else:
+        when = min(rows, key=lambda r: r["id"])
     where = min(
         rows,
         key=lambda r: (
             r["latitude"] is None,
             r["geo_precision"],
             -(r["confidence"] or 0.0),
-            order[id(r)],
+            r["geonameid"] if r["geonameid"] is not None else 1 << 62,
+            r["id"],
         ),
     )
+    killed, injured = _per_source(rows, "fatalities"), _per_source(rows, "injured")
     sources: list[dict[str, Any]] = []
     seen: set[str] = set()
+    names_by_article: dict[str, str] = {}
     for r in rows:
         if r["article_id"] in seen:
             continue
         seen.add(r["article_id"])
+        name = source_name(
+            source=r["article_source"], url=r["article_url"], origin=r["article_origin"]
+        )
+        names_by_article[r["article_id"]] = name or r["article_id"]
         sources.append(
             {
-                "name": source_name(
-                    source=r["article_source"], url=r["article_url"], origin=r["article_origin"]
-                ),
+                "name": name,
                 "url": r["article_url"],
                 "published": r["article_published"] or "",
                 "excerpt": r["excerpt"],
                 "article_id": r["article_id"],
+                "fatalities": killed.get(r["article_id"]),
+                "injured": injured.get(r["article_id"]),
             }
         )
     evidence: list[dict[str, Any]] = []
@@ -111,6 +144,8 @@ def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
                 evidence.append({**ev, "article_id": r["article_id"]})
         reasons.extend(loads(r["link_reasons"]))
     names = list(dict.fromkeys(s["name"] for s in sources if s["name"]))
+    if len(seen) > 1:
+        reasons.extend(_merge_reasons(when, where, killed, injured, names_by_article))
     return {
         "event_date": when["event_date"],
         "time_precision": when["time_precision"],
@@ -129,11 +164,33 @@ def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
         "location_method": where["location_method"],
         "confidence": where["confidence"] or 0.0,
         "source": "; ".join(names),
-        "notes": rows[0]["notes"],
-        "fatalities": _max_opt([r["fatalities"] for r in rows]),
-        "injured": _max_opt([r["injured"] for r in rows]),
+        "notes": when["notes"],
+        "fatalities": _best(list(killed.values())),
+        "fatalities_low": min(killed.values()) if killed else None,
+        "fatalities_high": max(killed.values()) if killed else None,
+        "injured": _best(list(injured.values())),
         "source_count": len(sources),
         "sources": sources,
         "evidence": evidence,
         "link_reasons": reasons,
     }
+
+
+def _merge_reasons(
+    when: Row, where: Row, killed: dict[str, int], injured: dict[str, int], names: dict[str, str]
+) -> list[str]:
+    """Where a merged incident's date, place and counts came from."""
+    out = [
+        f"merged date {when['event_date'] or 'none'} from {names[when['article_id']]}"
+        " (most precise, then most reported, then earliest)",
+        f"merged place {where['location'] or 'none'} from {names[where['article_id']]}"
+        " (most precise, then most confident)",
+    ]
+    for label, figures in (("killed", killed), ("injured", injured)):
+        if figures:
+            each = ", ".join(f"{names[a]} {v}" for a, v in sorted(figures.items()))
+            out.append(
+                f"{label}: best {_best(list(figures.values()))} (low {min(figures.values())},"
+                f" high {max(figures.values())}; median of sources) from {each}"
+            )
+    return out

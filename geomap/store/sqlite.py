@@ -48,6 +48,7 @@ from geomap.store.write import (
     LinkChoice,
     Linker,
     WriteResult,
+    backfill_boxes,
     has_article,
     incident_id_for,
     needs_geocoder_retry,
@@ -189,7 +190,10 @@ def open_store(path: str | Path, *, readonly: bool = False) -> Store:
         if not readonly:
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(conn, path=str(p))
+            if 0 < migrate(conn, path=str(p)) < 3:
+                conn.execute("BEGIN IMMEDIATE")
+                backfill_boxes(conn)  # reports stored before linking had its R*Tree
+                conn.execute("COMMIT")
         else:
             conn.execute("PRAGMA query_only = ON")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])

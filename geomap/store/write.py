@@ -1,19 +1,22 @@
 """Writing the store: an article with its mentions and incident candidates, linked, in one
 transaction; undoing a merge. Import these from ``geomap.store.sqlite``.
 
-Linking is blocked by country and date window: a candidate is only compared with stored
-reports of its country whose date windows overlap its own (an index range scan on
-``candidate (country, anchor_date)``), so the cost per article does not grow with the store.
+Linking is blocked by time and space: each dated, located report has a box in the R*Tree
+``candidate_box`` (its date window by its place's uncertainty), and a new report is offered
+only the incidents with a report whose box overlaps its own (undated reports: only those of
+the same named place, by an index), with every report of each. The cost per report thus
+depends on how many reports lie near it in time and space, not on the size of the store.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from geomap.errors import NotFoundError
@@ -29,13 +32,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DATE_SLACK_DAYS",
+    "MEMBER_LIMIT",
     "UNDATED_BLOCK_LIMIT",
     "LinkChoice",
     "Linker",
     "WriteResult",
+    "backfill_boxes",
     "has_article",
     "incident_id_for",
     "refresh_incident",
+    "report_box",
     "unlink_candidate",
     "write_article",
 ]
@@ -45,10 +51,10 @@ __all__ = [
 #: reports of its country whose window overlaps its own; an undated report is placed at its
 #: article's publication date with the widest window.
 DATE_SLACK_DAYS: dict[int, int] = {1: 1, 2: 7, 3: 31}
-_SLACK_SQL = "(CASE time_precision WHEN 1 THEN 1 WHEN 2 THEN 7 ELSE 31 END)"
-#: At most this many reports without any date (and, for such a report, the most recent reports
-#: of its country) are offered to linking, so linking never scans a whole country.
+#: At most this many incidents are offered to linking for one report, and at most
+#: :data:`MEMBER_LIMIT` reports of each, so linking never scans a whole country.
 UNDATED_BLOCK_LIMIT = 200
+MEMBER_LIMIT = 200
 _CANDIDATE_COLUMNS = (
     "id, article_id, idx, incident_id, event_type, sub_event_type, event_date, anchor_date,"
     " time_precision, location, location_surface, geonameid, latitude, longitude, feature_code,"
@@ -124,57 +130,101 @@ def _weekday_hint(candidate: IncidentCandidate) -> int | None:
     return None
 
 
-def _shift(day: date, days: int) -> date:
-    """``day + days``, held within the dates Python can represent (no OverflowError)."""
-    try:
-        return day + timedelta(days=days)
-    except OverflowError:
-        return date.max if days > 0 else date.min
+#: Half-size in km of the box a report's place covers in ``candidate_box``: its uncertainty
+#: radius (``geomap.incidents.link.PLACE_RADIUS_KM``), and for a whole admin1 area or country
+#: a box wide enough for the area (containment, not distance, then decides).
+_BOX_KM: dict[int, float] = {1: 2.0, 2: 20.0, 3: 150.0}
+_AREA_BOX_KM = {"ADM1": 400.0, "PCL": 2000.0}
+_KM_PER_DEGREE = 111.0
+
+
+def report_box(
+    anchor: date | None,
+    time_precision: int,
+    dated: bool,
+    lat: float | None,
+    lon: float | None,
+    geo_precision: int,
+    feature_code: str,
+) -> tuple[float, float, float, float, float, float] | None:
+    """A report's box in ``candidate_box``: (day_lo, day_hi, lat_lo, lat_hi, lon_lo, lon_hi).
+
+    Days are proleptic ordinals of the date window (:data:`DATE_SLACK_DAYS`; a report dated
+    only by its article gets the widest); None without a date or a point. Two reports can
+    link only when their boxes overlap, so linking reads only those (an R*Tree search).
+    Boxes are clipped at the poles and at +-180 degrees (no wrap-around).
+    """
+    if anchor is None or lat is None or lon is None:
+        return None
+    slack = DATE_SLACK_DAYS.get(time_precision, 31) if dated else DATE_SLACK_DAYS[3]
+    km = _BOX_KM.get(geo_precision, 150.0)
+    if geo_precision >= 3 and feature_code.startswith("PCL"):
+        km = _AREA_BOX_KM["PCL"]
+    elif geo_precision >= 3 and feature_code == "ADM1":
+        km = _AREA_BOX_KM["ADM1"]
+    dlat = km / _KM_PER_DEGREE
+    dlon = min(360.0, km / (_KM_PER_DEGREE * max(0.01, math.cos(math.radians(lat)))))
+    day = float(anchor.toordinal())
+    return (day - slack, day + slack, max(-90.0, lat - dlat), min(90.0, lat + dlat),
+            max(-180.0, lon - dlon), min(180.0, lon + dlon))  # fmt: skip
+
+
+def _block_incidents(
+    conn: sqlite3.Connection, candidate: IncidentCandidate, article: Article, country: str
+) -> list[str]:
+    """The incidents (ids, sorted) with a report whose box overlaps this candidate's.
+
+    A dated or anchored report: an R*Tree search on its date window and place box, plus the
+    incidents of fully undated reports of the same named place and sub-event type. A fully
+    undated report (no date, undated article): only incidents with a report of the same
+    named place and sub-event type (an index lookup), since it may link on nothing weaker.
+    At most :data:`UNDATED_BLOCK_LIMIT` incidents either way.
+    """
+    res = candidate.location
+    place = res.place if res is not None else None
+    if place is None:
+        return []
+    anchor = candidate.event_date or article.published
+    found: set[str] = set()
+    box = report_box(anchor, candidate.time_precision, candidate.event_date is not None,
+                     place.lat, place.lon, candidate.geo_precision, place.feature_code)  # fmt: skip
+    if box is not None:
+        rows = conn.execute(
+            "SELECT DISTINCT c.incident_id FROM candidate_box b CROSS JOIN candidate c"
+            " ON c.rowid = b.id"
+            " WHERE b.day_hi >= ? AND b.day_lo <= ? AND b.lat_hi >= ? AND b.lat_lo <= ?"
+            " AND b.lon_hi >= ? AND b.lon_lo <= ? AND c.country = ? AND c.article_id != ?"
+            " LIMIT ?",
+            (*box, country, article.id, UNDATED_BLOCK_LIMIT),
+        )
+        found.update(r[0] for r in rows)
+    if place.geonameid is not None:
+        undated = " AND anchor_date IS NULL" if anchor is not None else ""
+        rows = conn.execute(
+            "SELECT DISTINCT incident_id FROM candidate WHERE geonameid = ?"
+            f" AND sub_event_type = ?{undated} AND country = ? AND article_id != ? LIMIT 3",
+            (place.geonameid, candidate.sub_event_type, country, article.id),
+        )
+        found.update(r[0] for r in rows)
+    return sorted(found)[:UNDATED_BLOCK_LIMIT]
 
 
 def _block_rows(
     conn: sqlite3.Connection, candidate: IncidentCandidate, article: Article, country: str
 ) -> list[dict[str, Any]]:
-    """Stored reports (other articles) of the same country that linking should compare.
+    """Every stored report (other articles) of the incidents this candidate may join.
 
-    Those whose date window overlaps the candidate's (an index range scan on
-    ``(country, anchor_date)``, then the exact overlap test), plus the most recent
-    :data:`UNDATED_BLOCK_LIMIT` reports that have no date at all (undated report in an undated
-    article), since an undated report may match any date. An undated candidate in an undated
-    article gets the country's most recent reports instead.
+    The incidents come from :func:`_block_incidents` (indexes on time and space, so the cost
+    stays flat as the store grows); all their reports (at most :data:`MEMBER_LIMIT` each) are
+    returned, since linking judges the new report against an incident's whole span.
     """
-    anchor = candidate.event_date or article.published
-    undated_sql = (
-        f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ? AND anchor_date IS NULL"
-        " AND article_id != ? ORDER BY rowid DESC LIMIT ?"
-    )
     rows: list[dict[str, Any]] = []
-    if anchor is not None:
-        own = DATE_SLACK_DAYS.get(candidate.time_precision, DATE_SLACK_DAYS[3])
-        if candidate.event_date is None:
-            own = DATE_SLACK_DAYS[3]
-        reach = own + max(DATE_SLACK_DAYS.values())
-        queries = [
-            (
-                f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ?"
-                " AND anchor_date BETWEEN ? AND ? AND article_id != ?"
-                f" AND abs(julianday(anchor_date) - julianday(?)) <= ? + {_SLACK_SQL}"
-                " ORDER BY rowid",
-                (country, _shift(anchor, -reach).isoformat(), _shift(anchor, reach).isoformat(),
-                 article.id, anchor.isoformat(), own),
-            ),
-            (undated_sql, (country, article.id, UNDATED_BLOCK_LIMIT)),
-        ]  # fmt: skip
-    else:
-        queries = [
-            (
-                f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE country = ? AND article_id != ?"
-                " ORDER BY rowid DESC LIMIT ?",
-                (country, article.id, UNDATED_BLOCK_LIMIT),
-            )
-        ]
-    for sql, params in queries:
-        cur = conn.execute(sql, params)
+    for incident_id in _block_incidents(conn, candidate, article, country):
+        cur = conn.execute(
+            f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE incident_id = ?"
+            " AND article_id != ? ORDER BY rowid LIMIT ?",
+            (incident_id, article.id, MEMBER_LIMIT),
+        )
         names = [d[0] for d in cur.description]
         rows.extend(dict(zip(names, row, strict=True)) for row in cur)
     return rows
@@ -192,7 +242,7 @@ def _insert_candidate(
     res = c.location
     p = res.place if res is not None else None
     anchor = c.event_date or article.published
-    conn.execute(
+    cur = conn.execute(
         f"INSERT INTO candidate ({_CANDIDATE_COLUMNS}) VALUES ({', '.join('?' * 31)})",
         (
             f"{article.id}-{index}", article.id, index, incident_id, c.event_type,
@@ -209,6 +259,31 @@ def _insert_candidate(
             _dumps(list(reasons)), score,
         ),
     )  # fmt: skip
+    box = report_box(anchor, c.time_precision, c.event_date is not None,
+                     p.lat if p else None, p.lon if p else None, c.geo_precision,
+                     p.feature_code if p else "")  # fmt: skip
+    if box is not None:
+        conn.execute("INSERT INTO candidate_box VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (cur.lastrowid, *box))  # fmt: skip
+
+
+def backfill_boxes(conn: sqlite3.Connection) -> int:
+    """Give every stored report without one its ``candidate_box`` entry (a store migrated from
+    schema 1); returns how many were added. Call inside a transaction."""
+    cur = conn.execute(
+        "SELECT c.rowid, c.anchor_date, c.time_precision, c.event_date, c.latitude,"
+        " c.longitude, c.geo_precision, c.feature_code FROM candidate c"
+        " WHERE c.anchor_date IS NOT NULL AND c.latitude IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM candidate_box b WHERE b.id = c.rowid)"
+    )
+    boxes = []
+    for rowid, anchor, tp, event_date, lat, lon, gp, fcode in cur.fetchall():
+        box = report_box(date.fromisoformat(anchor), tp, event_date is not None, lat, lon, gp,
+                         fcode or "")  # fmt: skip
+        if box is not None:
+            boxes.append((rowid, *box))
+    conn.executemany("INSERT INTO candidate_box VALUES (?, ?, ?, ?, ?, ?, ?)", boxes)
+    return len(boxes)
 
 
 def refresh_incident(conn: sqlite3.Connection, incident_id: str) -> None:
@@ -334,6 +409,10 @@ def _drop_article(conn: sqlite3.Connection, article_id: str) -> None:
         )
     ]
     conn.execute("DELETE FROM mention WHERE article_id = ?", (article_id,))
+    conn.execute(
+        "DELETE FROM candidate_box WHERE id IN (SELECT rowid FROM candidate WHERE article_id = ?)",
+        (article_id,),
+    )
     conn.execute("DELETE FROM candidate WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM article WHERE id = ?", (article_id,))
     for incident_id in incidents:

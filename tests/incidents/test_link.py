@@ -171,3 +171,64 @@ def test_windows() -> None:
 def test_no_country_no_link() -> None:
     d = link_candidate(cand(None), [target(cand(AL_BAB))])
     assert d.target_id is None and d.rejected[0][1] == "countries differ (? vs Syria)"
+
+
+# -- issue 13 item 5 / issue 15 items 2 and 4 -----------------------------------------------
+def test_two_day_precise_reports_with_different_dates_never_merge() -> None:
+    old = target(cand(AL_BAB, day=date(2017, 2, 8), article="a0"))
+    d = link_candidate(cand(AL_BAB, day=date(2017, 2, 9)), [old])
+    assert d.target_id is None
+    assert d.rejected == (("inc1", "different event dates (2017-02-09 vs 2017-02-08)"),)
+
+
+def test_a_report_is_judged_against_every_report_of_the_incident() -> None:
+    # Week-precise reports 10 days apart: the third fits the second but not the first, so it
+    # does not join (before, it chained through the second).
+    first = target(cand(AL_BAB, day=date(2017, 2, 1), precision=2, article="a0"))
+    second = target(cand(AL_BAB, day=date(2017, 2, 11), precision=2, article="a1"))
+    third = cand(AL_BAB, day=date(2017, 2, 21), precision=2, article="a2")
+    assert link_candidate(third, [second]).target_id == "inc1"
+    d = link_candidate(third, [first, second])
+    assert d.target_id is None
+    assert d.rejected[0][1].endswith("(one of its 2 reports)")
+
+
+def test_a_merge_says_it_agrees_with_the_whole_incident() -> None:
+    a = target(cand(AL_BAB, article="a0"))
+    b = target(cand(AL_BAB, article="a1"))
+    d = link_candidate(cand(AL_BAB, article="a2"), [a, b])
+    assert d.target_id == "inc1"
+    assert d.reasons[-1] == "agrees with all 2 reports of the incident"
+
+
+def test_an_undated_report_joins_only_the_same_named_place_and_type_and_says_so() -> None:
+    dated = target(cand(AL_BAB, article="a0"))
+    d = link_candidate(cand(AL_BAB, day=None, precision=3), [dated])
+    assert d.target_id == "inc1"
+    assert any(r.startswith("undated: joined on named cues, the same place") for r in d.reasons)
+    near = replace(AL_BAB, geonameid=999, name="Bab suburb", lat=AL_BAB.lat + 0.005)
+    assert link_candidate(cand(near, day=None, precision=3), [dated]).target_id is None
+    other_type = cand(AL_BAB, day=None, precision=3, sub="Shelling/artillery/missile attack")
+    assert link_candidate(other_type, [dated]).target_id is None
+
+
+def test_two_undated_reports_never_merge() -> None:
+    undated = target(cand(AL_BAB, day=None, precision=3, article="a0"))
+    d = link_candidate(cand(AL_BAB, day=None, precision=3), [undated])
+    assert d.target_id is None
+    assert "both reports undated" in d.rejected[0][1]
+
+
+def test_an_undated_report_that_fits_two_incidents_joins_neither() -> None:
+    one = target(cand(AL_BAB, day=date(2017, 2, 9), article="a0"), "inc1")
+    two = target(cand(AL_BAB, day=date(2017, 5, 9), article="a1"), "inc2")
+    d = link_candidate(cand(AL_BAB, day=None, precision=3), [one, two])
+    assert d.target_id is None
+    assert d.reasons == ("undated report fits 2 incidents (inc1, inc2): ambiguous, kept apart",)
+
+
+def test_ties_go_to_the_smaller_incident_id_whatever_the_order() -> None:
+    a = target(cand(AL_BAB, article="a0"), "inc-b")
+    b = target(cand(AL_BAB, article="a1"), "inc-a")
+    assert link_candidate(cand(AL_BAB), [a, b]).target_id == "inc-a"
+    assert link_candidate(cand(AL_BAB), [b, a]).target_id == "inc-a"
