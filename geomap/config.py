@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -60,6 +61,11 @@ class Settings:
     geocoder_timeout: float = 5.0
     geocoder_min_delay: float = 1.0
     tiles: str = DEFAULT_TILES
+    #: Overall seconds one geocoder request may take, however slowly the server replies.
+    geocoder_deadline: float = 15.0
+    #: Geocoder requests (cache hits are free) allowed per article and per run.
+    geocoder_max_per_article: int = 10
+    geocoder_max_per_run: int = 500
 
     @property
     def geocoder_enabled(self) -> bool:
@@ -80,8 +86,13 @@ class Settings:
         try:
             timeout = float(env.get("GEOMAP_GEOCODER_TIMEOUT") or 5.0)
             min_delay = float(env.get("GEOMAP_GEOCODER_MIN_DELAY") or 1.0)
+            deadline = float(env.get("GEOMAP_GEOCODER_DEADLINE") or 15.0)
+            per_article = int(env.get("GEOMAP_GEOCODER_MAX_PER_ARTICLE") or 10)
+            per_run = int(env.get("GEOMAP_GEOCODER_MAX_PER_RUN") or 500)
         except ValueError as exc:
-            raise ConfigError(f"geocoder timeout/delay must be a number: {exc}") from None
+            raise ConfigError(f"geocoder timeout/delay/limits must be numbers: {exc}") from None
+        if not (math.isfinite(deadline) and deadline > 0) or per_article < 0 or per_run < 0:
+            raise ConfigError("geocoder deadline must be > 0 and lookup budgets >= 0")
         return cls(
             db_path=Path(db).expanduser(),
             gazetteer_path=Path(gaz).expanduser(),
@@ -93,6 +104,9 @@ class Settings:
             # A public Nominatim allows 1 request/s; never go faster than that by default.
             geocoder_min_delay=max(min_delay, 0.0),
             tiles=env.get("GEOMAP_TILES") or DEFAULT_TILES,
+            geocoder_deadline=deadline,
+            geocoder_max_per_article=per_article,
+            geocoder_max_per_run=per_run,
         )
 
     def with_overrides(self, **changes: object) -> Settings:

@@ -130,8 +130,14 @@ def _process(
         if not retry:
             tally.known += 1
             return
+    start_article = getattr(geocoder, "start_article", None)
+    if start_article is not None:
+        start_article()
     try:
         resolutions = geoparse_text(article.text, gazetteer=gazetteer, geocoder=geocoder)
+        budget_note = str(getattr(geocoder, "budget_note", "") or "")
+        if budget_note:  # the rest of the article's unknown names stay unresolved
+            tally.notices.append((article.origin, f"{budget_note}; later names left unresolved"))
         resolutions = apply_corrections(store, resolutions)
         candidates = extract_incidents(article, resolutions, gazetteer=gazetteer)
     except Exception as exc:

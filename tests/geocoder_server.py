@@ -77,7 +77,8 @@ class Reply:
 
     ``action`` is ``send`` (status, headers, body), ``close`` (drop the connection without a
     reply) or ``truncate`` (headers promise more body than is sent, then the connection drops).
-    ``delay`` seconds pass before anything is sent (use it to provoke client timeouts).
+    ``delay`` seconds pass before anything is sent (use it to provoke client timeouts); with
+    ``drip`` the body goes out one byte every ``delay`` seconds.
     """
 
     status: int = 200
@@ -85,7 +86,7 @@ class Reply:
     content_type: str = "application/json; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
-    action: Literal["send", "close", "truncate"] = "send"
+    action: Literal["send", "close", "truncate", "drip"] = "send"
 
     @classmethod
     def json(cls, value: object, *, status: int = 200, delay: float = 0.0) -> Reply:
@@ -105,6 +106,16 @@ class Reply:
     @classmethod
     def slow(cls, delay: float, value: object = None) -> Reply:
         return cls.json([] if value is None else value, delay=delay)
+
+    @classmethod
+    def redirect(cls, location: str, *, status: int = 302) -> Reply:
+        return cls(status=status, body=b"", headers=(("Location", location),))
+
+    @classmethod
+    def drip(cls, every: float, value: object = None) -> Reply:
+        """The body one byte at a time, ``every`` seconds apart (each byte beats a timeout)."""
+        return cls(action="drip", body=json.dumps([] if value is None else value).encode(),
+                   delay=every)  # fmt: skip
 
     @classmethod
     def close(cls) -> Reply:
@@ -169,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
             reply = state.queue.popleft() if state.queue else None
         if reply is None:
             reply = self._search(url.path, params)
-        if reply.delay and state.stopping.wait(reply.delay):
+        if reply.action != "drip" and reply.delay and state.stopping.wait(reply.delay):
             return
         if reply.action == "close":
             self.close_connection = True
@@ -184,6 +195,16 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
             self.close_connection = True
         self.end_headers()
+        if reply.action == "drip":
+            for i in range(len(reply.body)):
+                if state.stopping.wait(reply.delay):
+                    return
+                try:
+                    self.wfile.write(reply.body[i : i + 1])
+                    self.wfile.flush()
+                except OSError:
+                    return  # the client gave up
+            return
         self.wfile.write(reply.body)
 
     def _search(self, path: str, params: dict[str, str]) -> Reply:

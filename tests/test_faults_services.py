@@ -128,7 +128,7 @@ FAILURES = (
     (Reply.http_error(500), "HTTP 500"),
     (Reply.raw("<html><body>Service unavailable</body></html>"), "unreadable reply"),
     (Reply.close(), "failed"),
-    (Reply.truncate(), "Unable to read the response"),
+    (Reply.truncate(), "reply cut short"),
 )
 
 
@@ -280,3 +280,25 @@ def test_cli_rate_limit_and_switches_that_turn_the_fallback_off(
             reasons = [m["reasons"][-1] for ms in by_name(tmp_path / f"{db}.sqlite").values()
                        for m in ms]  # fmt: skip
             assert reasons == ["geocoder off"] * len(NAMES), (db, reasons)
+
+
+def test_an_article_of_invented_names_spends_only_its_lookup_budget(
+    tmp_path: Path, gazetteer: Gazetteer
+) -> None:
+    # Issue 15: a 16 kB article of invented names sent 300 requests (5 minutes at 1/s, to the
+    # public service). Now at most GEOMAP_GEOCODER_MAX_PER_ARTICLE, with a notice naming it.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = " ".join(f"Shelling hit the {name} neighbourhood of Aleppo on Monday." for name in NAMES)
+    (folder / "names.txt").write_text(f"Shelling in Aleppo\n3 March 2017\n\n{text}\n", "utf-8")
+    with FakeNominatim() as server:
+        serve_names(server)
+        env = {**geocoder_env(server.url, tmp_path / "s.sqlite"),
+               "GEOMAP_GEOCODER_MAX_PER_ARTICLE": "2"}  # fmt: skip
+        report = ingest(folder, Settings.from_env(env), gazetteer)
+        assert len(server.requests) == 2
+    assert report.failed == ()
+    assert any(
+        src.endswith("names.txt") and "article budget of 2 lookups reached" in msg
+        for src, msg in report.notices
+    ), report.notices

@@ -1,10 +1,12 @@
 """The geocoder fallback: places the gazetteer cannot resolve, looked up with geopy (Nominatim).
 
-This is the only module in geomap that imports geopy. Every request goes through geopy's
+Only this module and its HTTP client (``geomap.geoparse.httpguard``: one host, a reply size
+cap, an overall deadline) import geopy. Every request goes through geopy's
 ``RateLimiter`` (at most one per ``settings.geocoder_min_delay`` seconds) and every answer
 except an error is kept in a :class:`GeocodeCache`, so a re-run asks nothing twice. Network
 failures never raise out of :meth:`Geocoder.lookup`; they come back as ``status="error"`` with
-a reason and are not cached, so a later run retries them.
+a reason and are not cached, so a later run retries them. Requests are budgeted per article
+(:meth:`Geocoder.start_article`) and per run; a lookup over budget is an uncached error.
 """
 
 from __future__ import annotations
@@ -25,13 +27,14 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 from urllib.parse import urlsplit
 
-from geopy.adapters import AdapterHTTPError, URLLibAdapter, get_retry_after
+from geopy.adapters import AdapterHTTPError, get_retry_after
 from geopy.exc import GeocoderParseError, GeocoderQueryError, GeocoderTimedOut, GeopyError
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from geomap.config import Settings
 from geomap.errors import ConfigError, StoreError
+from geomap.geoparse.httpguard import GuardedAdapter, redact_url
 from geomap.models import Place
 
 __all__ = [
@@ -208,6 +211,12 @@ def _split_url(url: str | None) -> tuple[str, str]:
     """``(scheme, domain)`` for geopy from a base URL; the domain may carry a path prefix."""
     url = (url or _PUBLIC_NOMINATIM).strip()
     parts = urlsplit(url if "://" in url else f"https://{url}")
+    if "@" in parts.netloc:
+        # Never kept, sent in a URL, logged or stored in a failure reason.
+        raise ConfigError(
+            f"GEOMAP_NOMINATIM_URL={redact_url(url)!r} (credentials removed) carries a user"
+            " name or password; geomap does not send credentials: give the URL without them"
+        )
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"GEOMAP_NOMINATIM_URL={url!r} is not an http(s) URL")
     path = parts.path.rstrip("/")
@@ -256,10 +265,14 @@ def _place_from(raw: dict[str, Any], query: str) -> Place:
     address = _mapping(raw.get("address"))
     extratags = _mapping(raw.get("extratags"))
     keys = (raw.get("addresstype"), raw.get("type"), raw.get("class") or raw.get("category"))
-    fclass, fcode = next((_FEATURES[k] for k in keys if k in _FEATURES), ("L", "AREA"))
+    fclass, fcode = next(
+        (_FEATURES[k] for k in keys if isinstance(k, str) and k in _FEATURES), ("L", "AREA")
+    )
     if fcode == "PPL" and extratags.get("capital") == "yes":
         fcode = "PPLC"
     population = str(extratags.get("population", "")).replace(",", "").strip()
+    if not (population.isascii() and population.isdigit() and len(population) < 12):
+        population = ""  # "²" is a digit to str.isdigit, not to int()
     display = str(raw.get("display_name") or "")
     return Place(
         geonameid=None,
@@ -303,7 +316,7 @@ class Geocoder:
         if not settings.geocoder_enabled:
             raise ConfigError("the geocoder is disabled (offline or GEOMAP_GEOCODER=none)")
         scheme, domain = _split_url(settings.nominatim_url)
-        self.base_url = f"{scheme}://{domain}"
+        self.base_url = redact_url(f"{scheme}://{domain}")
         self.timeout = settings.geocoder_timeout
         self.cache: GeocodeCache = DictCache() if cache is None else cache
         self.max_wait = max_wait
@@ -315,8 +328,11 @@ class Geocoder:
                 timeout=settings.geocoder_timeout,
                 # A loopback server is never reached through a proxy.
                 proxies={} if _is_loopback(urlsplit(self.base_url).hostname) else None,
-                # urllib makes exactly one attempt per call (requests would retry silently).
-                adapter_factory=URLLibAdapter,
+                # urllib makes exactly one attempt per call (requests would retry silently);
+                # the guarded adapter adds the same-host redirects, size cap and deadline.
+                adapter_factory=lambda proxies, ssl_context: GuardedAdapter(
+                    proxies=proxies, ssl_context=ssl_context, deadline=settings.geocoder_deadline
+                ),
             )
         except GeopyError as exc:
             raise ConfigError(f"geocoder: {exc}") from exc
@@ -331,6 +347,34 @@ class Geocoder:
         self._lock = threading.Lock()
         self._requests = 0
         self._not_before = 0.0
+        self.max_per_article = settings.geocoder_max_per_article
+        self.max_per_run = settings.geocoder_max_per_run
+        self._article_requests = 0
+        self._budget_note = ""
+
+    def start_article(self) -> None:
+        """Begin a new article's lookup budget (``geocoder_max_per_article`` requests)."""
+        with self._lock:
+            self._article_requests = 0
+            self._budget_note = ""
+
+    @property
+    def budget_note(self) -> str:
+        """Why lookups of the current article were refused by a budget, else ``""``."""
+        return self._budget_note
+
+    def _spend(self) -> str:
+        """Take one request from the budgets; the refusal reason when one is used up."""
+        with self._lock:
+            if self._requests >= self.max_per_run:
+                note = f"geocoder: run budget of {self.max_per_run} lookups reached"
+            elif self._article_requests >= self.max_per_article:
+                note = f"geocoder: article budget of {self.max_per_article} lookups reached"
+            else:
+                self._article_requests += 1
+                return ""
+            self._budget_note = note
+            return note
 
     @property
     def requests_made(self) -> int:
@@ -378,6 +422,9 @@ class Geocoder:
         cached = self._from_cache(key)
         if cached is not None:
             return cached
+        refused = self._spend()
+        if refused:
+            return GeocodeResult(None, "error", refused)
         wait = self._not_before - time.monotonic()
         if wait > 0:
             time.sleep(wait)
@@ -395,7 +442,12 @@ class Geocoder:
             reason = self._failure(exc)
             logger.info("%s (query %r)", reason, query)
             return GeocodeResult(None, "error", reason)
-        result = self._judge(query, raws, countries)
+        try:
+            result = self._judge(query, raws, countries)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+            # A reply with fields of the wrong type leaves this one mention unresolved.
+            reason = f"geocoder: unreadable reply from {self.base_url}: bad field ({exc})"[:200]
+            return GeocodeResult(None, "error", reason)
         self.cache.put(key, self._dump(result))
         return result
 
@@ -436,7 +488,7 @@ class Geocoder:
             return f"geocoder: timeout after {self.timeout}s from {self.base_url}"
         message = " ".join(str(exc).split())[:120]
         if isinstance(exc, GeocoderParseError):
-            message = message.replace("Could not deserialize using deserializer: ", "not JSON: ")
+            message = message.replace("Could not deserialize using deserializer: ", "not JSON")
             return f"geocoder: unreadable reply from {self.base_url}: {message}"
         return f"geocoder: request to {self.base_url} failed: {message}"
 

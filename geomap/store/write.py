@@ -423,7 +423,7 @@ def _drop_article(conn: sqlite3.Connection, article_id: str) -> None:
 #: run with the fallback off), as opposed to a name the geocoder does not know.
 _RETRY_REASONS = (
     "geocoder off", "geocoder: HTTP", "geocoder: timeout", "geocoder: unreadable",
-    "geocoder: request to",
+    "geocoder: request to", "geocoder: run budget", "geocoder: article budget",
 )  # fmt: skip
 
 

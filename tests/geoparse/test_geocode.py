@@ -263,7 +263,7 @@ FAILURES = {
     "truncated": (Reply.truncate(), r"^geocoder: request to {url} failed: "),
     "html": (
         Reply.raw("<html><body>Service temporarily down</body></html>"),
-        r"^geocoder: unreadable reply from {url}: not JSON: <html>",
+        r"^geocoder: unreadable reply from {url}: reply is not JSON$",
     ),
     "garbage": (Reply.raw(b'[{"lat": "36.2", "lo', content_type="application/json"), "unreadable"),
     "not-a-list": (Reply.json({"place": "Aleppo"}), r"unreadable reply .*expected a JSON list"),
@@ -426,3 +426,101 @@ def test_loopback_server_bypasses_environment_proxy(
     monkeypatch.delenv("NO_PROXY", raising=False)
     assert make(tmp_path, nominatim.url).lookup("Aleppo").status == "hit"
     assert len(nominatim.requests) == 1
+
+
+# issue 15: the client's limits ------------------------------------------------------------
+def test_a_redirect_to_another_host_is_refused_and_not_cached(
+    tmp_path: Path, nominatim: FakeNominatim
+) -> None:
+    with FakeNominatim() as other:
+        other.add_results("Aleppo", ALEPPO)
+        nominatim.queue_replies(Reply.redirect(f"{other.url}/search?q=Aleppo&format=json"))
+        cache = DictCache()
+        result = make(tmp_path, nominatim.url, cache=cache).lookup("Aleppo")
+        assert other.requests == []
+    assert result.status == "error" and len(cache) == 0
+    assert "redirect off host refused" in result.reason
+
+
+def test_a_redirect_on_the_same_host_is_followed(tmp_path: Path, nominatim: FakeNominatim) -> None:
+    nominatim.queue_replies(Reply.redirect(f"{nominatim.url}/search?q=al-Bab&format=json"))
+    assert make(tmp_path, nominatim.url).lookup("Aleppo").place.name == "al-Bab"  # type: ignore[union-attr]
+
+
+def test_a_reply_over_the_size_cap_is_not_read_whole(
+    tmp_path: Path, nominatim: FakeNominatim
+) -> None:
+    from geomap.geoparse.httpguard import MAX_REPLY_BYTES
+
+    nominatim.queue_replies(
+        Reply.raw(b"[" + b" " * MAX_REPLY_BYTES + b"]", content_type="application/json")
+    )
+    result = make(tmp_path, nominatim.url).lookup("Aleppo")
+    assert result.status == "error"
+    assert f"over {MAX_REPLY_BYTES}" in result.reason
+
+
+def test_a_dripping_server_cannot_hold_a_lookup_past_the_deadline(
+    tmp_path: Path, nominatim: FakeNominatim
+) -> None:
+    # Each byte arrives within the 0.5 s socket timeout; the overall deadline still ends it.
+    nominatim.queue_replies(Reply.drip(0.2, [ALEPPO]))
+    geocoder = Geocoder(make_settings(tmp_path, nominatim.url, GEOMAP_GEOCODER_DEADLINE="1"))
+    result = geocoder.lookup("Aleppo")
+    assert result.status == "error"
+    assert result.reason.startswith("geocoder: timeout")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"type": ["city"], "addresstype": {"x": 1}},
+        {"extratags": {"population": "²"}},
+        {"address": ["not", "a", "mapping"], "name": 7},
+    ],
+)
+def test_wrong_field_types_leave_one_mention_unresolved(
+    tmp_path: Path, nominatim: FakeNominatim, bad: dict[str, Any]
+) -> None:
+    nominatim.queue_replies(Reply.json([{**ALEPPO, **bad}]))
+    result = make(tmp_path, nominatim.url).lookup("Aleppo")
+    assert result.status in ("hit", "error")  # never an exception
+    if result.place is not None:
+        assert result.place.population == 0 or result.place.population == 2098210
+
+
+def test_deeply_nested_replies_are_unreadable_not_a_crash(
+    tmp_path: Path, nominatim: FakeNominatim
+) -> None:
+    nominatim.queue_replies(
+        Reply.raw("[" * 100_000 + "]" * 100_000, content_type="application/json")
+    )
+    result = make(tmp_path, nominatim.url).lookup("Aleppo")
+    assert result.status == "error" and "nested deeper" in result.reason
+
+
+def test_lookup_budgets_per_article_and_per_run(tmp_path: Path, nominatim: FakeNominatim) -> None:
+    settings = make_settings(
+        tmp_path,
+        nominatim.url,
+        GEOMAP_GEOCODER_MAX_PER_ARTICLE="3",
+        GEOMAP_GEOCODER_MAX_PER_RUN="5",
+    )
+    geocoder = Geocoder(settings)
+    geocoder.start_article()
+    results = [geocoder.lookup(f"Invented{i}") for i in range(6)]
+    assert len(nominatim.requests) == 3
+    assert results[-1].reason == "geocoder: article budget of 3 lookups reached"
+    assert geocoder.budget_note == results[-1].reason
+    assert geocoder.lookup("Invented0").cached  # cache hits are free
+    geocoder.start_article()
+    assert geocoder.budget_note == ""
+    results = [geocoder.lookup(f"Other{i}") for i in range(3)]
+    assert len(nominatim.requests) == 5
+    assert results[-1].reason == "geocoder: run budget of 5 lookups reached"
+
+
+def test_credentials_in_the_url_are_refused_and_never_shown(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        make(tmp_path, "http://user:s3cret@127.0.0.1:9/nominatim")
+    assert "s3cret" not in str(info.value) and "user" not in str(info.value).split("(")[0]
