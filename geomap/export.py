@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any, Literal, TextIO
@@ -274,6 +275,8 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
     ("notes", "notes"),
     ("fatalities", "fatalities"),
     ("injured", "injured"),
+    ("fatalities_low", "fatalities_low"),
+    ("fatalities_high", "fatalities_high"),
     ("source_count", "source_count"),
     ("geonameid", "geonameid"),
     ("location_method", "location_method"),
@@ -288,6 +291,21 @@ CSV_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A cell part after ``;`` or tab (where spreadsheets in German, French, Spanish, Italian or
+#: Dutch settings, or a tab-separated import, split cells) that would start a formula, with
+#: any spaces or quotes before it: it gets an apostrophe too.
+_FORMULA_PART = re.compile(r"([;\t][\s\"']*)(?=[=+\-@\r])")
+
+
+def _guard(value: str) -> str:
+    """A text cell that no spreadsheet runs, whichever of ``,`` ``;`` or tab it splits on.
+
+    >>> _guard("=1+1"), _guard("Wire;=1+1;"), _guard("a;  -2")
+    ("'=1+1", "Wire;'=1+1;", "a;  '-2")
+    """
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    return _FORMULA_PART.sub(r"\1'", value)
 
 
 def write_csv(records: Iterable[dict[str, Any]], out: TextIO, *, formula_guard: bool = True) -> int:
@@ -300,7 +318,9 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO, *, formula_guard: 
 
     With ``formula_guard`` (default), text cells starting with ``=``, ``+``, ``-``, ``@``, tab
     or carriage return get a leading apostrophe so spreadsheets show them instead of running
-    them as formulas; numeric columns (a longitude of -3.7) are never changed.
+    them as formulas, and so does any part of a text or JSON cell after a ``;`` or tab that
+    would start one (spreadsheets that split on ``;`` or tabs see those parts as cells);
+    numeric columns (a longitude of -3.7) are never changed.
 
     Examples
     --------
@@ -331,9 +351,10 @@ def write_csv(records: Iterable[dict[str, Any]], out: TextIO, *, formula_guard: 
             if value is None:
                 row.append("")
             elif kind == "json":
-                row.append(_encode(value))
-            elif is_text and formula_guard and value.startswith(_FORMULA_START):
-                row.append("'" + value)
+                encoded = _encode(value)  # JSON text holds article text too
+                row.append(_guard(encoded) if formula_guard else encoded)
+            elif is_text and formula_guard:
+                row.append(_guard(value))
             else:
                 row.append(value)
         writer.writerow(row)

@@ -512,3 +512,85 @@ def test_export_command_mentions_follow_the_filter(store_path: Path) -> None:
         features[1]["properties"]["article_id"]
         == features[0]["properties"]["sources"][0]["article_id"]
     )
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_csv_formula_guard_holds_for_semicolon_and_tab_readers(delimiter: str) -> None:
+    # Issue 15: the guard looked only at the start of each comma-separated cell; a spreadsheet
+    # that splits on ";" got the cell "=1+1" from a source named "Wire;=1+1;".
+    dangerous = record(source="Wire;=1+1;", notes="Killed 3.\t=2+2", actor1="A; -cmd")
+    dangerous["sources"][0]["excerpt"] = "said;@SUM(A1)"
+    text = write_csv_text([dangerous])
+    for line in text.splitlines():
+        for cell in csv.reader(io.StringIO(line), delimiter=delimiter):
+            for part in cell:
+                assert not part.lstrip(' "').startswith(("=", "+", "-", "@")), part
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["source"] == "Wire;'=1+1;"
+    assert json.loads(row["sources"])[0]["excerpt"] == "said;'@SUM(A1)"
+
+
+# --- issue 15: export targets --------------------------------------------------------------------
+def test_export_through_a_symlink_writes_the_file_it_points_to(
+    store_path: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "real.csv"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.csv"
+    link.symlink_to(real)
+    result = run("--db", str(store_path), "-o", str(link), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("event_id_cnty")
+
+
+def test_export_to_a_fifo_writes_into_it_and_leaves_it_a_fifo(
+    store_path: Path, tmp_path: Path
+) -> None:
+    import threading
+
+    fifo = tmp_path / "out.csv"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")))
+    reader.start()
+    result = run("--db", str(store_path), "-o", str(fifo), "--format", "csv")
+    reader.join(30)
+    assert result.exit_code == 0, result.output
+    assert fifo.is_fifo() and got and got[0].startswith("event_id_cnty")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_full_disk_is_a_one_line_error_and_leaves_no_temporary_file(
+    store_path: Path, tmp_path: Path
+) -> None:
+    import resource
+    import signal
+
+    def small_files() -> None:  # the child may write 1 kB per file: a full disk, in effect
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1024, 1024))
+
+    from geomap.store.sqlite import open_store
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    # Held open here, the store's WAL index exists already: the child only reads it.
+    with open_store(store_path):
+        proc = subprocess.run(
+            [sys.executable, "-m", "geomap", "export", "--db", str(store_path), "--mentions",
+             "-o", str(out_dir / "x.geojson")],
+            capture_output=True, text=True, preexec_fn=small_files, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr and "x.geojson" in proc.stderr
+    assert list(out_dir.iterdir()) == []
+
+
+def test_a_temporary_file_left_by_a_killed_export_is_removed_next_time(
+    store_path: Path, tmp_path: Path
+) -> None:
+    left = tmp_path / ".x.csv.abc123.tmp"
+    left.write_text("half an export", encoding="utf-8")
+    os.utime(left, (1_000_000_000, 1_000_000_000))
+    assert run("--db", str(store_path), "-o", str(tmp_path / "x.csv")).exit_code == 0
+    assert not left.exists()

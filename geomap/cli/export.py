@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import io
 import os
+import signal
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -89,10 +93,21 @@ def build_filter(
     )
 
 
+#: A temporary export file untouched this long is left over from a killed export.
+_STALE_TMP_SECONDS = 600
+
+
 @contextlib.contextmanager
 def _output(path: str) -> Iterator[TextIO]:
-    """A UTF-8 text stream to ``path`` or stdout (``-``). A file is written to a temporary
-    name in the same folder and renamed at the end, so a failed export leaves no half file."""
+    """A UTF-8 text stream to ``path`` or stdout (``-``).
+
+    A regular file (or a symlink to one: the file it points to) is written to a temporary name
+    in the same folder and renamed at the end, so a failed export leaves no half file; the
+    temporary file is removed on any error, interrupt or SIGTERM, and one left by a killed
+    export (SIGKILL) is removed by the next export to the same file. A FIFO, device or socket
+    is written to directly (never replaced by a regular file). A write error (disk full) is a
+    one-line message.
+    """
     if path == "-":
         stream: Any = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
         try:
@@ -101,14 +116,23 @@ def _output(path: str) -> Iterator[TextIO]:
         finally:
             stream.detach()
         return
-    target = Path(path).expanduser()
+    target = Path(os.path.realpath(Path(path).expanduser()))
     if target.is_dir():
         raise click.BadParameter(f"{target} is a folder", param_hint="-o")
-    folder = target.parent if str(target.parent) else Path(".")
+    if target.exists() and not target.is_file():
+        try:
+            with open(target, "w", encoding="utf-8", newline="") as direct:
+                yield direct
+        except OSError as exc:
+            raise click.FileError(str(target), hint=exc.strerror or str(exc)) from None
+        return
+    folder = target.parent
+    _remove_stale_temporaries(folder, target.name)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
         raise click.FileError(str(target), hint=exc.strerror or str(exc)) from None
+    previous = _exit_on_sigterm()
     try:
         with open(fd, "w", encoding="utf-8", newline="") as stream:
             yield stream
@@ -117,10 +141,36 @@ def _output(path: str) -> Iterator[TextIO]:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise click.FileError(str(target), hint=exc.strerror or str(exc)) from None
         raise
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm() -> Any:
+    """Make SIGTERM a SystemExit (so cleanup runs) in the main thread; the old handler."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    """Delete ``.<name>.*.tmp`` files a killed export left in ``folder`` (old ones only)."""
+    cutoff = time.time() - _STALE_TMP_SECONDS
+    with contextlib.suppress(OSError):
+        for left in folder.glob(f".{glob.escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if left.is_file() and left.stat().st_mtime < cutoff:
+                    left.unlink()
 
 
 class _ArticleTracker:

@@ -29,6 +29,11 @@ def _lines(paths: tuple[Path, ...]) -> Iterator[tuple[str, int, str]]:
             raise click.FileError(str(path), hint=exc.strerror) from None
 
 
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON; echoing them back would not be either."""
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
+
+
 def _spans(doc: dict[str, Any], where: str) -> list[tuple[int, int]]:
     spans = []
     for t in doc.get("toponyms") or []:
@@ -86,7 +91,7 @@ def geoparse_command(
             continue
         where = f"{where_file}:{lineno}"
         try:
-            doc = json.loads(line)
+            doc = json.loads(line, parse_constant=_no_constant)
             if not isinstance(doc, dict):
                 raise ValueError(f"{where}: expected a JSON object")
             text = doc.get("text")
@@ -96,6 +101,10 @@ def geoparse_command(
         except json.JSONDecodeError as exc:
             failed += 1
             click.echo(f"geomap: error: {where}: not JSON ({exc.msg})", err=True)
+            continue
+        except RecursionError:  # one deeply nested line must not stop the lines after it
+            failed += 1
+            click.echo(f"geomap: error: {where}: not JSON (nested too deeply)", err=True)
             continue
         except ValueError as exc:
             failed += 1

@@ -31,6 +31,7 @@ import io
 import json
 import os
 import re
+import stat
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -513,11 +514,28 @@ def _iter_stdin(stdin: TextIO | None) -> Iterator[InputItem]:
 
 
 # -- paths -----------------------------------------------------------------------------------
+def _not_regular(path: str) -> str:
+    """``""`` for a regular file (or a symlink to one), else what it is (``FIFO``, ...)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return ""  # gone or unreadable: the reader names the problem when it gets there
+    if stat.S_ISREG(mode):
+        return ""
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+
+
 def iter_sources(paths: Sequence[str | Path]) -> Iterator[str | InputError]:
     """Files to read, in a stable order: named files as given, folders walked lazily.
 
     Inside folders only files with a supported suffix are taken; hidden files and folders are
-    skipped. A path that does not exist is yielded as an InputError.
+    skipped. A path that does not exist, a sub-folder that cannot be listed and, inside
+    folders, anything but a regular file (a FIFO would block forever) are yielded as
+    InputErrors.
     """
     for given in paths:
         name = str(given)
@@ -526,11 +544,24 @@ def iter_sources(paths: Sequence[str | Path]) -> Iterator[str | InputError]:
             continue
         path = Path(given)
         if path.is_dir():
-            for root, dirs, files in os.walk(path, onerror=None):
+            unreadable: list[OSError] = []
+            for root, dirs, files in os.walk(path, onerror=unreadable.append):
+                while unreadable:  # a folder that cannot be listed is named, not skipped
+                    err = unreadable.pop(0)
+                    yield InputError(
+                        str(err.filename or root), f"cannot read folder: {err.strerror}"
+                    )
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for f in sorted(files):
                     if not f.startswith(".") and Path(f).suffix.lower() in SUPPORTED_SUFFIXES:
-                        yield os.path.join(root, f)
+                        full = os.path.join(root, f)
+                        kind = _not_regular(full)
+                        if kind:  # a FIFO would block the ingest forever, a device worse
+                            yield InputError(full, f"not a regular file ({kind}); skipped")
+                        else:
+                            yield full
+            for err in unreadable:
+                yield InputError(str(err.filename or path), f"cannot read folder: {err.strerror}")
         elif path.exists():
             yield name
         else:

@@ -172,3 +172,18 @@ def test_every_command_has_help_with_an_example() -> None:
         result = runner.invoke(main, [*command.split(), "--help"])
         assert result.exit_code == 0, command
         assert "Example" in result.output, f"{command} --help has no example"
+
+
+def test_a_deeply_nested_line_or_nan_fails_alone(tmp_path: Path) -> None:
+    # Issue 15: one deeply nested line stopped the lines after it; {"id": NaN} was echoed
+    # back as NaN, which is not JSON.
+    path = tmp_path / "in.jsonl"
+    deep = "[" * 100_000 + "]" * 100_000
+    path.write_text(
+        f'{deep}\n{{"id": NaN, "text": "In Aleppo."}}\n{{"id": 3, "text": "In Homs."}}\n'
+    )
+    code, out, err = run(["geoparse", str(path)], "")
+    assert code == 1
+    assert [o["id"] for o in out] == [3]
+    assert f"{path}:1: not JSON (nested too deeply)" in err
+    assert f"{path}:2: not JSON (NaN is not a JSON value)" in err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from datetime import date
 from pathlib import Path
 
@@ -321,3 +322,29 @@ def test_iteration_is_lazy(tmp_path: Path) -> None:
     assert len(articles(rest)) == 48
     [err] = errors(rest)
     assert err.source.endswith("049.txt") and err.problem == "no such file or directory"
+
+
+def test_a_fifo_in_a_folder_is_named_and_skipped_not_read(tmp_path: Path) -> None:
+    # Issue 15: a FIFO named *.txt in a folder blocked ingest forever.
+    from geomap.ingest.readers import iter_sources
+
+    (tmp_path / "a.txt").write_text("Shelling hit Aleppo.", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe.txt")
+    found = list(iter_sources([tmp_path]))
+    assert found[0] == str(tmp_path / "a.txt")
+    assert [(e.source, e.problem) for e in found[1:]] == [
+        (str(tmp_path / "pipe.txt"), "not a regular file (FIFO); skipped")
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can list any folder")
+def test_an_unreadable_subfolder_is_named(tmp_path: Path) -> None:
+    from geomap.ingest.readers import iter_sources
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked").chmod(0)
+    try:
+        found = list(iter_sources([tmp_path]))
+    finally:
+        (tmp_path / "locked").chmod(0o755)
+    assert next(e.problem for e in found).startswith("cannot read folder")
