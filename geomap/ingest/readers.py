@@ -392,7 +392,10 @@ def _iter_csv(path: Path, source: str) -> Iterator[InputItem]:
                 raise InputError(source, "binary content (NUL bytes), not a text file")
         except UnicodeDecodeError:
             try:
-                enc = decode_bytes(head, source=source)[1]
+                if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    enc = "utf-16"  # the head may end inside a character; the reader won't
+                else:
+                    enc = decode_bytes(head, source=source)[1]
             except InputError as exc:
                 yield exc
                 return
@@ -412,6 +415,15 @@ def _iter_csv(path: Path, source: str) -> Iterator[InputItem]:
                 return
             reader.fieldnames = names
             for row in reader:
+                size = sum(
+                    len(v) if isinstance(v, str) else sum(len(x) for x in v or ())
+                    for v in row.values()
+                )
+                if size > MAX_BYTES:  # every column counts, not only "text"
+                    yield InputError(
+                        f"{source}:{reader.line_num}", f"record over {MAX_BYTES:,} characters"
+                    )
+                    continue
                 record = {k: v for k, v in row.items() if k}
                 yield from _record_article(record, f"{source}:{reader.line_num}")
         except (csv.Error, UnicodeDecodeError) as exc:

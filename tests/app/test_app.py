@@ -543,3 +543,12 @@ def test_date_range_filters_and_goes_to_the_url(filled_db: Path) -> None:
     assert at.query_params.get("to") == "2016-06-30"
     again = run_app({"from": "2016-03-01", "to": "2016-06-30"})  # the shared link
     assert metric(again, "Incidents shown") == expected
+
+
+def test_the_app_never_shows_tracebacks_with_server_paths() -> None:
+    # Issue 15: an unexpected exception showed its full traceback (server paths) in the page.
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] in ("type", "none")

@@ -348,3 +348,29 @@ def test_an_unreadable_subfolder_is_named(tmp_path: Path) -> None:
     finally:
         (tmp_path / "locked").chmod(0o755)
     assert next(e.problem for e in found).startswith("cannot read folder")
+
+
+def test_a_utf16_csv_with_a_character_across_the_first_64_kib_is_read(tmp_path: Path) -> None:
+    # Issue 15: the encoding was judged on the first 65,536 bytes, and a surrogate pair cut
+    # there made a valid UTF-16 file "not UTF-16".
+    from geomap.ingest.readers import iter_articles
+
+    filler = "x" * 32_734  # puts the emoji's 4 bytes at 65,534..65,537
+    text = f"text,title\n{filler} Shelling hit Aleppo 🙂 today.,T\n"
+    path = tmp_path / "u16.csv"
+    path.write_bytes(text.encode("utf-16"))
+    assert len(text[: text.index("🙂")].encode("utf-16")) == 65_534
+    items = list(iter_articles([path]))
+    assert [type(i).__name__ for i in items] == ["InputNotice", "Article"]
+    assert "🙂" in items[1].text  # type: ignore[union-attr]
+
+
+def test_every_csv_column_counts_toward_the_record_size_limit(tmp_path: Path) -> None:
+    from geomap.ingest.readers import MAX_BYTES, iter_articles
+
+    path = tmp_path / "wide.csv"
+    big = "y" * (MAX_BYTES // 2 + 10)
+    path.write_text(f"text,a,b\nShort text.,{big},{big}\nFine.,,\n", encoding="utf-8")
+    items = list(iter_articles([path]))
+    assert isinstance(items[0], InputError) and "record over" in items[0].problem
+    assert items[1].text == "Fine."  # type: ignore[union-attr]
