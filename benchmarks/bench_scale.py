@@ -6,8 +6,9 @@ next reports is measured at that size, linked with the real linker:
 
 - generated reports (``write_article`` + ``geomap.pipeline.make_linker``): ms per report, the
   stored rows offered to the linker per report, and SQL statements per report;
-- ACLED dev notes (``--dev``, the reference records) through the whole pipeline
-  (``ingest_articles``): ms per report.
+- ACLED dev notes (``--dev`` of them, from ``GEOMAP_DEV_RECORDS`` or
+  ``../shared/eval/incidents/incidents.dev.jsonl``; skipped when absent) through the whole
+  pipeline (``ingest_articles``): ms per report.
 
 Article scale: one article of 10 kB, 100 kB, 1 MB, 6 MB of dense event text ("Shelling hit
 Aleppo on Monday." repeated) and of one run-on sentence with no full stop, each ingested by
@@ -45,7 +46,10 @@ from geomap.ingest.readers import make_article
 from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
 from geomap.store.sqlite import open_store, write_article
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "incidents" / "incidents.dev.jsonl"
+DEV = Path(
+    os.environ.get("GEOMAP_DEV_RECORDS")
+    or Path(__file__).resolve().parents[2] / "shared" / "eval" / "incidents" / "incidents.dev.jsonl"
+)
 COUNTRIES = (("SY", "Syria", 33.0, 36.0), ("IQ", "Iraq", 31.0, 41.0), ("YE", "Yemen", 13.0, 43.0),
              ("AF", "Afghanistan", 32.0, 63.0), ("KE", "Kenya", -1.0, 36.0))  # fmt: skip
 TYPES = (("Battles", "Armed clash"), ("Explosions/Remote violence", "Air/drone strike"),
