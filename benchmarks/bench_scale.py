@@ -1,8 +1,10 @@
 """Ingest cost as the store grows and as one article grows (issue 15's tables).
 
-Store scale: a store is filled with N generated reports (5 countries, 2,000 places, 5 years;
-written with ``write_article`` and no linker, which is fast), then the cost per report of the
-next reports is measured at that size, linked with the real linker:
+Store scale: a store is filled with N generated reports (5 countries, 2,000 places, 20
+reports a day, so a bigger store spans more days, as a growing store does; written with
+``write_article`` and no linker, which is fast), then the cost per report of the next
+reports (dated within the store's span) is measured at that size, linked with the real
+linker:
 
 - generated reports (``write_article`` + ``geomap.pipeline.make_linker``): ms per report, the
   stored rows offered to the linker per report, and SQL statements per report;
@@ -68,10 +70,16 @@ def _places(rng: random.Random, n: int = 2000) -> list[Place]:
     return out
 
 
-def _report(rng: random.Random, places: list[Place], i: int) -> tuple[Any, IncidentCandidate]:
+#: Generated reports per day: the store's density in time stays the same as it grows.
+PER_DAY = 20
+
+
+def _report(
+    rng: random.Random, places: list[Place], i: int, days: int
+) -> tuple[Any, IncidentCandidate]:
     place = rng.choice(places)
     etype, sub = rng.choice(TYPES)
-    when = START + timedelta(days=rng.randrange(5 * 365))
+    when = START + timedelta(days=rng.randrange(days))
     precision = rng.choice((1, 1, 1, 2, 3))
     article, _ = make_article(f"Generated report {i} about {place.name}.", origin=f"gen-{i}")
     res = Resolution(Mention(0, len(place.name), place.name), place, 0.9, METHOD_GAZETTEER)
@@ -112,7 +120,7 @@ def store_table(sizes: list[int], probe: int, dev: int) -> list[str]:
         places = _places(random.Random(7))
         with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "s.sqlite") as store:
             for i in range(size):
-                article, cand = _report(rng, places, i)
+                article, cand = _report(rng, places, i, max(1, size // PER_DAY))
                 write_article(store, article, [cand.location], [cand])  # type: ignore[list-item]
             offered: list[int] = []
 
@@ -124,7 +132,8 @@ def store_table(sizes: list[int], probe: int, dev: int) -> list[str]:
 
             statements: list[str] = []
             store.conn.set_trace_callback(statements.append)
-            reports = [_report(rng, places, size + i) for i in range(probe)]
+            days = max(1, size // PER_DAY)
+            reports = [_report(rng, places, size + i, days) for i in range(probe)]
             t0 = time.perf_counter()
             for article, cand in reports:
                 write_article(store, article, [cand.location], [cand], linker=counting)  # type: ignore[list-item]

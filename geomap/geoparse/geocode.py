@@ -347,6 +347,8 @@ class Geocoder:
         self._lock = threading.Lock()
         self._requests = 0
         self._not_before = 0.0
+        self._min_delay = delay
+        self._last_end = -math.inf
         self.max_per_article = settings.geocoder_max_per_article
         self.max_per_run = settings.geocoder_max_per_run
         self._article_requests = 0
@@ -384,7 +386,16 @@ class Geocoder:
     def _request(self, query: str, **kwargs: Any) -> list[dict[str, Any]]:
         with self._lock:
             self._requests += 1
-        result: list[dict[str, Any]] | None = self._nominatim.geocode(query, **kwargs)
+        # The RateLimiter spaces request *starts*; spacing from the previous request's *end*
+        # as well guarantees the gap where it counts, at the server, whatever delays a
+        # request's sending on a busy machine.
+        gap = self._last_end + self._min_delay - time.monotonic()
+        if gap > 0:
+            time.sleep(gap)
+        try:
+            result: list[dict[str, Any]] | None = self._nominatim.geocode(query, **kwargs)
+        finally:
+            self._last_end = time.monotonic()
         return result or []
 
     def lookup(
