@@ -266,6 +266,14 @@ PG_EXTRAS: Sequence[str] = (
         geom::geometry(Point, 4326) AS geom FROM incident
         WHERE geom IS NOT NULL AND review_status <> 'rejected'
     """,
+    """
+    CREATE OR REPLACE VIEW incident_row AS SELECT id, event_date, time_precision, event_type,
+        sub_event_type, actor1, actor2, iso3, country, admin1, location, latitude, longitude,
+        geo_precision, source, notes, fatalities, injured, source_count, geonameid,
+        location_method, confidence, sources, evidence, link_reasons, created_at, updated_at,
+        review_status, reviewed_by, reviewed_at, review_reason, version, fatalities_low,
+        fatalities_high FROM incident
+    """,
 )
 
 

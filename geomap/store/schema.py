@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 
 from geomap.errors import StoreError
 
-__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "dumps_json", "migrate", "now_iso"]
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLITE_BOXES", "dumps_json", "migrate", "now_iso"]
 
 _V1 = """
 CREATE TABLE article (
@@ -195,21 +195,26 @@ CREATE INDEX review_log_incident ON review_log (incident_id, id)
 """
 
 #: Version 3: the UCDP-style low and high fatality figures of an incident (its best is
-#: ``fatalities``); an R*Tree of each dated, located report's date window and place box
-#: (``candidate_box``, keyed by the candidate's rowid) so linking finds the reports worth
-#: comparing by an index on time and space; an index on (geonameid, sub_event_type) for
-#: undated reports, which link only to the same named place.
+#: ``fatalities``); an index on (geonameid, sub_event_type) for undated reports, which link
+#: only to the same named place. (SQLite stores also get :data:`SQLITE_BOXES`, PostgreSQL
+#: stores their GiST index on the reports' points.)
 _V3 = """
 ALTER TABLE incident ADD COLUMN fatalities_low INTEGER;
 ALTER TABLE incident ADD COLUMN fatalities_high INTEGER;
 UPDATE incident SET fatalities_low = fatalities, fatalities_high = fatalities;
-CREATE VIRTUAL TABLE candidate_box USING rtree(id, day_lo, day_hi, lat_lo, lat_hi, lon_lo, lon_hi);
 CREATE INDEX candidate_place ON candidate (geonameid, sub_event_type);
 """
 
+#: SQLite only (created when a store is opened): an R*Tree of each dated, located report's
+#: date window and place box, keyed by the candidate's rowid, so linking finds the reports
+#: worth comparing by an index on time and space (``geomap.store.write.report_box``).
+SQLITE_BOXES = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS candidate_box"
+    " USING rtree(id, day_lo, day_hi, lat_lo, lat_hi, lon_lo, lon_hi)"
+)
+
 #: One entry per schema version; entry ``i`` moves a store from version ``i`` to ``i + 1``.
-#: Never edit a released entry: append a new one. (The reports of a store older than v3 get
-#: their boxes from ``geomap.store.write.backfill_boxes`` when the store is opened.)
+#: Never edit a released entry: append a new one.
 MIGRATIONS: Sequence[str] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 

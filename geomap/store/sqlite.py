@@ -39,7 +39,7 @@ from geomap.store.query import (
     iter_incidents,
     iter_mentions,
 )
-from geomap.store.schema import SCHEMA_VERSION, migrate
+from geomap.store.schema import SCHEMA_VERSION, SQLITE_BOXES, migrate
 from geomap.store.schema import dumps_json as _dumps
 from geomap.store.schema import now_iso as _now
 from geomap.store.write import (
@@ -164,6 +164,23 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
+def _ensure_boxes(conn: sqlite3.Connection) -> None:
+    """Create linking's R*Tree (``SQLITE_BOXES``) if missing, filled from the stored reports
+    (a store written before it existed)."""
+    if conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'candidate_box'"
+    ).fetchone():
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute(SQLITE_BOXES)
+        backfill_boxes(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def open_store(path: str | Path, *, readonly: bool = False) -> Store:
     """Open (creating parent folders and the schema if needed) the SQLite store at ``path``.
 
@@ -190,10 +207,8 @@ def open_store(path: str | Path, *, readonly: bool = False) -> Store:
         if not readonly:
             _use_wal(conn)
             conn.execute("PRAGMA synchronous = NORMAL")
-            if 0 < migrate(conn, path=str(p)) < 3:
-                conn.execute("BEGIN IMMEDIATE")
-                backfill_boxes(conn)  # reports stored before linking had its R*Tree
-                conn.execute("COMMIT")
+            migrate(conn, path=str(p))
+            _ensure_boxes(conn)
         else:
             conn.execute("PRAGMA query_only = ON")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])

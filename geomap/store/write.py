@@ -210,16 +210,24 @@ def _block_incidents(
 
 
 def _block_rows(
-    conn: sqlite3.Connection, candidate: IncidentCandidate, article: Article, country: str
+    conn: sqlite3.Connection,
+    candidate: IncidentCandidate,
+    article: Article,
+    country: str,
+    *,
+    incidents: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every stored report (other articles) of the incidents this candidate may join.
 
     The incidents come from :func:`_block_incidents` (indexes on time and space, so the cost
-    stays flat as the store grows); all their reports (at most :data:`MEMBER_LIMIT` each) are
-    returned, since linking judges the new report against an incident's whole span.
+    stays flat as the store grows) unless given; all their reports (at most
+    :data:`MEMBER_LIMIT` each) are returned, since linking judges the new report against an
+    incident's whole span.
     """
     rows: list[dict[str, Any]] = []
-    for incident_id in _block_incidents(conn, candidate, article, country):
+    if incidents is None:
+        incidents = _block_incidents(conn, candidate, article, country)
+    for incident_id in incidents:
         cur = conn.execute(
             f"SELECT {_CANDIDATE_COLUMNS} FROM candidate WHERE incident_id = ?"
             " AND article_id != ? ORDER BY rowid LIMIT ?",
@@ -262,7 +270,7 @@ def _insert_candidate(
     box = report_box(anchor, c.time_precision, c.event_date is not None,
                      p.lat if p else None, p.lon if p else None, c.geo_precision,
                      p.feature_code if p else "")  # fmt: skip
-    if box is not None:
+    if box is not None and isinstance(conn, sqlite3.Connection):  # PostGIS: its GiST index
         conn.execute("INSERT INTO candidate_box VALUES (?, ?, ?, ?, ?, ?, ?)",
                      (cur.lastrowid, *box))  # fmt: skip
 
@@ -377,9 +385,17 @@ def write_article(
                     (target, _now(), _now()),
                 )
             elif linker is not None and place is not None and place.country:
-                # A PostGIS store narrows the same rows by distance (geomap.store.postgres).
-                block = getattr(store, "block_rows", None) or _block_rows
-                choice = linker(cand, block(conn, cand, article, place.country))
+                near = getattr(store, "block_rows", None)
+                if near is None:
+                    rows = _block_rows(conn, cand, article, place.country)
+                else:  # PostGIS finds the nearby reports (geomap.store.postgres); their
+                    # incidents' every report is then compared, as here
+                    found = sorted(
+                        {r["incident_id"] for r in near(conn, cand, article, place.country)}
+                    )
+                    rows = _block_rows(conn, cand, article, place.country,
+                                       incidents=found[:UNDATED_BLOCK_LIMIT])  # fmt: skip
+                choice = linker(cand, rows)
                 target, reasons, score = choice.target_id, tuple(choice.reasons), choice.score
                 note = join_reason(conn, target) if target is not None else None
                 if note:
@@ -409,10 +425,12 @@ def _drop_article(conn: sqlite3.Connection, article_id: str) -> None:
         )
     ]
     conn.execute("DELETE FROM mention WHERE article_id = ?", (article_id,))
-    conn.execute(
-        "DELETE FROM candidate_box WHERE id IN (SELECT rowid FROM candidate WHERE article_id = ?)",
-        (article_id,),
-    )
+    if isinstance(conn, sqlite3.Connection):
+        conn.execute(
+            "DELETE FROM candidate_box WHERE id IN"
+            " (SELECT rowid FROM candidate WHERE article_id = ?)",
+            (article_id,),
+        )
     conn.execute("DELETE FROM candidate WHERE article_id = ?", (article_id,))
     conn.execute("DELETE FROM article WHERE id = ?", (article_id,))
     for incident_id in incidents:

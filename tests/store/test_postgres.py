@@ -40,7 +40,7 @@ def test_translate_and_urls() -> None:
 def test_points_are_postgis_geometries_with_gist_indexes(pg_server: PGServer) -> None:
     url = pg_server.new_database()
     with open_store(url) as store:
-        assert (store.journal_mode, store.schema_version) == ("postgresql", 2)
+        assert (store.journal_mode, store.schema_version) == ("postgresql", 3)
         geoms = store.conn.execute(
             "SELECT f_table_name, type, srid FROM geometry_columns ORDER BY 1"
         ).fetchall()
@@ -61,7 +61,7 @@ def test_points_are_postgis_geometries_with_gist_indexes(pg_server: PGServer) ->
         # review's `SELECT * FROM incident` reads incident_row: a new column must go there too
         assert columns["incident_row"] == [c for c in columns["incident"] if c != "geom"]
     with open_store(url) as again:  # reopening migrates nothing
-        assert again.schema_version == 2
+        assert again.schema_version == 3
 
 
 def test_a_foreign_database_and_a_missing_server_are_clear_errors(pg_server: PGServer) -> None:
