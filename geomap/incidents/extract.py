@@ -116,13 +116,29 @@ class _Group:
     place: PlaceChoice | None = None
     place_info: _Info | None = None
 
+    # What :attr:`lead` has seen of ``infos`` (which only grow): each is looked at once, so
+    # asking for the lead after every added sentence stays linear in the group's size.
+    _seen: int = 0
+    _first_body: _Info | None = None
+    _first_specific: _Info | None = None
+
     @property
     def lead(self) -> _Info:
         """The sentence that types the incident: the first body sentence, unless only a
         generic rule fired there and another sentence of the group says more."""
-        body = [i for i in self.infos if not i.sentence.heading] or self.infos
-        specific = [i for i in body if i.type_hit and i.type_hit.rule not in GENERIC_RULES]
-        return (specific or body)[0]
+        for info in self.infos[self._seen :]:
+            if not info.sentence.heading:
+                self._first_body = self._first_body or info
+                hit = info.type_hit
+                if self._first_specific is None and hit and hit.rule not in GENERIC_RULES:
+                    self._first_specific = info
+        self._seen = len(self.infos)
+        if self._first_body is None:  # headings only: the same rule over all of them
+            specific = [
+                i for i in self.infos if i.type_hit and i.type_hit.rule not in GENERIC_RULES
+            ]
+            return (specific or self.infos)[0]
+        return self._first_specific or self._first_body
 
 
 # -- per-sentence analysis ----------------------------------------------------------------
