@@ -79,7 +79,8 @@ _ARMED = (
     r"|gunm[ae]n|policem[ae]n|police(?:wom[ae]n| officers?| personnel| post| station)?"
     r"|officers?|servicem[ae]n|personnel|guards?|members? of (?:the )?(?:\w+ ){0,4}"
     r"(?:forces|army|militia|group|police|brigade|battalion|faction|units?)|commanders?"
-    r"|recruits?|combatants?|elements|jihadists?|positions?|checkpoints?|check points?|posts?"
+    r"|recruits?|reservists?|combatants?|elements|jihadists?|positions?|checkpoints?"
+    r"|check points?|posts?"
     r"|convoys?|patrols?|bases?|barracks|outposts?|military vehicles?|(?:[\w-]+ )?forces"
     r"|army|SAA|QSD|SDF|YPG|HTS|IS|ISIS|Taliban|al-Shabaab|Shabaab|Houthis?|NAF|Wagner"
     r"|(?:[A-Z][\w-]* ){0,3}(?:fighters?|members?|militants?|soldiers?))"
@@ -88,7 +89,7 @@ _CIVILIANS = (
     r"(?:civilians?|villagers?|farmers?|shepherds?|worshipp?ers|children|child|boys?|girls?"
     r"|wom[ae]n|m[ae]n|persons?|people|residents?|passengers|journalists?|reporters?"
     r"|activists?|teachers?|students?|doctors?|nurses?|traders?|merchants?|businessm[ae]n"
-    r"|drivers?|pastoralists?|herders?|family|families|relatives?|brothers?|sons?|daughters?"
+    r"|drivers?|pastoralists?|herders?|herdsm[ae]n|fisherm[ae]n|family|families|relatives?|brothers?|sons?|daughters?"
     r"|wife|husband|elders?|chiefs?|leaders?|officials?|candidates?|politicians?|councill?ors?"
     r"|MPs?|MCAs?|lawyers?|judges?|priests?|imams?|clerics?|aid workers?|workers?|refugees?"
     r"|IDPs|migrants?|prisoners?|detainees?|captives?|hostages?|suspects?|thie(?:f|ves)"
@@ -147,7 +148,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_EXP, "Shelling/artillery/missile attack", "shelling",
      r"\bshell(?:ing|ed|s)\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b"
      r"|\bbombard(?:ed|ment|ing)?\b|\bhowitzers?\b|\bprojectiles?\b|\bheavy weapons\b"
-     r"|\b(?:MLRS|Grad|Katyusha|tank fire|tank rounds|RPGs?)\b|\bshells\b"),
+     r"|\b(?:MLRS|Grad|Katyusha|tank fire|tank rounds|RPGs?)\b|\bshells\b|\bexplosions\b"
+     r"|\bbursts? of fire\b"),
     (_PRO, "Excessive force against protesters", "force-on-protesters",
      rf"{_FORCES}\b[^.;]{{0,80}}(?:opened fire|fired live|live (?:ammunition|rounds|fire)"
      rf"|shot (?:and killed|dead)|killing)[^.;]{{0,80}}{_PROTESTERS}"
@@ -158,13 +160,14 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r" (?:\w+ ){0,3}by (?:an? )?(?:angry )?mob|\blynch(?:ed|es)?\b|\bmob justice\b"
      r"|\bvigilantes? (?:attacked|killed|beat)|\bangry (?:youths|residents|villagers|crowd)"
      r"|\b(?:residents|villagers|youths) (?:lynch|attack|beat|torch|burn)(?:ed|ing)?\b"
-     r"|\bset (?:\w+ ){0,2}(?:alight|ablaze|on fire)\b"),
+     r"|\bset (?:\w+ ){0,2}(?:alight|ablaze|on fire)\b"
+     r"|\b(?:fights?|brawls?|scuffles?) (?:broke out|erupted)\b"),
     (_RIOT, "Violent demonstration", "violent-demonstration",
      r"(?:threw|hurled|throwing|hurling|pelted|pelting) (?:\w+ ){0,3}(?:stones|rocks|petrol bombs"
      r"|molotov|fireworks|bottles|missiles)|\brioters?\b|\briot(?:s|ed|ing)?\b(?! (?:police"
      r"|gear|squad|shields?|control))|\b(?:protesters|demonstrators|protestors|rioters"
      r"|supporters|students|youths)\b[^.;]{0,60}(?:set fire|torched|smashed|ransacked"
-     r"|vandali[sz]ed|burnt|burned|blocked|clashed|attacked|stormed|destroyed)"
+     r"|vandali[sz]ed|burnt|burned|clashed|attacked|stormed|destroyed)"
      r"|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bbarricad(?:ed|es)\b|\bviolent (?:protests?"
      r"|demonstrations?)"),
     (_PRO, "Protest with intervention", "protest-intervention",
@@ -179,7 +182,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"(?:to (?:demand|protest|denounce|condemn|call for|express|oppose|support|reject"
      r"|draw attention|press for|mark|commemorate|show)|demanding|calling for|denouncing"
      r"|against|in (?:support|solidarity))|\bon strike\b|\bstrike action\b|\bwent on strike\b"
-     r"|\bboycott(?:ed)?\b|\bvigil\b"),
+     r"|\bboycott(?:ed)?\b|\bvigil\b"
+     r"|\bblocked (?:the |a |an )?(?:[\w-]+ ){0,3}(?:road|highway|street|roads|entrance)\b"),
     (_VAC, "Sexual violence", "sexual-violence",
      r"\b(?:gang-)?rap(?:ed|es|ing|e)\b|\bsexual(?:ly)? (?:assault|abuse|violence|harass)"),
     (_VAC, "Abduction/forced disappearance", "abduction",
@@ -216,7 +220,10 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\binfiltrat(?:ion|ed|e)\b|\b(?:repelled|repulsed|foiled|thwarted) (?:an? )?(?:\w+ )?"
      r"(?:attack|assault|attempt|offensive|advance)|\battempted to (?:advance|storm|attack)"
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
-     r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"),
+     r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"
+     r"|\bfired\b[^.;]{0,60}\b(?:on|at) (?:the )?positions\b"
+     r"|\bbattled?s? (?:with |against )?(?:the )?(?:police|troops|soldiers|security forces"
+     r"|militants|rebels|fighters|gunmen|forces)\b"),
     (_BAT, "Armed clash", "attack-on-armed",
      rf"\b{_KILL_VERB} {_DET}{_ADJS}{_ARMED}\b"
      rf"|\b{_ARMED} {_PASSIVE}"
@@ -232,9 +239,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body)\b"
      r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"),
     (_VAC, "Attack", "attack-on-civilians",
-     rf"\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b|\b{_CIVILIANS} {_PASSIVE}"),
+     rf"\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b|\b{_CIVILIANS} {_PASSIVE}"
+     r"|\bkill(?:s|ed)? (?:at least )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
+     r"|eleven|twelve|dozens|scores)\b"),
     (_VAC, "Attack", "shooting",
-     r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b"),
+     r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"),
     (_STRAT, "Agreement", "agreement",
      r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deal|agreement|accord)\b"
      r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord)\b|\bprisoner (?:swap|exchange)\b"
@@ -275,7 +284,8 @@ _HINTS: dict[str, re.Pattern[str]] = {
         "protest-intervention": r"tear ?gas|water cannon|rubber bullet|dispers|broke up|baton"
         r"|detain|arrest",
         "force-on-protesters": r"fire|live|shot|kill",
-        "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths",
+        "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths"
+        r"|fight|brawl|scuffle",
         "violent-demonstration": r"threw|hurl|pelt|riot|protest|demonstrat|supporters|students"
         r"|youths|tyres|barricad",
     }.items()

@@ -110,6 +110,14 @@ VAC, BAT, PRO, STRAT = (
          "Peaceful protest"),
         ("Police dispersed the crowd outside parliament.", PRO, "Protest with intervention"),
         ("Villagers lynched a suspected cattle thief.", "Riots", "Mob violence"),
+        ("Monitors counted 40 explosions near the front line.", "Explosions/Remote violence",
+         "Shelling/artillery/missile attack"),
+        ("Forces fired with unspecified weapons on the positions of the other side.", BAT,
+         "Armed clash"),
+        ("Gunmen storm a village and battle police.", BAT, "Armed clash"),
+        ("Raiders kill eleven herders in a dawn attack.", VAC, "Attack"),
+        ("Fights broke out between rival union delegates.", "Riots", "Mob violence"),
+        ("Residents blocked the main road over unpaid compensation.", PRO, "Peaceful protest"),
     ],
 )  # fmt: skip
 def test_news_language(sentence: str, etype: str, sub: str) -> None:
