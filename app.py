@@ -27,13 +27,13 @@ def show_store(settings: Settings) -> None:
     signature = store_signature(db)
     facets, total = page.cached_facets(db, signature)
     page.seed_from_url(facets)
+    section = page.section_picker()  # the sidebar's top, above the filters
     flt = page.sidebar(facets)
-    section = page.section_picker()
     page.sync_url(flt, section)
     key = page.filter_key(flt)
     view = page.cached_view(db, signature, key)
-
-    page.metrics(view, total)
+    page.metrics(view, total)  # one compact line: the map starts right below
+    page.new_incidents_notice(view, facets)
     if section == "Table":
         page.incident_table(view, db, signature, key)
         page.exports(view)
@@ -53,7 +53,7 @@ def main() -> None:
     are shown as a message, not a traceback."""
     st.set_page_config(page_title="geomap", page_icon=":world_map:", layout="wide")
     settings = page.load_settings()
-    st.title("geomap")
+    st.sidebar.title("geomap")  # in the sidebar: the map starts at the top of the page
     try:
         show_store(settings)
     except GeomapError as exc:

@@ -190,7 +190,8 @@ class IncidentFilter:
     ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``. ``text`` matches location, notes,
     actors and source excerpts, case-insensitively. ``review_statuses`` keeps only incidents
     with these statuses; when it is empty, rejected incidents are left out unless
-    ``include_rejected`` is set.
+    ``include_rejected`` is set. A date range leaves out undated incidents unless
+    ``include_undated`` is set (the app sets it by default).
     """
 
     date_from: date | None = None
@@ -204,3 +205,4 @@ class IncidentFilter:
     bbox: tuple[float, float, float, float] | None = None
     review_statuses: tuple[str, ...] = ()
     include_rejected: bool = False
+    include_undated: bool = False

@@ -193,9 +193,11 @@ def _shot(pg: Page, name: str) -> None:
 
 
 def _metric(pg: Page, label: str) -> int:
-    block = pg.locator('[data-testid="stMetric"]', has_text=label).first
-    value = block.locator('[data-testid="stMetricValue"]').inner_text()
-    return int(value.replace(",", "").strip())
+    """A number from the page's compact counts line ("Incidents shown 12 of 40 · ...")."""
+    line = pg.locator('[data-testid="stCaptionContainer"]', has_text="Incidents shown").first
+    found = re.search(re.escape(label) + r"\s+([\d,]+)", line.inner_text())
+    assert found, line.inner_text()
+    return int(found.group(1).replace(",", ""))
 
 
 # -- tests ---------------------------------------------------------------------------------------

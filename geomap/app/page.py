@@ -33,7 +33,7 @@ from geomap.gazetteer.lookup import Gazetteer
 from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
 from geomap.mapview.safe_html import script_json
 from geomap.models import IncidentFilter
-from geomap.store.sqlite import open_store
+from geomap.store.sqlite import incident_ids, open_store
 
 __all__ = [
     "MAP_HEIGHT",
@@ -126,8 +126,9 @@ def _map_payload(
         show_mentions=show_mentions,
         mentions=mentions,
         assets=f"../{static_component().name}",  # plain files, not data: URLs in the payload
-        height=f"{MAP_HEIGHT}px",
+        height="100%",  # the component's frame: it fills the rest of the first screen
         popups=False,  # made in the background, after the page is out
+        review_links=True,
     )
     # Relative to the map component's iframe (/component/<its name>/), so it also works
     # under a server.baseUrlPath.
@@ -136,7 +137,7 @@ def _map_payload(
         fmap,
         rows_folder(),
         f"../{rows_component().name}/",
-        popups_later=lambda: script_json(incident_popups(records)),
+        popups_later=lambda: script_json(incident_popups(records, review_links=True)),
         key=json.dumps([db, signature, filter_key]),
     )
     payload = map_payload(fmap)
@@ -201,6 +202,7 @@ def seed_filters(flt: IncidentFilter, facets: dict[str, list[str]]) -> None:
     st.session_state["f_text"] = flt.text
     st.session_state["f_conf"] = float(flt.min_confidence)
     st.session_state["f_bbox"] = flt.bbox
+    st.session_state["f_undated"] = flt.include_undated
 
 
 def seed_from_url(facets: dict[str, list[str]]) -> None:
@@ -214,10 +216,9 @@ def seed_from_url(facets: dict[str, list[str]]) -> None:
 
 
 def section_picker() -> str:
-    """The section shown below the metrics (one at a time: see SECTIONS)."""
-    section: str = st.radio(
-        "Show", list(SECTIONS), horizontal=True, key="section", label_visibility="collapsed"
-    )
+    """The section shown below the counts (one at a time: see SECTIONS), picked at the top
+    of the sidebar, so the map starts right under the counts."""
+    section: str = st.sidebar.radio("Show", list(SECTIONS), key="section")
     return section
 
 
@@ -257,6 +258,14 @@ def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
             date_to = picked[1] if picked[1] < hi else None
         elif isinstance(picked, tuple | list) and len(picked) == 1:
             date_from = picked[0] if picked[0] > lo else None
+        with sb:
+            undated = st.toggle(
+                "Include undated incidents",
+                key="f_undated",
+                help="On: a date range keeps the incidents whose date is unknown.",
+            )
+    else:
+        undated = bool(st.session_state.get("f_undated", True))
     with sb:
         types = _multiselect("Event type", "f_types", facets.get("event_types", []))
         countries = _multiselect("Country", "f_countries", facets.get("countries", []))
@@ -264,12 +273,17 @@ def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
         sources = _multiselect("Source", "f_sources", facets.get("sources", []))
         text = st.text_input("Search text", key="f_text", placeholder="place, actor, excerpt…")
         conf = st.slider("Minimum location confidence", 0.0, 1.0, step=0.05, key="f_conf")
+        st.toggle("Show other places the articles mention", key="show_mentions")
     bbox = st.session_state.get("f_bbox")
     if bbox is not None:
         sb.caption("Limited to the area in the link:")
         sb.text(", ".join(f"{v:g}" for v in bbox))
         sb.button("Show all areas", on_click=st.session_state.__setitem__, args=("f_bbox", None))
-    sb.button("Reset filters", on_click=seed_filters, args=(IncidentFilter(), facets))
+    sb.button(
+        "Reset filters",
+        on_click=seed_filters,
+        args=(IncidentFilter(include_undated=True), facets),
+    )
     return IncidentFilter(
         date_from=date_from,
         date_to=date_to,
@@ -280,6 +294,7 @@ def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
         text=text.strip(),
         min_confidence=round(float(conf), 2),
         bbox=bbox,
+        include_undated=bool(undated),
     )
 
 
@@ -299,18 +314,49 @@ def sync_url(flt: IncidentFilter, section: str) -> None:
 
 
 # -- page sections ---------------------------------------------------------------------------
+def counts_line(counts: appstate.Counts, total: int) -> str:
+    """The page's counts as one line of Markdown (numbers only, no record text)."""
+    c = counts
+    return (
+        f"Incidents shown **{c.incidents:,}** of {total:,} · On the map **{c.located:,}** · "
+        f"Killed **{c.fatalities:,}** · Injured **{c.injured:,}** · Reports **{c.reports:,}**"
+    )
+
+
 def metrics(view: appstate.View, total: int) -> None:
-    c = view.counts
-    cols = st.columns(5)
-    cols[0].metric("Incidents shown", f"{c.incidents:,}", help=f"of {total:,} in the store")
-    cols[1].metric("On the map", f"{c.located:,}")
-    cols[2].metric("Killed", f"{c.fatalities:,}")
-    cols[3].metric("Injured", f"{c.injured:,}")
-    cols[4].metric("Reports", f"{c.reports:,}")
+    """The counts, compact: one line, so the map starts high on a laptop screen."""
+    st.caption(counts_line(view.counts, total))
+
+
+def new_incidents_notice(view: appstate.View, facets: dict[str, list[str]]) -> None:
+    """After an upload: the new incidents are shown, or say how many the filters hide and
+    offer to show them (reset the filters)."""
+    new = st.session_state.get("new_incidents") or []
+    if not new:
+        return
+    shown = {r["incident_id"] for r in view.records}
+    hidden = sum(1 for iid in new if iid not in shown)
+    if not hidden:
+        st.session_state["new_incidents"] = []  # all in view: nothing more to say
+        return
+    left, mid, right = st.columns([6, 1.3, 1], vertical_alignment="center")
+    left.warning(
+        f"{hidden} of the {len(new)} new incident(s) from your upload are hidden by the "
+        "current filters."
+    )
+
+    def show_all() -> None:
+        seed_filters(IncidentFilter(include_undated=True), facets)
+        st.session_state["section"] = "Map"
+
+    mid.button("Show them", on_click=show_all, key="show_new", type="primary")
+    right.button(
+        "Dismiss", on_click=st.session_state.__setitem__, args=("new_incidents", []), key="hide_new"
+    )
 
 
 def map_section(settings: Settings, db: str, signature: tuple[int, ...], filter_key: str) -> None:
-    show_mentions = st.toggle("Show other places the articles mention", key="show_mentions")
+    show_mentions = bool(st.session_state.get("show_mentions"))
     tiles = settings.tiles
     try:
         tile_layer(tiles)
@@ -331,8 +377,9 @@ def map_section(settings: Settings, db: str, signature: tuple[int, ...], filter_
     # other rerun.
     show_map(payload, height=MAP_HEIGHT)
     st.caption(
-        "Basemap from GEOMAP_TILES. Without network the tiles stay blank and the map says so; "
-        "the markers still work."
+        "Basemap from GEOMAP_TILES; without network the map shows offline borders (Natural "
+        "Earth) and says so. The list beside the map shows the incidents in view: a row opens "
+        "its marker. The slider at the bottom plays the incidents by day or week."
     )
 
 
@@ -401,10 +448,12 @@ def add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
 
             store = open_store(settings.db_path)
             try:
+                before = incident_ids(store)
                 report = appstate.ingest_uploads(
                     uploads, text=text, settings=settings, store=store,
                     gazetteer=gazetteer, progress=progress,
                 )  # fmt: skip
+                st.session_state["new_incidents"] = sorted(incident_ids(store) - before)
             finally:
                 store.close()
             bar.empty()
@@ -413,7 +462,10 @@ def add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
             st.rerun()
     last = st.session_state.get("ingest_report")
     if last is not None:
-        st.success("Ingest finished.")
+        new = len(st.session_state.get("new_incidents") or [])
+        st.success(
+            "Ingest finished." + (f" {new} new incident(s): see them on the Map." if new else "")
+        )
         st.text(last.summary())
         failures = appstate.failure_lines(last)
         if failures:

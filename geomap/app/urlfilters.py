@@ -65,6 +65,10 @@ def _parse_bbox(value: str) -> tuple[float, float, float, float] | None:
     return (min_lon, min_lat, max_lon, max_lat)
 
 
+#: URL parameter of the "include undated" switch: ``undated=0`` turns it off (on by default).
+UNDATED = "undated"
+
+
 def filter_from_params(params: Mapping[str, Any]) -> IncidentFilter:
     """The filter a URL describes; unknown or malformed parameters are ignored, not errors.
 
@@ -98,6 +102,7 @@ def filter_from_params(params: Mapping[str, Any]) -> IncidentFilter:
         text=_first(params, PARAM_NAMES["text"])[:_MAX_TEXT],
         min_confidence=conf,
         bbox=_parse_bbox(_first(params, PARAM_NAMES["bbox"])),
+        include_undated=_first(params, UNDATED) != "0",  # on unless the link turns it off
         **lists,
     )
 
@@ -109,7 +114,8 @@ def filter_to_params(flt: IncidentFilter) -> dict[str, str | list[str]]:
 
     Examples
     --------
-    >>> filter_to_params(IncidentFilter(event_types=("Battles",), min_confidence=0.5))
+    >>> filter_to_params(IncidentFilter(event_types=("Battles",), min_confidence=0.5,
+    ...                                 include_undated=True))
     {'type': ['Battles'], 'conf': '0.5'}
     """
     out: dict[str, str | list[str]] = {}
@@ -127,4 +133,6 @@ def filter_to_params(flt: IncidentFilter) -> dict[str, str | list[str]]:
         out[PARAM_NAMES["min_confidence"]] = f"{flt.min_confidence:g}"
     if flt.bbox is not None:
         out[PARAM_NAMES["bbox"]] = ",".join(f"{v:g}" for v in flt.bbox)
+    if not flt.include_undated:
+        out[UNDATED] = "0"
     return out

@@ -302,6 +302,19 @@ def export_command(
         )
 
 
+def _map_title(flt: IncidentFilter) -> str:
+    """ "geomap incidents", with the filters that narrow them (plain text; escaped later)."""
+    parts = [
+        ", ".join(flt.event_types),
+        ", ".join(flt.countries),
+        ", ".join(flt.actors),
+        f"from {flt.date_from}" if flt.date_from else "",
+        f"until {flt.date_to}" if flt.date_to else "",
+    ]
+    narrowed = " · ".join(p for p in parts if p)
+    return "geomap incidents" + (f": {narrowed}" if narrowed else "")
+
+
 @click.command("map")
 @click.option(
     "-o", "--output", required=True, metavar="FILE", help="The HTML file to write (- for stdout)."
@@ -345,9 +358,11 @@ def map_command(
 ) -> None:
     """Write the incident map (the app's map) as one standalone HTML file.
 
-    Leaflet and the marker clustering are inlined, so the file opens offline; only the
-    basemap tiles need the network (a note says so when they cannot load; use --tiles none
-    for a blank basemap). Popups are built from escaped text and http(s) links only.
+    Leaflet, the marker clustering and offline borders (Natural Earth) are inlined, so the
+    file opens offline; only the basemap tiles need the network (without them the borders
+    show and a note says so; --tiles none for the borders alone). The page has a title, a
+    legend, a list of the incidents in view and a time slider. Popups are built from
+    escaped text and http(s) links only.
 
     \b
     Examples:
@@ -369,6 +384,7 @@ def map_command(
             # consumed after the incidents, so the tracker knows their articles by then
             mentions=tracker.mentions(iter_mentions(store, resolved_only=True)),
             assets=assets,
+            title=_map_title(flt),
         )
         html = map_html(fmap)
     with _output(output) as out:

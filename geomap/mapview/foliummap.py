@@ -29,7 +29,8 @@ from jinja2 import Template
 from geomap.config import DEFAULT_TILES
 from geomap.errors import ConfigError
 from geomap.export import has_coordinates
-from geomap.mapview.assets import asset_links, inline_head
+from geomap.mapview.assets import asset_links, inline_head, read_asset
+from geomap.mapview.furniture import FURNITURE_CSS, FURNITURE_JS, fit_box
 from geomap.mapview.popups import (
     EVENT_COLOURS,
     OTHER_COLOUR,
@@ -51,7 +52,20 @@ GEONAMES_ATTRIBUTION = (
     'rel="noopener noreferrer" target="_blank">Who\'s On First</a> (CC0 / source licences), '
     "neighbourhoods: UN OCHA Syria common operational datasets"
 )
-TILE_NOTE = "Basemap tiles could not be loaded (offline?) — markers still work"
+#: Credits in every map's attribution: the gazetteer's sources and the offline borders.
+ATTRIBUTIONS = (
+    GEONAMES_ATTRIBUTION,
+    '<a href="https://whosonfirst.org/" rel="noopener noreferrer" target="_blank">'
+    "Who's On First</a>",
+    '<a href="https://data.humdata.org/" rel="noopener noreferrer" target="_blank">UN OCHA</a>',
+    'Borders: <a href="https://www.naturalearthdata.com/" rel="noopener noreferrer" '
+    'target="_blank">Natural Earth</a>',
+)
+TILE_NOTE = (
+    "Basemap tiles could not be loaded (offline?) — showing offline borders; markers still work"
+)
+#: The offline borders (tools/build_basemap.py), under geomap/static.
+BASEMAP_ASSET = "basemap/basemap.js"
 
 _CSS = """
 .geomap-popup { font: 13px/1.35 system-ui, sans-serif; max-width: 340px; }
@@ -73,52 +87,51 @@ _CSS = """
 
 
 class _Extras(folium.MacroElement):
-    """CSS, GeoNames attribution, legend and the tile-error note (no record text except the
-    escaped legend labels)."""
+    """CSS, attribution, legend, tile-error note, list of incidents in view, time slider,
+    offline borders, fitted view and layer control (:mod:`geomap.mapview.furniture`); no
+    record text except the escaped legend labels."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}<style>{{ this.css }}</style>{% endmacro %}
         {% macro script(this, kwargs) %}
+        {{ this.js }}
         (function (map) {
-            if (map.attributionControl) {
-                map.attributionControl.addAttribution({{ this.attribution }});
-            }
-            var legend = L.control({position: "bottomright"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "geomap-legend");
-                div.innerHTML = {{ this.legend }};
-                return div;
-            };
-            legend.addTo(map);
-            var note = L.control({position: "bottomleft"});
-            note.onAdd = function () {
-                var div = L.DomUtil.create("div", "geomap-tile-note");
-                div.textContent = {{ this.note }};
-                return div;
-            };
-            note.addTo(map);
-            function showNote() { note.getContainer().style.display = "block"; }
-            function watch(layer) {
-                if (layer instanceof L.TileLayer && !layer._geomapWatched) {
-                    layer._geomapWatched = true;
-                    layer.on("tileerror", showNote);
-                }
-            }
-            map.eachLayer(watch);
-            map.on("layeradd", function (e) { watch(e.layer); });
+            var cfg = {{ this.cfg }};
+            cfg.tilesLayer = {{ this.tiles_var }};
+            cfg.mentionsLayer = {{ this.mentions_var }};
+            geomapFurniture(map, cfg);
         })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, legend: str) -> None:
+    def __init__(
+        self,
+        legend: str,
+        *,
+        fit: list[list[float]] | None,
+        tiles: folium.TileLayer | None,
+        mentions: Layer | None,
+        basemap_url: str | None,
+    ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeomapExtras"
-        self.css = _CSS
-        self.attribution = script_json(GEONAMES_ATTRIBUTION)
-        self.legend = script_json(legend)
-        self.note = script_json(TILE_NOTE)
+        self.css = _CSS + FURNITURE_CSS
+        self.js = FURNITURE_JS
+        self.cfg = script_json(
+            {
+                "attribution": list(ATTRIBUTIONS),
+                "legend": legend,
+                "note": TILE_NOTE,
+                "fit": fit,
+                "basemap": basemap_url,
+                "tilesName": "Tiles (GEOMAP_TILES)",
+                "bordersName": "Offline borders (Natural Earth)",
+            }
+        )
+        self.tiles_var = tiles.get_name() if tiles is not None else "null"
+        self.mentions_var = mentions.get_name() if mentions is not None else "null"
 
 
 class _Raw(Element):
@@ -164,8 +177,8 @@ class _DataLayer(JSCSSMixin, Layer):
 
 class _IncidentLayer(_DataLayer):
     """Clustered circle markers from ``rows`` = [lat, lon, colour index, radius, geo precision,
-    tooltip html] and ``popups`` = [popup html, ...] in the same order (the html already
-    escaped).
+    tooltip html, event date or "", source count] and ``popups`` = [popup html, ...] in the
+    same order (the html already escaped).
 
     The popups are ~90% of the data. They are either inline (``popups`` is a JSON array) or,
     for the app, in a script file at ``popups_src`` that is fetched once the markers are
@@ -231,7 +244,9 @@ class _IncidentLayer(_DataLayer):
                     dashArray: approx ? "3 3" : null, className: "geomap-incident"});
                 m._geomapIndex = i;
                 m.bindTooltip(r[5]);
-                m.bindPopup(popupFor, {maxWidth: 360, maxHeight: 320});
+                // clear of the zoom, layer and time controls (the legend steps aside)
+                m.bindPopup(popupFor, {maxWidth: 360, maxHeight: 320,
+                    autoPanPaddingTopLeft: [56, 72], autoPanPaddingBottomRight: [56, 64]});
                 if (approx) {
                     m._geomapPrecision = r[4];
                     m.on("popupopen", showArea);
@@ -240,7 +255,23 @@ class _IncidentLayer(_DataLayer):
                 markers[i] = m;
             }
             group.addLayers(markers);
-            group.on("popupopen", function (e) { openPopup = e.popup; });
+            group.on("popupopen", function (e) {
+                openPopup = e.popup;
+                reviewLinks(e.popup.getElement());
+            });
+            // "Review this incident" opens the review on the app's page (the top window;
+            // the map runs in a component frame, whose own URL is not the page's).
+            function reviewLinks(el) {
+                var links = el ? el.querySelectorAll("a.geomap-review-link") : [];
+                for (var j = 0; j < links.length; j++) {
+                    try {
+                        var top = window.top.location;
+                        links[j].href = top.origin + top.pathname + "?view=review&incident=" +
+                            encodeURIComponent(links[j].getAttribute("data-incident"));
+                    } catch (err) { /* another origin: keep the relative link */ }
+                }
+            }
+            map._geomap = {group: group, markers: markers, rows: rows, colours: colours};
             group.on("popupclose", function () { openPopup = null; });
         })({{ this.get_name() }}, {{ this._parent.get_name() }});
         {% endmacro %}
@@ -351,6 +382,8 @@ def build_map(
     excerpt_chars: int = 400,
     height: str = "100%",
     popups: bool = True,
+    title: str | None = None,
+    review_links: bool = False,
 ) -> folium.Map:
     """The incident map as a ``folium.Map``, for ``st_folium`` or :func:`save_map`.
 
@@ -373,6 +406,14 @@ def build_map(
         Put the popups in the map (default). False leaves them out (``popups`` is then
         ``null``) for a caller that serves :func:`incident_popups` as a file later: they are
         ~80% of the time and bytes of a big map.
+    title
+        A title bar above the map (the standalone file); none in the app, whose page has one.
+    review_links
+        Popups link to the app's review of their incident (``?view=review&incident=ID``).
+
+    The page lays out the map with a list of the incidents in view beside it, a time slider,
+    a legend, offline borders and a layer control (:mod:`geomap.mapview.furniture`). The view
+    fits the bulk of the incidents (:func:`~geomap.mapview.furniture.fit_box`).
 
     Examples
     --------
@@ -403,11 +444,18 @@ def build_map(
                 marker_radius(record.get("fatalities")),
                 precision if isinstance(precision, int) else 1,
                 tooltip_html(record),
+                str(record.get("event_date") or "")[:10],
+                _count(record.get("source_count")),
             ]
         )
         if popups:
             popup_list.append(
-                popup_html(record, max_sources=max_sources, excerpt_chars=excerpt_chars)
+                popup_html(
+                    record,
+                    max_sources=max_sources,
+                    excerpt_chars=excerpt_chars,
+                    review_link=review_links,
+                )
             )
         lats.append(lat)
         lons.append(lon)
@@ -425,26 +473,46 @@ def build_map(
     fmap.default_css = css[:1]
     fmap.options["max_zoom"] = 18  # markercluster needs it even without a tile layer
     root: Any = fmap.get_root()
-    root.title = "geomap incidents"
+    root.title = title or "geomap incidents"
+    basemap_url: str | None = None
     if assets == "inline":
-        root.header.add_child(folium.Element(inline_head()), name="geomap_assets")
+        root.header.add_child(_Raw(inline_head()), name="geomap_assets")
+        root.header.add_child(
+            _Raw(f"<script>\n{read_asset(BASEMAP_ASSET)}\n</script>"), name="geomap_basemap"
+        )
+    elif assets not in ("data", "cdn"):
+        basemap_url = f"{assets.rstrip('/')}/{BASEMAP_ASSET}"
+    if title:
+        when = f"{len(rows):,} incident(s) on the map"
+        root.html.add_child(
+            _Raw(f'<div class="geomap-title">{html_text(title)} <small>{when}</small></div>'),
+            name="geomap_title",
+        )
+    root.html.add_child(
+        _Raw('<div id="geomap-list" aria-label="Incidents in view"></div>'), name="geomap_list"
+    )
     basemap = tile_layer(tiles)
     if basemap is not None:
         basemap.add_to(fmap)
     layer = _IncidentLayer(rows, popup_list if popups else None, colours, js=js[1:], css=css[1:])
     layer.add_to(fmap)
     _INCIDENT_LAYERS[fmap] = layer
+    mention_layer = None
     if show_mentions and mentions is not None:
-        _MentionLayer(_mention_rows(mentions), show=True).add_to(fmap)
-    _Extras(legend_html(legend_entries(types_seen))).add_to(fmap)
-    folium.LayerControl(collapsed=True).add_to(fmap)
-    if center is None and lats:
-        fmap.fit_bounds(
-            [[min(lats), min(lons)], [max(lats), max(lons)]],
-            padding=(40, 40),  # pixels, so edge markers are not under the controls
-            max_zoom=zoom if zoom is not None else 11,
-        )
+        mention_layer = _MentionLayer(_mention_rows(mentions), show=True)
+        mention_layer.add_to(fmap)
+    _Extras(
+        legend_html(legend_entries(types_seen)),
+        fit=fit_box(lats, lons) if center is None else None,
+        tiles=basemap,
+        mentions=mention_layer,
+        basemap_url=basemap_url,
+    ).add_to(fmap)
     return fmap
+
+
+def _count(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 #: Each map's incident layer (see :func:`incident_layer`), kept as long as the map is.
@@ -462,12 +530,21 @@ def incident_layer(fmap: folium.Map) -> _IncidentLayer | None:
 
 
 def incident_popups(
-    records: Iterable[dict[str, Any]], *, max_sources: int = 5, excerpt_chars: int = 400
+    records: Iterable[dict[str, Any]],
+    *,
+    max_sources: int = 5,
+    excerpt_chars: int = 400,
+    review_links: bool = False,
 ) -> list[str]:
     """The popups of :func:`build_map`'s incident markers, in marker order (records without
     valid coordinates have no marker and no popup)."""
     return [
-        popup_html(record, max_sources=max_sources, excerpt_chars=excerpt_chars)
+        popup_html(
+            record,
+            max_sources=max_sources,
+            excerpt_chars=excerpt_chars,
+            review_link=review_links,
+        )
         for record in records
         if has_coordinates(record)
     ]

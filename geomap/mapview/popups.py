@@ -173,11 +173,19 @@ def _review_lines(record: dict[str, Any]) -> list[str]:
     return [f'<div class="geomap-review geomap-{html_text(status)}">{html_text(text)}</div>']
 
 
-def popup_html(record: dict[str, Any], *, max_sources: int = 5, excerpt_chars: int = 400) -> str:
+def popup_html(
+    record: dict[str, Any],
+    *,
+    max_sources: int = 5,
+    excerpt_chars: int = 400,
+    review_link: bool = False,
+) -> str:
     """The popup of one incident: what, when, where, casualties, confidence and sources.
 
     At most ``max_sources`` sources are shown (then "+N more"), each excerpt cut to
-    ``excerpt_chars`` around the place mention, which is highlighted with ``<mark>``.
+    ``excerpt_chars`` around the place mention, which is highlighted with ``<mark>``. With
+    ``review_link`` a "Review this incident" link (``?view=review&incident=ID``) ends it; the
+    map points it at the app's page.
     """
     lines = [f'<div class="geomap-type">{html_text(record.get("event_type") or "Incident")}</div>']
     if record.get("sub_event_type"):
@@ -212,4 +220,11 @@ def popup_html(record: dict[str, Any], *, max_sources: int = 5, excerpt_chars: i
         if len(sources) > max_sources:
             lines.append(f"<div><small>+{len(sources) - max_sources} more sources</small></div>")
         lines.append("</div>")
+    if review_link and record.get("incident_id"):
+        iid = html_text(record["incident_id"])
+        lines.append(
+            f'<div class="geomap-review-line"><a class="geomap-review-link" target="_top" '
+            f'data-incident="{iid}" href="?view=review&amp;incident={iid}">'
+            "Review this incident</a></div>"
+        )
     return '<div class="geomap-popup">' + "".join(lines) + "</div>"

@@ -22,6 +22,7 @@ __all__ = [
     "count_incidents",
     "facet_values",
     "get_incident",
+    "incident_ids",
     "iter_candidates",
     "iter_incidents",
     "iter_mentions",
@@ -42,12 +43,17 @@ def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
         parts.append(f"{expr} IN ({', '.join('?' * len(values))})")
         params.extend(values)
 
+    dated: list[str] = []
     if flt.date_from is not None:
-        parts.append("event_date >= ?")
+        dated.append("event_date >= ?")
         params.append(flt.date_from.isoformat())
     if flt.date_to is not None:
-        parts.append("event_date <= ?")
+        dated.append("event_date <= ?")
         params.append(flt.date_to.isoformat())
+    if dated and flt.include_undated:
+        parts.append(f"(event_date IS NULL OR event_date = '' OR ({' AND '.join(dated)}))")
+    else:
+        parts.extend(dated)
     if flt.event_types:
         any_of("event_type", flt.event_types)
     if flt.countries:
@@ -131,6 +137,11 @@ def count_incidents(store: Store, flt: IncidentFilter | None = None) -> int:
     """How many incidents match ``flt``."""
     where, params = _where(flt or IncidentFilter())
     return int(store.conn.execute(f"SELECT count(*) FROM incident{where}", params).fetchone()[0])
+
+
+def incident_ids(store: Store) -> set[str]:
+    """The ids of every stored incident (rejected ones too): to tell what an ingest added."""
+    return {str(row[0]) for row in store.conn.execute("SELECT id FROM incident")}
 
 
 def get_incident(store: Store, incident_id: str) -> dict[str, Any]:

@@ -76,10 +76,13 @@ def show(at: AppTest, section: str) -> AppTest:
 
 
 def metric(at: AppTest, label: str) -> int:
-    for m in at.metric:
-        if m.label == label:
-            return int(str(m.value).replace(",", ""))
-    raise AssertionError(f"no metric {label!r}: {[m.label for m in at.metric]}")
+    """A number from the page's compact counts line ("Incidents shown **12** of 40 · ...")."""
+    lines = [m.value for m in at.caption if "Incidents shown" in m.value]
+    for line in lines:
+        found = re.search(re.escape(label) + r" \*\*([\d,]+)\*\*", line)
+        if found:
+            return int(found.group(1).replace(",", ""))
+    raise AssertionError(f"no count {label!r}: {lines}")
 
 
 def texts(at: AppTest) -> list[str]:
@@ -115,20 +118,24 @@ def test_filter_params_round_trip() -> None:
         text="al-Bab",
         min_confidence=0.55,
         bbox=(36.0, 35.5, 38.25, 37.0),
+        include_undated=True,
     )
     params = urlfilters.filter_to_params(flt)
     assert params["type"] == ["Battles", "Explosions/Remote violence"]
     assert params["from"] == "2016-03-01" and params["conf"] == "0.55"
     assert urlfilters.filter_from_params(params) == flt
-    assert urlfilters.filter_to_params(IncidentFilter()) == {}
-    assert urlfilters.filter_from_params({}) == IncidentFilter()
+    # the app's default: a date range keeps undated incidents ("include undated" is on)
+    assert urlfilters.filter_to_params(IncidentFilter(include_undated=True)) == {}
+    assert urlfilters.filter_from_params({}) == IncidentFilter(include_undated=True)
+    assert urlfilters.filter_to_params(IncidentFilter()) == {"undated": "0"}
+    assert urlfilters.filter_from_params({"undated": "0"}) == IncidentFilter()
 
 
 def test_bad_params_are_ignored() -> None:
     flt = urlfilters.filter_from_params(
         {"from": "yesterday", "to": "2017-13-01", "conf": "lots", "bbox": "1,2,3", "type": ""}
     )
-    assert flt == IncidentFilter()
+    assert flt == IncidentFilter(include_undated=True)
     flt = urlfilters.filter_from_params({"conf": "7", "from": "2017-05-01", "to": "2017-01-01"})
     assert flt.min_confidence == 1.0
     assert (flt.date_from, flt.date_to) == (date(2017, 1, 1), date(2017, 5, 1))
@@ -275,7 +282,8 @@ def test_query_params_set_the_filters_on_load(filled_db: Path) -> None:
     store = open_store(filled_db)
     try:
         expected = count_incidents(
-            store, IncidentFilter(countries=("Iraq",), date_from=date(2017, 1, 1))
+            store,
+            IncidentFilter(countries=("Iraq",), date_from=date(2017, 1, 1), include_undated=True),
         )
     finally:
         store.close()
@@ -534,7 +542,10 @@ def test_date_range_filters_and_goes_to_the_url(filled_db: Path) -> None:
     store = open_store(filled_db)
     try:
         expected = count_incidents(
-            store, IncidentFilter(date_from=date(2016, 3, 1), date_to=date(2016, 6, 30))
+            store,
+            IncidentFilter(
+                date_from=date(2016, 3, 1), date_to=date(2016, 6, 30), include_undated=True
+            ),
         )
     finally:
         store.close()
