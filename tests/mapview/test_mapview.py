@@ -20,6 +20,7 @@ from geomap.cli.main import main
 from geomap.errors import ConfigError
 from geomap.mapview.assets import STATIC_DIR, asset_links
 from geomap.mapview.foliummap import GEONAMES_ATTRIBUTION, build_map, map_html, save_map, tile_layer
+from geomap.mapview.furniture import fit_box
 from geomap.mapview.popups import (
     EVENT_COLOURS,
     OTHER_COLOUR,
@@ -323,3 +324,20 @@ def test_map_command_errors(tmp_path: Path) -> None:
     assert usage.exit_code == 2
     helptext = runner.invoke(main, ["map", "--help"])
     assert helptext.exit_code == 0 and "Examples:" in helptext.output
+
+
+def test_popup_review_link_only_when_asked() -> None:
+    rec = record(incident_id="abc123")
+    assert "geomap-review-link" not in popup_html(rec)
+    html = popup_html(rec, review_link=True)
+    assert 'data-incident="abc123"' in html and "?view=review&amp;incident=abc123" in html
+    assert "Review this incident" in html
+
+
+def test_fit_box_ignores_a_stray_incident() -> None:
+    lats = [36.0 + 0.1 * i for i in range(10)] + [61.0]
+    lons = [37.0 + 0.1 * i for i in range(10)] + [90.0]
+    box = fit_box(lats, lons)
+    assert box is not None and box[1][0] < 40 and box[1][1] < 40
+    assert fit_box([36.0, 61.0], [37.0, 90.0]) == [[36.0, 37.0], [61.0, 90.0]]  # too few
+    assert fit_box([], []) is None

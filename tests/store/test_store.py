@@ -36,6 +36,7 @@ from geomap.store.sqlite import (
     get_incident,
     has_article,
     incident_id_for,
+    incident_ids,
     iter_candidates,
     iter_incidents,
     iter_mentions,
@@ -339,6 +340,9 @@ def test_iter_incidents_filters(filled: Store) -> None:
     assert locs() == ["Mosul", "Al Bāb", "Idlib", ""]  # by date, undated last
     assert locs(date_from=date(2017, 1, 1)) == ["Al Bāb", "Idlib"]
     assert locs(date_to=date(2017, 2, 9)) == ["Mosul", "Al Bāb"]
+    # "include undated" (the app's default): a date range keeps the undated incident
+    assert locs(date_from=date(2017, 1, 1), include_undated=True) == ["Al Bāb", "Idlib", ""]
+    assert locs(include_undated=True) == locs()  # no date range: nothing to keep apart
     assert locs(event_types=("Battles", "Protests")) == ["Idlib", ""]
     assert locs(countries=("Iraq",)) == locs(countries=("irq",)) == ["Mosul"]
     assert locs(countries=("IQ",)) == ["Mosul"]
@@ -348,6 +352,7 @@ def test_iter_incidents_filters(filled: Store) -> None:
     assert locs(bbox=(36.0, 35.0, 38.0, 37.0)) == ["Al Bāb", "Idlib"]
     assert locs(min_confidence=0.5) == ["Mosul", "Al Bāb", "Idlib"]
     assert count_incidents(filled, IncidentFilter(countries=("Syria",))) == 2
+    assert incident_ids(filled) == {r["incident_id"] for r in iter_incidents(filled)}
     newest = [r["location"] for r in iter_incidents(filled, order_by="-event_date")]
     assert newest == ["", "Idlib", "Al Bāb", "Mosul"]
     with pytest.raises(ValueError, match="order_by"):
