@@ -68,9 +68,12 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "admin1",
     "country",
     "fatalities",
+    "fatalities_low",
+    "fatalities_high",
     "injured",
     "source_count",
     "source",
+    "reports",
     "actor1",
     "actor2",
     "location_method",
@@ -148,11 +151,11 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> Counts:
 
 def load_view(db_path: str | Path, flt: IncidentFilter) -> View:
     """Read the incidents matching ``flt`` (newest first) and their counts."""
-    from geomap.store.sqlite import iter_incidents, open_store
+    from geomap.store.sqlite import iter_incidents, open_store, with_reports
 
     store = open_store(db_path)
     try:
-        records = tuple(iter_incidents(store, flt, order_by="-event_date"))
+        records = tuple(with_reports(store, iter_incidents(store, flt, order_by="-event_date")))
     finally:
         store.close()
     return View(records=records, counts=summarize(records))
@@ -169,9 +172,26 @@ def load_facets(db_path: str | Path) -> tuple[dict[str, list[str]], int]:
         store.close()
 
 
+def _reports_cell(reports: list[dict[str, Any]]) -> str:
+    """Each report's own figures on one line: "Wire A: 4 killed, 15 injured, 2017-02-09,
+    Khan Shaykhun; Wire B: ..." (plain text)."""
+    parts = []
+    for r in reports:
+        bits = [
+            f"{'?' if r.get('fatalities') is None else r['fatalities']} killed",
+            f"{'?' if r.get('injured') is None else r['injured']} injured",
+            str(r.get("event_date") or "undated"),
+            str(r.get("location_surface") or r.get("location") or "unplaced"),
+        ]
+        parts.append(f"{r.get('source') or 'source'}: {', '.join(bits)}")
+    return "; ".join(parts)
+
+
 def _cell(value: object) -> object:
     if value is None or isinstance(value, bool | int | float):
         return value
+    if isinstance(value, list) and value and isinstance(value[0], dict) and "injured" in value[0]:
+        return _reports_cell(value)
     if isinstance(value, list | tuple | dict):
         return str(len(value))
     return str(value)

@@ -371,14 +371,14 @@ def map_command(
       GEOMAP_TILES=none geomap map -o offline.html
     """
     from geomap.mapview.foliummap import build_map, map_html
-    from geomap.store.sqlite import iter_incidents, iter_mentions, open_store
+    from geomap.store.sqlite import iter_incidents, iter_mentions, open_store, with_reports
 
     settings = command_settings(ctx, sub_db, sub_offline)
     flt = build_filter(since, until, types, countries, actors, bbox, include_rejected)
     tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store:
         fmap = build_map(
-            tracker.track(iter_incidents(store, flt)),
+            tracker.track(iter(with_reports(store, iter_incidents(store, flt)))),
             tiles=tiles if tiles is not None else settings.tiles,
             show_mentions=mentions,
             # consumed after the incidents, so the tracker knows their articles by then

@@ -76,6 +76,9 @@ _CSS = """
 .geomap-excerpt { color: #333; margin: 2px 0 0 6px; padding-left: 6px;
   border-left: 3px solid #ccc; }
 .geomap-excerpt mark { background: #ffe066; padding: 0 1px; }
+.geomap-reports { border-collapse: collapse; margin: 4px 0; font-size: 12px; }
+.geomap-reports th, .geomap-reports td { border-bottom: 1px solid #e3e3e3; padding: 1px 4px;
+  text-align: left; }
 .geomap-legend, .geomap-tile-note { background: rgba(255,255,255,.92); padding: 6px 8px;
   border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); font: 12px/1.4 system-ui, sans-serif; }
 .geomap-legend-title { font-weight: 600; margin-bottom: 2px; }

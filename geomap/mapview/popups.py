@@ -160,6 +160,39 @@ def _source_html(source: dict[str, Any], terms: list[str], excerpt_chars: int) -
     return f'<div class="geomap-source">{title}{published}{body}</div>'
 
 
+def _range(record: dict[str, Any], field: str) -> str:
+    """ " (low 4, high 5)" when the reports disagree; nothing otherwise."""
+    low, high = record.get(f"{field}_low"), record.get(f"{field}_high")
+    if not isinstance(low, int) or not isinstance(high, int) or low == high:
+        return ""
+    return f" <small>(low {html_text(low)}, high {html_text(high)})</small>"
+
+
+def _reports_html(record: dict[str, Any]) -> list[str]:
+    """A small table of each source's own figures, when the incident has several reports."""
+    reports = [r for r in record.get("reports") or () if isinstance(r, dict)]
+    if len(reports) < 2:
+        return []
+
+    def cell(value: object, missing: str = "?") -> str:
+        return f"<td>{html_text(missing if value in (None, '') else value)}</td>"
+
+    rows = "".join(
+        "<tr>"
+        + cell(r.get("source"), "source")
+        + cell(r.get("fatalities"))
+        + cell(r.get("injured"))
+        + cell(r.get("event_date"), "undated")
+        + cell(r.get("location_surface") or r.get("location"))
+        + "</tr>"
+        for r in reports
+    )
+    return [
+        '<table class="geomap-reports"><tr><th>Each source says</th><th>killed</th>'
+        f"<th>injured</th><th>date</th><th>place</th></tr>{rows}</table>"
+    ]
+
+
 def _review_lines(record: dict[str, Any]) -> list[str]:
     """ "Verified by NAME on DATE (reason)" or "Rejected ..."; nothing while unreviewed."""
     status = record.get("review_status")
@@ -200,9 +233,10 @@ def popup_html(
     approx = f" <small>(approximate, ±{radius:g} km)</small>" if radius else ""
     lines.append(f"<div>{place}{approx}</div>")
     lines.append(
-        f"<div>Killed: {_number(record.get('fatalities'))} · "
-        f"Injured: {_number(record.get('injured'))}</div>"
+        f"<div>Killed: {_number(record.get('fatalities'))}{_range(record, 'fatalities')} · "
+        f"Injured: {_number(record.get('injured'))}{_range(record, 'injured')}</div>"
     )
+    lines.extend(_reports_html(record))
     confidence = record.get("confidence")
     if isinstance(confidence, int | float) and confidence == confidence:
         method = record.get("location_method")

@@ -7,7 +7,7 @@ Import these from ``geomap.store.sqlite``.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import NotFoundError
@@ -26,6 +26,8 @@ __all__ = [
     "iter_candidates",
     "iter_incidents",
     "iter_mentions",
+    "report_values",
+    "with_reports",
 ]
 
 _JSON_FIELDS = tuple(k for k, t in INCIDENT_FIELDS.items() if t == "json")
@@ -142,6 +144,59 @@ def count_incidents(store: Store, flt: IncidentFilter | None = None) -> int:
 def incident_ids(store: Store) -> set[str]:
     """The ids of every stored incident (rejected ones too): to tell what an ingest added."""
     return {str(row[0]) for row in store.conn.execute("SELECT id FROM incident")}
+
+
+def report_values(store: Store, incident_ids: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Each report's own values (killed, injured, date, place as named and as written) per
+    incident, in the order the reports were stored: where sources disagree."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    ids = list(dict.fromkeys(incident_ids))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        cur = store.conn.execute(
+            "SELECT incident_id, article_id, fatalities, injured, event_date, location,"
+            " location_surface FROM candidate"
+            f" WHERE incident_id IN ({', '.join('?' * len(chunk))}) ORDER BY rowid",
+            chunk,
+        )
+        names = [d[0] for d in cur.description]
+        for row in cur:
+            rec = dict(zip(names, row, strict=True))
+            out.setdefault(str(rec.pop("incident_id")), []).append(rec)
+    return out
+
+
+def with_reports(store: Store, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records, those merged from several reports as copies with each report's values.
+
+    A copy gains ``reports`` (per report: ``source``, ``fatalities``, ``injured``,
+    ``event_date``, ``location``, ``location_surface``) and, unless the record has them,
+    ``fatalities_low``/``fatalities_high`` and ``injured_low``/``injured_high``: the lowest and
+    highest figure the reports give (the record's own value is the best estimate).
+    """
+    items = list(records)
+    merged = [r["incident_id"] for r in items if (r.get("source_count") or 0) > 1]
+    values = report_values(store, merged) if merged else {}
+    out = []
+    for rec in items:
+        reports = values.get(rec["incident_id"])
+        if not reports:
+            out.append(rec)
+            continue
+        names = {
+            s.get("article_id"): s.get("name")
+            for s in rec.get("sources") or ()
+            if isinstance(s, dict)
+        }
+        copy = dict(rec)
+        copy["reports"] = [{"source": names.get(r["article_id"]) or "", **r} for r in reports]
+        for field in ("fatalities", "injured"):
+            figures = [r[field] for r in reports if isinstance(r[field], int)]
+            if figures:
+                copy.setdefault(f"{field}_low", min(figures))
+                copy.setdefault(f"{field}_high", max(figures))
+        out.append(copy)
+    return out
 
 
 def get_incident(store: Store, incident_id: str) -> dict[str, Any]:

@@ -39,6 +39,8 @@ from geomap.store.query import (
     iter_candidates,
     iter_incidents,
     iter_mentions,
+    report_values,
+    with_reports,
 )
 from geomap.store.schema import SCHEMA_VERSION, SQLITE_BOXES, migrate
 from geomap.store.schema import dumps_json as _dumps
@@ -80,7 +82,9 @@ __all__ = [
     "needs_geocoder_retry",
     "open_store",
     "refresh_incident",
+    "report_values",
     "unlink_candidate",
+    "with_reports",
     "write_article",
 ]
 

@@ -15,6 +15,7 @@ import pytest
 
 from geomap.errors import NotFoundError, StoreError
 from geomap.ingest.readers import make_article
+from geomap.mapview.popups import popup_html
 from geomap.models import (
     INCIDENT_FIELDS,
     METHOD_GAZETTEER,
@@ -42,6 +43,7 @@ from geomap.store.sqlite import (
     iter_mentions,
     open_store,
     unlink_candidate,
+    with_reports,
     write_article,
 )
 
@@ -264,6 +266,18 @@ def test_linked_reports_merge_with_chosen_values(store: Store) -> None:
     per_source = [row["fatalities"] for row in iter_candidates(store, inc["incident_id"])]
     assert per_source == [3, 5]
     assert get_incident(store, incident_id_for(c.id, 0))["source"] == "c.txt"
+    # each report's own figures and the low/high range, for the popup and the table (#14)
+    merged, single = sorted(
+        with_reports(store, iter_incidents(store)), key=lambda r: -r["source_count"]
+    )
+    assert [(x["source"], x["fatalities"], x["injured"]) for x in merged["reports"]] == [
+        ("Wire A", 3, None),
+        ("b.example", 5, 7),
+    ]
+    assert (merged["fatalities_low"], merged["fatalities"], merged["fatalities_high"]) == (3, 5, 5)
+    assert "reports" not in single and "fatalities_low" not in single
+    popup = popup_html(merged)
+    assert "Each source says" in popup and "(low 3, high 5)" in popup
 
 
 def test_linking_only_sees_the_country_and_date_window(store: Store) -> None:
