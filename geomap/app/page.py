@@ -103,7 +103,9 @@ def cached_facets(db: str, signature: tuple[int, ...]) -> tuple[dict[str, list[s
 @st.cache_data(show_spinner=False, max_entries=8)
 def _table(db: str, signature: tuple[int, ...], filter_key: str, order: str) -> pd.DataFrame:
     records = cached_view(db, signature, filter_key).records
-    rows = appstate.table_rows(records, order=order, limit=TABLE_LIMIT)
+    rows = appstate.table_rows(
+        appstate.with_reports(db, records), order=order, limit=TABLE_LIMIT
+    )
     return pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
 
 
@@ -116,7 +118,7 @@ def _map_payload(
     Building a folium map of 50k incidents and rendering it takes seconds of Python; the
     result is the same for every session that shows the same data, so it is cached here.
     """
-    records = cached_view(db, signature, filter_key).records
+    records = appstate.with_reports(db, cached_view(db, signature, filter_key).records)
     mentions = None
     if show_mentions:
         mentions = appstate.mention_records(db, appstate.article_ids(records))

@@ -57,6 +57,7 @@ __all__ = [
     "store_signature",
     "summarize",
     "table_rows",
+    "with_reports",
 ]
 
 #: Columns of the incident table, in order (a subset of INCIDENT_FIELDS, all plain values).
@@ -151,14 +152,28 @@ def summarize(records: Iterable[Mapping[str, Any]]) -> Counts:
 
 def load_view(db_path: str | Path, flt: IncidentFilter) -> View:
     """Read the incidents matching ``flt`` (newest first) and their counts."""
-    from geomap.store.sqlite import iter_incidents, open_store, with_reports
+    from geomap.store.sqlite import iter_incidents, open_store
 
     store = open_store(db_path)
     try:
-        records = tuple(with_reports(store, iter_incidents(store, flt, order_by="-event_date")))
+        records = tuple(iter_incidents(store, flt, order_by="-event_date"))
     finally:
         store.close()
     return View(records=records, counts=summarize(records))
+
+
+def with_reports(db_path: str | Path, records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records, those merged from several reports as copies with each report's own
+    values and the low/high range (``geomap.store.sqlite.with_reports``), for the popups and
+    the table; the view's own records stay as the store gives them."""
+    from geomap.store.sqlite import open_store
+    from geomap.store.sqlite import with_reports as attach
+
+    store = open_store(db_path, readonly=True)
+    try:
+        return attach(store, records)
+    finally:
+        store.close()
 
 
 def load_facets(db_path: str | Path) -> tuple[dict[str, list[str]], int]:
