@@ -33,6 +33,7 @@ def show_store(settings: Settings) -> None:
     key = page.filter_key(flt)
     view = page.cached_view(db, signature, key)
     page.metrics(view, total)  # one compact line: the map starts right below
+    page.filter_hints(flt, facets)
     page.new_incidents_notice(view, facets)
     if section == "Table":
         page.incident_table(view, db, signature, key)

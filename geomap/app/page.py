@@ -33,7 +33,7 @@ from geomap.gazetteer.lookup import Gazetteer
 from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
 from geomap.mapview.safe_html import script_json
 from geomap.models import IncidentFilter
-from geomap.store.sqlite import incident_ids, open_store
+from geomap.store.sqlite import incident_ids, open_store, unknown_values
 
 __all__ = [
     "MAP_HEIGHT",
@@ -103,9 +103,7 @@ def cached_facets(db: str, signature: tuple[int, ...]) -> tuple[dict[str, list[s
 @st.cache_data(show_spinner=False, max_entries=8)
 def _table(db: str, signature: tuple[int, ...], filter_key: str, order: str) -> pd.DataFrame:
     records = cached_view(db, signature, filter_key).records
-    rows = appstate.table_rows(
-        appstate.with_reports(db, records), order=order, limit=TABLE_LIMIT
-    )
+    rows = appstate.table_rows(appstate.with_reports(db, records), order=order, limit=TABLE_LIMIT)
     return pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
 
 
@@ -328,6 +326,12 @@ def counts_line(counts: appstate.Counts, total: int) -> str:
 def metrics(view: appstate.View, total: int) -> None:
     """The counts, compact: one line, so the map starts high on a laptop screen."""
     st.caption(counts_line(view.counts, total))
+
+
+def filter_hints(flt: IncidentFilter, facets: dict[str, list[str]]) -> None:
+    """A "did you mean" for each filter value (from a link) that no incident has."""
+    for message in unknown_values(flt, facets):
+        st.warning(message[0].upper() + message[1:])
 
 
 def new_incidents_notice(view: appstate.View, facets: dict[str, list[str]]) -> None:

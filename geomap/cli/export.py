@@ -277,6 +277,7 @@ def export_command(
     counts: dict[str, int] = {}
     tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store, _output(output) as out:
+        warn_unknown(store, flt)
         records = tracker.track(iter_incidents(store, flt))
         if fmt == "csv":
             counts["incidents"] = write_csv(records, out, formula_guard=not no_formula_guard)
@@ -300,6 +301,14 @@ def export_command(
         click.echo(
             f"geomap: note: {counts['skipped']} incidents without coordinates skipped", err=True
         )
+
+
+def warn_unknown(store: Any, flt: IncidentFilter) -> None:
+    """On stderr, a "did you mean" for each filter value no stored incident has."""
+    from geomap.store.sqlite import facet_values, unknown_values
+
+    for message in unknown_values(flt, facet_values(store)):
+        click.echo(f"geomap: {message}", err=True)
 
 
 def _map_title(flt: IncidentFilter) -> str:
@@ -377,6 +386,7 @@ def map_command(
     flt = build_filter(since, until, types, countries, actors, bbox, include_rejected)
     tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store:
+        warn_unknown(store, flt)
         fmap = build_map(
             tracker.track(iter(with_reports(store, iter_incidents(store, flt)))),
             tiles=tiles if tiles is not None else settings.tiles,

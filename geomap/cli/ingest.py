@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import unicodedata
 from datetime import datetime
@@ -78,6 +79,7 @@ def ingest_command(
       geomap ingest feed.jsonl --dask tcp://scheduler:8786
     """
     settings = command_settings(ctx, sub_db, sub_offline)
+    _announce(paths, settings.gazetteer_path)
     if dask_address is not None or workers is not None:
         if dask_address is not None and workers is not None:
             raise click.UsageError("give --dask ADDRESS or --workers N, not both")
@@ -104,6 +106,50 @@ def ingest_command(
             if bar is not None:
                 bar.finish()
     _finish(report)
+
+
+def _announce(paths: tuple[str, ...], gazetteer_path: Path) -> None:
+    """Say on stderr what would otherwise be silent: folders without articles, files skipped
+    for their type (counted by type and named), and the first run's gazetteer build."""
+    from geomap.ingest.readers import SUPPORTED_SUFFIXES
+
+    skipped: dict[str, list[str]] = {}
+    for given in paths:
+        folder = Path(given)
+        if given == "-" or not folder.is_dir():
+            continue
+        found = 0
+        for root, dirs, files in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if name.startswith("."):
+                    continue
+                suffix = Path(name).suffix.lower()
+                if suffix in SUPPORTED_SUFFIXES:
+                    found += 1
+                else:
+                    skipped.setdefault(suffix or "no suffix", []).append(os.path.join(root, name))
+        if not found:
+            click.echo(
+                f"geomap: {_clean(given)}: no article files in this folder (looked for "
+                f"{', '.join(SUPPORTED_SUFFIXES)})",
+                err=True,
+            )
+    if skipped:
+        names = [n for kind in sorted(skipped) for n in skipped[kind]]
+        kinds = ", ".join(
+            f"{kind} ({len(skipped[kind])})" if len(skipped[kind]) > 1 else kind
+            for kind in sorted(skipped)
+        )
+        click.echo(f"geomap: skipped {len(names)}: {kinds} (not an article format)", err=True)
+        for name in names[:5]:
+            click.echo(f"geomap:   skipped {_clean(name)}", err=True)
+        if len(names) > 5:
+            click.echo(f"geomap:   ... and {len(names) - 5} more", err=True)
+    if not Path(gazetteer_path).exists():
+        click.echo(
+            "geomap: first run: building the gazetteer index (about 30 s, once)...", err=True
+        )
 
 
 def _finish(report: Any) -> None:

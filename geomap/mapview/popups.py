@@ -113,6 +113,9 @@ def _number(value: object) -> str:
 
 def _mention_terms(record: dict[str, Any]) -> list[str]:
     terms = [str(record["location"])] if record.get("location") else []
+    for report in record.get("reports") or ():  # the place as each article spells it
+        if isinstance(report, dict) and 0 < len(str(report.get("location_surface") or "")) <= 60:
+            terms.append(str(report["location_surface"]))
     for item in record.get("evidence") or ():
         if isinstance(item, dict) and item.get("field") in ("location", "place"):
             value = str(item.get("value") or "")

@@ -6,12 +6,14 @@ Import these from ``geomap.store.sqlite``.
 
 from __future__ import annotations
 
+import difflib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from geomap.errors import NotFoundError
 from geomap.gazetteer.iso3 import iso3
+from geomap.gazetteer.names import match_key
 from geomap.models import INCIDENT_FIELDS, IncidentFilter
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ __all__ = [
     "iter_incidents",
     "iter_mentions",
     "report_values",
+    "unknown_values",
     "with_reports",
 ]
 
@@ -36,8 +39,25 @@ _SELECT = ", ".join("id AS incident_id" if k == "incident_id" else k for k in IN
 ORDERS = ("event_date", "incident_id", "fatalities", "updated_at", "country", "source_count")
 
 
-def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
-    """SQL condition and parameters for a filter (on the ``incident`` table)."""
+def _key_places(store: Store, text: str) -> tuple[str, ...]:
+    """The stored place names (location or admin1) whose match key holds ``text``'s: "El Bab"
+    and "al-Bab" find Al Bāb. Computed here (distinct names are few), so every backend's SQL
+    stays plain."""
+    key = match_key(text)
+    if not key:
+        return ()
+    names = {
+        str(name)
+        for row in store.conn.execute("SELECT DISTINCT location, admin1 FROM incident")
+        for name in row
+        if name
+    }
+    return tuple(sorted(n for n in names if key in match_key(n)))
+
+
+def _where(flt: IncidentFilter, store: Store | None = None) -> tuple[str, list[Any]]:
+    """SQL condition and parameters for a filter (on the ``incident`` table); with the
+    store, the search text also finds places by the gazetteer's match key."""
     parts: list[str] = []
     params: list[Any] = []
 
@@ -77,11 +97,17 @@ def _where(flt: IncidentFilter) -> tuple[str, list[Any]]:
         )
         params.extend(flt.sources)
     if flt.text.strip():
-        parts.append(
+        text_match = (
             "instr(geomap_fold(location || ' ' || admin1 || ' ' || notes || ' ' || actor1"
             " || ' ' || actor2 || ' ' || sources), ?) > 0"
         )
         params.append(flt.text.strip().casefold())
+        places = _key_places(store, flt.text) if store is not None else ()
+        if places:  # or a place spelled another way (the match key)
+            marks = ", ".join("?" * len(places))
+            text_match = f"({text_match} OR location IN ({marks}) OR admin1 IN ({marks}))"
+            params.extend(places * 2)
+        parts.append(text_match)
     if flt.min_confidence > 0:
         parts.append("confidence >= ?")
         params.append(flt.min_confidence)
@@ -128,7 +154,7 @@ def iter_incidents(
     ``evidence``, ``link_reasons``) Python lists. Streams from a cursor. ``order_by`` is one of
     :data:`ORDERS`, "-" for descending; ties go by incident id.
     """
-    where, params = _where(flt or IncidentFilter())
+    where, params = _where(flt or IncidentFilter(), store)
     cur = store.conn.execute(f"SELECT {_SELECT} FROM incident{where}{_order(order_by)}", params)
     names = [d[0] for d in cur.description]
     for row in cur:
@@ -137,7 +163,7 @@ def iter_incidents(
 
 def count_incidents(store: Store, flt: IncidentFilter | None = None) -> int:
     """How many incidents match ``flt``."""
-    where, params = _where(flt or IncidentFilter())
+    where, params = _where(flt or IncidentFilter(), store)
     return int(store.conn.execute(f"SELECT count(*) FROM incident{where}", params).fetchone()[0])
 
 
@@ -255,6 +281,70 @@ def iter_mentions(
         rec = dict(zip(names, row, strict=True))
         rec["reasons"] = json.loads(rec["reasons"])
         yield rec
+
+
+def _closest(value: str, options: Iterable[str]) -> list[str]:
+    """Known values spelled like ``value``, best first: the same match key, then by
+    similarity (difflib), letters swapped counting as close ("Sirya" -> "Syria")."""
+    opts = list(dict.fromkeys(o for o in options if o))
+    key, low = match_key(value), value.casefold()
+
+    def score(option: str) -> float:
+        other = option.casefold()
+        ratio = difflib.SequenceMatcher(None, low, other).ratio()
+        return ratio + (0.5 if sorted(low) == sorted(other) else 0.0)
+
+    same = [o for o in opts if key and match_key(o) == key]
+    close = sorted((o for o in opts if score(o) >= 0.6), key=lambda o: -score(o))
+    close = [o for o in close if score(o) >= score(close[0]) - 0.2]  # only the clear ones
+    return list(dict.fromkeys([*same, *close]))[:3]
+
+
+def unknown_values(flt: IncidentFilter, facets: Mapping[str, Sequence[str]]) -> list[str]:
+    """A "did you mean" message for each filter value that no stored incident has.
+
+    ``facets`` is :func:`facet_values`. Country codes (2-3 letters) are taken as given; an
+    event type that is a sub-event type's spelling gets its event type suggested.
+
+    Examples
+    --------
+    >>> country, kind = unknown_values(
+    ...     IncidentFilter(countries=("Sirya",), event_types=("Airstrike",)),
+    ...     {"countries": ["Syria"], "event_types": ["Battles"]},
+    ... )
+    >>> country
+    "no incident has country 'Sirya'; did you mean 'Syria'?"
+    >>> kind.split("; ")[1]
+    "did you mean 'Explosions/Remote violence' (sub-event 'Air/drone strike')?"
+    """
+    from geomap.incidents.eventtypes import EVENT_TYPES
+
+    out = []
+    checks = (
+        ("country", flt.countries, facets.get("countries") or ()),
+        ("type", flt.event_types, facets.get("event_types") or ()),
+        ("actor", flt.actors, facets.get("actors") or ()),
+        ("source", flt.sources, facets.get("sources") or ()),
+    )
+    for label, values, known in checks:
+        lowered = {k.casefold() for k in known}
+        for value in values:
+            if value.casefold() in lowered:
+                continue
+            if label == "country" and value.strip().isalpha() and len(value.strip()) <= 3:
+                continue  # an ISO code: matched in SQL
+            hints = [f"'{c}'" for c in _closest(value, known)]
+            if label == "type" and not hints:
+                subs = {sub: kind for kind, subs_ in EVENT_TYPES.items() for sub in subs_}
+                for sub in _closest(value, [*subs, *EVENT_TYPES]):
+                    hints.append(
+                        f"'{subs[sub]}' (sub-event '{sub}')" if sub in subs else f"'{sub}'"
+                    )
+            message = f"no incident has {label} '{value}'"
+            if hints:
+                message += f"; did you mean {' or '.join(hints[:3])}?"
+            out.append(message)
+    return out
 
 
 def facet_values(store: Store) -> dict[str, list[str]]:

@@ -40,6 +40,7 @@ from geomap.store.query import (
     iter_incidents,
     iter_mentions,
     report_values,
+    unknown_values,
     with_reports,
 )
 from geomap.store.schema import SCHEMA_VERSION, SQLITE_BOXES, migrate
@@ -83,6 +84,7 @@ __all__ = [
     "open_store",
     "refresh_incident",
     "report_values",
+    "unknown_values",
     "unlink_candidate",
     "with_reports",
     "write_article",

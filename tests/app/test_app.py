@@ -563,3 +563,23 @@ def test_the_app_never_shows_tracebacks_with_server_paths() -> None:
     root = Path(__file__).resolve().parents[2]
     config = tomllib.loads((root / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] in ("type", "none")
+
+
+def test_unknown_filter_values_from_a_link_get_a_did_you_mean(filled_db: Path) -> None:
+    at = run_app({"country": "Sirya", "type": "Airstrike"})
+    warnings = [w.value for w in at.warning]
+    assert "No incident has country 'Sirya'; did you mean 'Syria'?" in warnings, warnings
+    assert any("sub-event 'Air/drone strike'" in w for w in warnings), warnings
+
+
+def test_new_incidents_hidden_by_filters_are_announced(filled_db: Path, gazetteer: object) -> None:
+    at = run_app({"country": "Iraq"})  # the upload below is about Syria and Turkey
+    show(at, "Add articles")
+    at.file_uploader[0].set_value([("airstrike.txt", AIRSTRIKE.encode(), "text/plain")])
+    at.button(key="FormSubmitter:add_articles-Ingest").click().run()
+    assert not at.exception
+    hidden = [w.value for w in at.warning if "hidden by the current filters" in w.value]
+    assert hidden, [w.value for w in at.warning]
+    at.button(key="show_new").click().run()
+    assert not [w.value for w in at.warning if "hidden by the current filters" in w.value]
+    assert at.sidebar.multiselect(key="f_countries").value == []

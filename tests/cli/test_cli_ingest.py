@@ -213,3 +213,41 @@ def test_an_article_that_cannot_be_stored_fails_alone(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "articles: 1 new, 0 already known, 1 failed" in result.output
     assert "a.txt: could not store: OverflowError" in result.stderr
+
+
+# -- manners (#14) -----------------------------------------------------------------------------
+def test_ingest_names_skipped_types_and_empty_folders(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(STRIKE, encoding="utf-8")
+    for name in ("b.docx", "c.docx", "notes.md"):
+        (folder / name).write_bytes(b"x")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("ingest", str(folder), str(empty), "--db", str(tmp_path / "s.sqlite"))
+    assert result.exit_code == 0, result.stderr
+    assert "geomap: skipped 3: .docx (2), .md (not an article format)" in result.stderr
+    assert f"skipped {folder / 'notes.md'}" in result.stderr
+    assert f"geomap: {empty}: no article files in this folder" in result.stderr
+
+
+def test_first_run_says_it_builds_the_gazetteer(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(STRIKE, encoding="utf-8")
+    env = {"GEOMAP_GAZETTEER": str(tmp_path / "missing-gazetteer.sqlite")}
+    result = CliRunner().invoke(
+        main, ["ingest", str(tmp_path / "a.txt"), "--db", str(tmp_path / "s.sqlite")], env=env
+    )
+    assert "first run: building the gazetteer index" in result.stderr
+
+
+def test_unknown_filter_values_get_a_did_you_mean(tmp_path: Path) -> None:
+    db = tmp_path / "s.sqlite"
+    fill(db)
+    result = invoke("export", "--db", str(db), "--country", "Sirya", "--type", "Airstrike")
+    assert result.exit_code == 0
+    assert "geomap: no incident has country 'Sirya'; did you mean 'Syria'?" in result.stderr
+    assert "did you mean 'Explosions/Remote violence' (sub-event 'Air/drone strike')?" in (
+        result.stderr
+    )
+    fine = invoke("export", "--db", str(db), "--country", "Syria", "--country", "SY")
+    assert "did you mean" not in fine.stderr

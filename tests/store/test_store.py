@@ -363,6 +363,9 @@ def test_iter_incidents_filters(filled: Store) -> None:
     assert locs(sources=("Wire B",)) == ["Mosul", "Idlib"]
     assert locs(actors=("Military Forces of Turkey",)) == ["Mosul", "Al Bāb", "Idlib", ""]
     assert locs(text="AL BĀB") == ["Al Bāb"]
+    # spelled as the articles spell it: the gazetteer's match key (#14)
+    assert locs(text="Al Bab") == locs(text="El Bab") == locs(text="al-Bab") == ["Al Bāb"]
+    assert locs(text="!!!") == []
     assert locs(bbox=(36.0, 35.0, 38.0, 37.0)) == ["Al Bāb", "Idlib"]
     assert locs(min_confidence=0.5) == ["Mosul", "Al Bāb", "Idlib"]
     assert count_incidents(filled, IncidentFilter(countries=("Syria",))) == 2
