@@ -562,6 +562,8 @@ def about() -> None:
         "geomap maps incidents reported in news articles. Place data: "
         "[GeoNames](https://www.geonames.org/), licensed CC BY 4.0; "
         "[Who's On First](https://whosonfirst.org/) (CC0 / source licences); neighbourhoods: "
-        "UN OCHA Syria common operational datasets. Locations and counts are "
+        "UN OCHA Syria common operational datasets. Offline borders: "
+        "[Natural Earth](https://www.naturalearthdata.com/) (public domain). Locations and "
+        "counts are "
         "extracted automatically; check the sources in each popup."
     )

@@ -55,9 +55,6 @@ GEONAMES_ATTRIBUTION = (
 #: Credits in every map's attribution: the gazetteer's sources and the offline borders.
 ATTRIBUTIONS = (
     GEONAMES_ATTRIBUTION,
-    '<a href="https://whosonfirst.org/" rel="noopener noreferrer" target="_blank">'
-    "Who's On First</a>",
-    '<a href="https://data.humdata.org/" rel="noopener noreferrer" target="_blank">UN OCHA</a>',
     'Borders: <a href="https://www.naturalearthdata.com/" rel="noopener noreferrer" '
     'target="_blank">Natural Earth</a>',
 )
