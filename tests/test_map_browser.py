@@ -133,6 +133,9 @@ def test_standalone_map_offline_with_hostile_records(
             page.locator(".leaflet-popup").wait_for(state="detached", timeout=15_000)
             page.mouse.move(600, 5)
             page.locator(".leaflet-tooltip").wait_for(state="detached", timeout=15_000)
+            # a popup pans the map clear of the controls: show every marker again
+            page.locator(".geomap-fit").click()
+            page.wait_for_timeout(400)
 
         # the hostile payloads are shown as literal text, the place mention highlighted
         for payload in HOSTILE_TEXTS:
