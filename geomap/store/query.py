@@ -197,8 +197,9 @@ def with_reports(store: Store, records: Iterable[dict[str, Any]]) -> list[dict[s
 
     A copy gains ``reports`` (per report: ``source``, ``fatalities``, ``injured``,
     ``event_date``, ``location``, ``location_surface``) and, unless the record has them,
-    ``fatalities_low``/``fatalities_high`` and ``injured_low``/``injured_high``: the lowest and
-    highest figure the reports give (the record's own value is the best estimate).
+    ``fatalities_low``/``fatalities_high`` (the store's own when it has them) and
+    ``injured_low``/``injured_high``: the lowest and highest figure the reports give (the
+    record's own value is the best estimate).
     """
     items = list(records)
     merged = [r["incident_id"] for r in items if (r.get("source_count") or 0) > 1]
@@ -218,9 +219,10 @@ def with_reports(store: Store, records: Iterable[dict[str, Any]]) -> list[dict[s
         copy["reports"] = [{"source": names.get(r["article_id"]) or "", **r} for r in reports]
         for field in ("fatalities", "injured"):
             figures = [r[field] for r in reports if isinstance(r[field], int)]
-            if figures:
-                copy.setdefault(f"{field}_low", min(figures))
-                copy.setdefault(f"{field}_high", max(figures))
+            if figures and copy.get(f"{field}_low") is None:
+                copy[f"{field}_low"] = min(figures)
+            if figures and copy.get(f"{field}_high") is None:
+                copy[f"{field}_high"] = max(figures)
         out.append(copy)
     return out
 

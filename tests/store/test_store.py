@@ -274,8 +274,8 @@ def test_linked_reports_merge_with_chosen_values(store: Store) -> None:
         ("Wire A", 3, None),
         ("b.example", 5, 7),
     ]
-    assert (merged["fatalities_low"], merged["fatalities"], merged["fatalities_high"]) == (3, 5, 5)
-    assert "reports" not in single and "fatalities_low" not in single
+    assert (merged["fatalities_low"], merged["fatalities_high"]) == (3, 5)
+    assert "reports" not in single and "injured_low" not in single
     popup = popup_html(merged)
     assert "Each source says" in popup and "(low 3, high 5)" in popup
 
