@@ -92,7 +92,9 @@ _OPINION = re.compile(
 _STRONG_TRIGGER = re.compile(
     r"air ?strike|air ?raid|warplane|suicide|bomb|\bIED|explosive|shell|land ?mine|grenade"
     r"|clash|gun ?battle|firefight|protest|demonstrat|rall[yi]|march|riot|cease-?fire|truce"
-    r"|kidnap|abduct|shot dead|gunned down|massacre|threw|hurled|tear ?gas|opened fire",
+    r"|kidnap|abduct|shot dead|gunned down|massacre|threw|hurled|tear ?gas|opened fire"
+    r"|explosions?|projectiles?|bursts? of fire|gunfire|gunshots?|snipers?|shoot|lynch|loot"
+    r"|torch|ambush|raid",
     re.IGNORECASE,
 )
 _VAGUE_PAST = ("last-month-name", "in-month-name", "last-month", "last-year")
@@ -452,8 +454,16 @@ def _candidate(
         country=country,
     )
     unsupported = a1 is None and a2 is None and set(counts.values()) == {None}
-    if unsupported and choice is None:
-        return None  # no place, no actor, no count: a statement or an opinion
+    lead_span = (lead.sentence.start, lead.sentence.end)
+    names_a_place = any(
+        lead_span[0] <= r.mention.start and r.mention.end <= lead_span[1]
+        and r.mention.kind != "demonym"
+        for r in resolutions
+    )  # fmt: skip
+    if unsupported and choice is None and not names_a_place:
+        # no place (not even one the gazetteer cannot find), no actor, no count: a
+        # statement or an opinion
+        return None
     weak = len(th.trigger.split()) < 2 and not _STRONG_TRIGGER.search(th.trigger)
     if unsupported and weak:
         return None  # "the Rockets swept Portland", "artillery systems for $1.3 bn"

@@ -404,3 +404,11 @@ def test_choosing_event_places_reads_each_sentences_own_mentions_only() -> None:
 def test_abbreviations_are_still_found_after_a_long_line() -> None:
     line = "Shelling hit Aleppo on Monday. " * 200 + "Gen. Ali spoke. Troops left."
     assert [s.text for s in split_sentences(line)][-2:] == ["Gen. Ali spoke.", "Troops left."]
+
+
+def test_an_observed_exchange_of_fire_near_a_named_place_is_an_incident() -> None:
+    text = "On 5 May 2020, monitors observed 3 explosions near Binnish."
+    (c,) = extract_incidents(
+        Article("o", text, published=date(2020, 5, 5)), resolve(text, ("Binnish", BINNISH))
+    )
+    assert c.sub_event_type == "Shelling/artillery/missile attack" and c.location is not None
