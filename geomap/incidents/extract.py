@@ -144,12 +144,24 @@ class _Group:
 
 
 # -- per-sentence analysis ----------------------------------------------------------------
+_OPENING_DATE = re.compile(
+    r"^\W*(?:[A-Z][\w /-]{0,30}:\s*)?(?:(?:on|around|about|as reported on|reported on|early"
+    r"|late|overnight|between|since|during|in|at)\s+(?:the\s+)?)?(?:approximately\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _own_date(text: str, hits: list[DateHit], trigger: TypeHit | None) -> DateHit | None:
     usable = [h for h in hits if not _REFERENCE_BEFORE.search(text[max(0, h.start - 20) : h.start])]
     if not usable:
         return None
     if trigger is None:
         return usable[0]
+    opening = usable[0]
+    if _OPENING_DATE.match(text[: opening.start]) and opening.start < trigger.start:
+        # "On 5 May 2020, ... after a clash on May 3": a date that opens the sentence
+        # scopes its main clause; later dates tell of earlier things
+        return opening
     return min(usable, key=lambda h: (abs(h.start - trigger.start), h.start))
 
 

@@ -412,3 +412,14 @@ def test_an_observed_exchange_of_fire_near_a_named_place_is_an_incident() -> Non
         Article("o", text, published=date(2020, 5, 5)), resolve(text, ("Binnish", BINNISH))
     )
     assert c.sub_event_type == "Shelling/artillery/missile attack" and c.location is not None
+
+
+def test_a_date_opening_the_sentence_scopes_its_main_clause() -> None:
+    text = (
+        "On 5 May 2020, gunmen attacked a checkpoint in Binnish, two days after a clash "
+        "on 3 May 2020 nearby."
+    )
+    (c,) = extract_incidents(
+        Article("d", text, published=date(2020, 5, 6)), resolve(text, ("Binnish", BINNISH))
+    )
+    assert c.event_date == date(2020, 5, 5)
