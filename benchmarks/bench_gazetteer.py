@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import psutil
 from geomap.config import BUNDLED_GAZETTEER_DIR, Settings
 from geomap.gazetteer.build import build_index
 from geomap.gazetteer.lookup import Candidate, Gazetteer
+from geomap.geoparse.resolve import distance_km
+from geomap.models import Place
 
 DOC = json.dumps({"id": 1, "text": "A Russian airstrike near al-Bab in northern Syria."})
 NAMES = ["al-Bab", "Aleppo", "Ar Ra'i", "Ankara", "St. Petersburg", "Springfield", "Paris",
@@ -55,17 +56,9 @@ COVERAGE_SOURCES = (
 )  # fmt: skip
 
 
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 12742 * math.asin(min(1.0, math.sqrt(h)))
-
-
 def _near(cands: list[Candidate], point: tuple[float, float]) -> bool:
-    return any(km(c.place.lat, c.place.lon, *point) <= 25 for c in cands)
+    where = Place(None, "", *point)
+    return any(distance_km(c.place, where) <= 25 for c in cands)
 
 
 def coverage(gaz: Gazetteer, eval_dir: Path) -> None:

@@ -217,6 +217,14 @@ def _load_places(
     return members
 
 
+def _place_values(r: dict[str, str], pid: int) -> tuple[object, ...]:
+    """The place table's first nine columns from a bundle row (places or WOF file)."""
+    return (
+        pid, r["name"], float(r["lat"]), float(r["lon"]), r["fclass"], r["fcode"], r["cc"],
+        r["admin1"], int(r["population"] or 0),
+    )  # fmt: skip
+
+
 def _insert_place_batch(
     db: sqlite3.Connection,
     batch: list[dict[str, str]],
@@ -224,20 +232,7 @@ def _insert_place_batch(
 ) -> None:
     db.executemany(
         "INSERT OR REPLACE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'geonames', NULL)",
-        [
-            (
-                int(r["geonameid"]),
-                r["name"],
-                float(r["lat"]),
-                float(r["lon"]),
-                r["fclass"],
-                r["fcode"],
-                r["cc"],
-                r["admin1"],
-                int(r["population"] or 0),
-            )
-            for r in batch
-        ],
+        [_place_values(r, int(r["geonameid"])) for r in batch],
     )
     for r in batch:
         point = (float(r["lat"]), float(r["lon"]), int(r["population"] or 0))
@@ -438,15 +433,7 @@ def _insert_wof_batch(db: sqlite3.Connection, batch: list[dict[str, str]]) -> in
         "INSERT OR IGNORE INTO place VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
-                int(r["id"]),
-                r["name"],
-                float(r["lat"]),
-                float(r["lon"]),
-                r["fclass"],
-                r["fcode"],
-                r["cc"],
-                r["admin1"],
-                int(r["population"] or 0),
+                *_place_values(r, int(r["id"])),
                 "wof" if r["wof_id"] else "ocha",
                 int(r["wof_id"]) if r["wof_id"] else None,
             )

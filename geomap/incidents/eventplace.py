@@ -13,12 +13,12 @@ town, 3 a region or the country.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
+from geomap.geoparse.resolve import distance_km
 from geomap.models import Place, Resolution
 
 __all__ = [
@@ -291,8 +291,8 @@ def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> Place
     if best.rule == "named-part-of-later-place":
         later = [t for t in towns if t.resolution.mention.start > chosen.mention.end]
         host = later[0].resolution.place if later else None
-        if host is not None and _km(host, place) > _NAMESAKE_KM:
-            why = f"{place.name} is {_km(host, place):.0f} km from {host.name}: a namesake"
+        if host is not None and distance_km(host, place) > _NAMESAKE_KM:
+            why = f"{place.name} is {distance_km(host, place):.0f} km from {host.name}: a namesake"
             return replace(later[0], geo_precision=2, rule="part-of",
                            reasons=(*later[0].reasons, why))  # fmt: skip
         return best
@@ -304,15 +304,8 @@ def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> Place
         gap = text[r.mention.end : chosen.mention.start]
         if len(gap) > 80 or not _PARENT_GAP.match(gap):
             continue
-        if p.country_code != place.country_code or _km(p, place) > _PARENT_KM:
+        if p.country_code != place.country_code or distance_km(p, place) > _PARENT_KM:
             continue
         why = f"named with the larger place {chosen.mention.surface} after it"
         return replace(town, reasons=(*town.reasons, why))
     return best
-
-
-def _km(a: Place, b: Place) -> float:
-    p1, p2 = math.radians(a.lat), math.radians(b.lat)
-    dp, dl = p2 - p1, math.radians(b.lon - a.lon)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import sqlite3
 from pathlib import Path
 
@@ -15,17 +14,14 @@ from geomap.gazetteer.add import add_file
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.gazetteer.wof import iter_wof_places, place_from_feature
 from geomap.geoparse.record import geoparse_text
+from geomap.geoparse.resolve import distance_km
+from geomap.models import Place
 
 WOF_FOLDER = Path(__file__).resolve().parents[1] / "fixtures" / "wof"
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (
-        math.sin((p2 - p1) / 2) ** 2
-        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    )
-    return 12742 * math.asin(min(1.0, math.sqrt(h)))
+    return distance_km(Place(None, "", lat1, lon1), Place(None, "", lat2, lon2))
 
 
 # Places of the front lines, in sentences written for this test, with their coordinates
