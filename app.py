@@ -2,9 +2,10 @@
 
 The screen, top to bottom, over ``geomap.app.page`` (its sections, caches and the map
 component) and the library: the sidebar filters drive the map, the table, the counts and the
-exports; the filters live in the URL so a view can be shared. An empty store gets the bundled
-sample articles on first start. Untrusted text (articles, file names) is shown only as plain
-text or through ``geomap.mapview``'s escaped popups, never with ``unsafe_allow_html``.
+exports; the filters live in the URL so a view can be shared. An empty store is offered the
+bundled sample articles, in a demo store of their own. Untrusted text (articles, file names)
+is shown only as plain text or through ``geomap.mapview``'s escaped popups, never with
+``unsafe_allow_html``.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ def show_store(settings: Settings) -> None:
     """Filters in the sidebar; metrics, then one section: map, table, review, adding,
     correcting."""
     gazetteer = page.open_gazetteer(str(settings.gazetteer_path))
-    page.samples_on_first_start(settings, gazetteer)
+    settings = page.store_or_demo(settings, gazetteer)  # the samples live apart
 
     db = str(settings.db_path)
     signature = store_signature(db)

@@ -35,6 +35,23 @@ def user_data_dir() -> Path:
     return Path(base) / "geomap"
 
 
+def demo_db_path(db_path: Path | str) -> Path:
+    """The demo store that goes with a store: the bundled samples live there, never in the
+    user's own store. ``GEOMAP_DEMO_DB`` if set; else ``<store>-demo.sqlite`` beside a store
+    file, or ``geomap-demo.sqlite`` in the data directory for a database URL.
+
+    >>> demo_db_path("/data/incidents.sqlite")
+    PosixPath('/data/incidents-demo.sqlite')
+    """
+    if os.environ.get("GEOMAP_DEMO_DB"):
+        return Path(os.environ["GEOMAP_DEMO_DB"]).expanduser()
+    text = str(db_path)
+    if "://" in text:
+        return user_data_dir() / "geomap-demo.sqlite"
+    path = Path(text)
+    return path.with_name(f"{path.stem}-demo.sqlite")
+
+
 def user_cache_dir() -> Path:
     """Where rebuildable files (the gazetteer index) live by default (XDG cache home)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")

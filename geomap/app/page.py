@@ -10,6 +10,7 @@ names) is shown only as plain text or through ``geomap.mapview``'s escaped popup
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -27,7 +28,7 @@ from geomap.app.mapcomponent import (
     show_map,
     static_component,
 )
-from geomap.config import Settings
+from geomap.config import Settings, demo_db_path
 from geomap.errors import GeomapError
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
@@ -52,11 +53,11 @@ __all__ = [
     "map_section",
     "metrics",
     "open_gazetteer",
-    "samples_on_first_start",
     "section_picker",
     "seed_filters",
     "seed_from_url",
     "sidebar",
+    "store_or_demo",
     "sync_url",
 ]
 
@@ -104,7 +105,10 @@ def cached_facets(db: str, signature: tuple[int, ...]) -> tuple[dict[str, list[s
 def _table(db: str, signature: tuple[int, ...], filter_key: str, order: str) -> pd.DataFrame:
     records = cached_view(db, signature, filter_key).records
     rows = appstate.table_rows(appstate.with_reports(db, records), order=order, limit=TABLE_LIMIT)
-    return pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(appstate.TABLE_COLUMNS))
+    # a link per row to its review (the page's own URL; opens in a new tab)
+    frame.insert(0, "review", [f"?view=review&incident={iid}" for iid in frame["incident_id"]])
+    return frame
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -156,17 +160,55 @@ def load_settings() -> Settings:
 
 
 # -- first start: sample data ----------------------------------------------------------------
-def samples_on_first_start(settings: Settings, gazetteer: Gazetteer) -> None:
-    """Once per session: fill an empty store with the samples; say so while it is news."""
-    if "samples_checked" not in st.session_state:
-        ensure_samples(settings, gazetteer)
-        st.session_state["samples_checked"] = True
-    if st.session_state.get("samples_message"):
-        st.info(st.session_state["samples_message"])
+def _switch_demo(on: bool) -> None:
+    """To or from the demo store: the filters start afresh from the other store's values."""
+    st.session_state["demo"] = on
+    st.session_state.pop("filters_seeded", None)
+    st.session_state.pop("f_dates", None)
+
+
+def store_or_demo(settings: Settings, gazetteer: Gazetteer) -> Settings:
+    """The settings of the store to show: the user's, or the demo store of bundled samples.
+
+    An empty store gets an offer, "Try it with sample articles", which switches this session
+    (and its URL, ``demo=1``) to a demo store of its own (:func:`geomap.config.demo_db_path`);
+    the samples never go into the user's store or its exports.
+    """
+    if "demo" not in st.session_state:
+        st.session_state["demo"] = st.query_params.get("demo") == "1"
+    if st.session_state["demo"]:
+        demo = replace(settings, db_path=demo_db_path(settings.db_path))
+        ensure_samples(demo, gazetteer)
+        left, right = st.columns([6, 1.2], vertical_alignment="center")
+        left.info(
+            "Demo: the bundled sample articles, in a demo store of their own; your store is "
+            "untouched."
+        )
+        right.button("Leave the demo", key="leave_demo", on_click=_switch_demo, args=(False,))
+        return demo
+    store = open_store(settings.db_path)
+    try:
+        empty = appstate.needs_samples(store)
+    finally:
+        store.close()
+    if empty:
+        left, right = st.columns([6, 1.6], vertical_alignment="center")
+        left.info(
+            'Your store is empty: add your own articles under "Add articles", or try geomap '
+            "with the bundled sample articles (kept in a demo store apart from yours)."
+        )
+        right.button(
+            "Try it with sample articles",
+            key="try_demo",
+            type="primary",
+            on_click=_switch_demo,
+            args=(True,),
+        )
+    return settings
 
 
 def ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
-    """Fill an empty store with the bundled sample articles (offline) and say so."""
+    """Fill an empty (demo) store with the bundled sample articles (offline) and say so."""
     store = open_store(settings.db_path)
     try:
         if not appstate.needs_samples(store):
@@ -183,10 +225,9 @@ def ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
     finally:
         store.close()
     if report is not None:
-        st.session_state["samples_message"] = (
-            f"The store was empty, so geomap loaded {report.new} bundled sample articles "
-            f"({report.incidents_created} incidents) to show how it works. "
-            'Add your own under "Add articles".'
+        st.toast(
+            f"Loaded {report.new} bundled sample articles ({report.incidents_created} "
+            "incidents) into the demo store."
         )
 
 
@@ -194,7 +235,10 @@ def ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
 def seed_filters(flt: IncidentFilter, facets: dict[str, list[str]]) -> None:
     """Set the widgets' state from a filter (the URL on first load)."""
     lo, hi = _date_bounds(facets, flt)
-    st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
+    if facets.get("dates") or flt.date_from or flt.date_to:
+        st.session_state["f_dates"] = (flt.date_from or lo, flt.date_to or hi)
+    else:  # no dated incident yet: no range to keep (it would become today..today)
+        st.session_state.pop("f_dates", None)
     st.session_state["f_types"] = list(flt.event_types)
     st.session_state["f_countries"] = list(flt.countries)
     st.session_state["f_actors"] = list(flt.actors)
@@ -249,6 +293,7 @@ def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
     lo, hi = _date_bounds(facets, IncidentFilter())
     date_from = date_to = None
     if facets.get("dates"):
+        st.session_state.setdefault("f_dates", (lo, hi))
         cur = st.session_state.get("f_dates") or (lo, hi)
         lo, hi = min(lo, *cur), max(hi, *cur)
         with sb:
@@ -304,6 +349,8 @@ def sync_url(flt: IncidentFilter, section: str) -> None:
     wanted = urlfilters.filter_to_params(flt)
     if SECTIONS.get(section):
         wanted["view"] = SECTIONS[section]
+    if st.session_state.get("demo"):
+        wanted["demo"] = "1"
     for name in review.URL_KEYS:  # the reviewer's name and the incident under review
         if st.query_params.get(name) and (name == "by" or section == "Review"):
             wanted[name] = st.query_params[name]
@@ -406,6 +453,7 @@ def incident_table(
         width="stretch",
         height=560,
         column_config={
+            "review": st.column_config.LinkColumn("Review", display_text="Review"),
             "confidence": st.column_config.NumberColumn(format="%.2f"),
             "latitude": st.column_config.NumberColumn(format="%.4f"),
             "longitude": st.column_config.NumberColumn(format="%.4f"),
@@ -436,11 +484,21 @@ def exports(view: appstate.View) -> None:
 
 
 def add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
+    if st.session_state.get("demo"):
+        st.warning('This is the demo store: "Leave the demo" to add articles to your own.')
     st.caption("Files: .txt, .html, .json, .jsonl or .csv (a `text` column). Or paste text.")
     gen = st.session_state.setdefault("upload_gen", 0)
     with st.form("add_articles", clear_on_submit=False):
         files = st.file_uploader("Article files", accept_multiple_files=True, key=f"uploads_{gen}")
         text = st.text_area("Or paste an article", key=f"paste_{gen}", height=150)
+        st.caption(
+            "Optional, for pasted text and .txt/.html files: where the article comes from "
+            "(otherwise the file's own name, or the page's site name)."
+        )
+        c1, c2, c3 = st.columns([2, 3, 1.4])
+        outlet = c1.text_input("Outlet", key=f"outlet_{gen}", placeholder="e.g. Reuters")
+        link = c2.text_input("URL", key=f"url_{gen}", placeholder="https://…")
+        when = c3.date_input("Published", value=None, key=f"published_{gen}")
         submitted = st.form_submit_button("Ingest")
     if submitted:
         uploads = [(f.name, f.getvalue()) for f in files or []]
@@ -457,7 +515,8 @@ def add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
                 before = incident_ids(store)
                 report = appstate.ingest_uploads(
                     uploads, text=text, settings=settings, store=store,
-                    gazetteer=gazetteer, progress=progress,
+                    gazetteer=gazetteer, progress=progress, outlet=outlet, url=link,
+                    published=when.isoformat() if isinstance(when, date) else "",
                 )  # fmt: skip
                 st.session_state["new_incidents"] = sorted(incident_ids(store) - before)
             finally:

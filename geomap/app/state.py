@@ -308,10 +308,17 @@ def export_csv(records: Iterable[dict[str, Any]]) -> bytes:
 
 # -- demo data and uploads -------------------------------------------------------------------
 def sample_paths(folder: Path = SAMPLE_ARTICLES_DIR) -> list[Path]:
-    """The bundled sample article files, sorted (empty when the folder is missing)."""
+    """The bundled sample article files, sorted (empty when the folder is missing); files of
+    other types (the folder's README.md) are not articles."""
+    from geomap.ingest.readers import SUPPORTED_SUFFIXES
+
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in SUPPORTED_SUFFIXES
+    )
 
 
 def needs_samples(store: Store) -> bool:
@@ -364,13 +371,19 @@ def ingest_uploads(
     store: Store,
     gazetteer: Gazetteer | None = None,
     progress: Progress | None = None,
+    outlet: str = "",
+    url: str = "",
+    published: str = "",
 ) -> IngestReport:
     """Ingest uploaded files (``(name, bytes)``) and pasted text through the pipeline.
 
-    Each upload is written to a private temporary folder under a harmless name with its own
-    suffix (the format follows it), then ``geomap.pipeline.ingest_paths`` reads them all; a
-    failure is reported under the uploaded file's own name (``"pasted text"`` for the text
-    area). Everything that can be ingested is, whatever fails.
+    Each upload is written to a private temporary folder under a harmless version of its
+    own name and suffix (the format follows it; a text file's source is then its own name,
+    not a temporary one), then ``geomap.pipeline.ingest_paths`` reads them all; a failure is
+    reported under the uploaded file's own name (``"pasted text"`` for the text area).
+    Everything that can be ingested is, whatever fails. ``outlet``, ``url`` and
+    ``published`` (what the user typed) name the source of the pasted text and of uploaded
+    .txt and .html files (for .html, over what the page says of itself).
     """
     from dataclasses import replace
 
@@ -383,9 +396,14 @@ def ingest_uploads(
         entries = list(files)
         if text.strip():
             entries.append(("pasted text", text.encode("utf-8")))
+        meta = {"source": outlet.strip(), "url": url.strip(), "published": published.strip()}
         for i, (name, data) in enumerate(entries):
             shown = "pasted text" if i >= len(files) else (name or "upload")
-            path = folder / (_disk_name(shown, i) if i < len(files) else f"{i:04d}-pasted.txt")
+            disk = _disk_name(shown, i) if i < len(files) else f"{i:04d}-pasted.txt"
+            (folder / f"{i:04d}").mkdir()
+            path = folder / f"{i:04d}" / disk.split("-", 1)[1]
+            if any(meta.values()) and path.suffix in (".txt", ".html", ".htm"):
+                data, path = _with_meta(data, path, meta)
             path.write_bytes(data)
             names[str(path)] = shown
             paths.append(path)
@@ -405,6 +423,23 @@ def ingest_uploads(
         return tuple(out)
 
     return replace(report, failed=rename(report.failed), notices=rename(report.notices))
+
+
+def _with_meta(data: bytes, path: Path, meta: dict[str, str]) -> tuple[bytes, Path]:
+    """A text or HTML upload as a one-record JSON file carrying what the user typed."""
+    import json
+
+    from geomap.ingest.htmltext import html_to_article_fields
+
+    text = data.decode("utf-8", errors="replace")
+    if path.suffix in (".html", ".htm"):
+        record = html_to_article_fields(text)
+    else:
+        record = {"text": text, "title": ""}
+    record["title"] = record.get("title") or path.stem
+    record.update({k: v for k, v in meta.items() if v})
+    record.setdefault("source", path.name)
+    return json.dumps(record, ensure_ascii=False).encode("utf-8"), path.with_suffix(".json")
 
 
 def failure_lines(report: IngestReport) -> list[str]:

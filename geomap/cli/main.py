@@ -84,6 +84,7 @@ def command_settings(ctx: click.Context, sub_db: Path | None, sub_offline: bool)
 
 
 def _register() -> None:
+    from geomap.cli.demo import demo_command
     from geomap.cli.export import export_command, map_command
     from geomap.cli.gazetteer import gazetteer_group
     from geomap.cli.geoparse import geoparse_command
@@ -98,6 +99,7 @@ def _register() -> None:
         map_command,
         gazetteer_group,
         review_group,
+        demo_command,
     ):
         main.add_command(command)
 

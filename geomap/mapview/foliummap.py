@@ -61,6 +61,8 @@ ATTRIBUTIONS = (
 TILE_NOTE = (
     "Basemap tiles could not be loaded (offline?) — showing offline borders; markers still work"
 )
+#: From this many incidents on, the density layer is on when the map opens.
+DENSITY_FROM = 20_000
 #: The offline borders (tools/build_basemap.py), under geomap/static.
 BASEMAP_ASSET = "basemap/basemap.js"
 
@@ -114,6 +116,7 @@ class _Extras(folium.MacroElement):
         tiles: folium.TileLayer | None,
         mentions: Layer | None,
         basemap_url: str | None,
+        density: bool = False,
     ) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "GeomapExtras"
@@ -128,6 +131,7 @@ class _Extras(folium.MacroElement):
                 "basemap": basemap_url,
                 "tilesName": "Tiles (GEOMAP_TILES)",
                 "bordersName": "Offline borders (Natural Earth)",
+                "densityOn": density,
             }
         )
         self.tiles_var = tiles.get_name() if tiles is not None else "null"
@@ -507,6 +511,7 @@ def build_map(
         tiles=basemap,
         mentions=mention_layer,
         basemap_url=basemap_url,
+        density=len(rows) >= DENSITY_FROM,
     ).add_to(fmap)
     return fmap
 

@@ -233,6 +233,7 @@ function geomapFurniture(map, cfg) {
         visible = list;
         if (G.group) { G.group.clearLayers(); G.group.addLayers(list); }
         refresh();
+        if (G.onShow) { G.onShow(); }
     }
     if (G.group && lo <= hi && hi > lo) {
         var time = L.control({position: "bottomleft"});
@@ -360,6 +361,35 @@ function geomapFurniture(map, cfg) {
     borders.on("remove", function () { map.getContainer().style.background = ""; });
     map.on("zoomend moveend", drawLabels);
 
+    // Density: a grid of screen cells shaded by how many shown incidents fall in each, for
+    // large sets where clusters hide the shape; a layer in the layer control.
+    var density = L.layerGroup(), densityRenderer = L.canvas({padding: 0.1});
+    function drawDensity() {
+        density.clearLayers();
+        if (!map.hasLayer(density)) { return; }
+        var size = 24, counts = {}, max = 0, b = map.getBounds();
+        for (var i = 0; i < visible.length; i++) {
+            var ll = visible[i].getLatLng();
+            if (!b.contains(ll)) { continue; }
+            var p = map.latLngToContainerPoint(ll);
+            var k = Math.floor(p.x / size) + "," + Math.floor(p.y / size);
+            counts[k] = (counts[k] || 0) + 1;
+            if (counts[k] > max) { max = counts[k]; }
+        }
+        Object.keys(counts).forEach(function (k) {
+            var xy = k.split(","), x = Number(xy[0]) * size, y = Number(xy[1]) * size;
+            var share = Math.log(1 + counts[k]) / Math.log(1 + max);
+            L.rectangle([map.containerPointToLatLng([x, y + size]),
+                map.containerPointToLatLng([x + size, y])],
+                {renderer: densityRenderer, stroke: false, interactive: false,
+                 fillColor: "#3b0f70", fillOpacity: 0.12 + 0.6 * share,
+                 className: "geomap-density"}).addTo(density);
+        });
+    }
+    density.on("add", drawDensity);
+    map.on("moveend", drawDensity);
+    G.onShow = drawDensity;
+
     var tiles = cfg.tilesLayer || null;
     var note = L.control({position: "bottomleft"});
     note.onAdd = function () {
@@ -376,8 +406,10 @@ function geomapFurniture(map, cfg) {
     var bases = {}, overlays = {};
     if (tiles) { bases[cfg.tilesName] = tiles; }
     overlays[cfg.bordersName] = borders;
+    overlays["Density (grid of incidents)"] = density;
     if (G.group) { overlays["Incidents"] = G.group; }
     if (cfg.mentionsLayer) { overlays["Other places mentioned"] = cfg.mentionsLayer; }
     L.control.layers(bases, overlays, {collapsed: true, position: "topright"}).addTo(map);
+    if (cfg.densityOn) { density.addTo(map); }
 }
 """

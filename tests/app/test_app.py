@@ -232,24 +232,33 @@ def test_place_choices_and_manual_place(gazetteer: object) -> None:
 @pytest.mark.skipif(
     not appstate.sample_paths(), reason=f"no bundled sample articles in {SAMPLE_ARTICLES_DIR}"
 )
-def test_empty_store_loads_the_samples_and_says_so(
+def test_empty_store_offers_the_samples_in_a_demo_store_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gazetteer: object
 ) -> None:
     db = tmp_path / "fresh" / "geomap.sqlite"
     monkeypatch.setenv("GEOMAP_DB", str(db))
     monkeypatch.setenv("GEOMAP_TILES", "none")
     at = run_app()
-    assert any("sample articles" in i.value for i in at.info)
+    assert any("Your store is empty" in i.value for i in at.info)
+    assert metric(at, "Incidents shown") == 0
+    at.button(key="try_demo").click().run()
+    assert not at.exception
     shown = metric(at, "Incidents shown")
-    assert shown > 0
-    store = open_store(db)
-    try:
+    assert shown > 0 and at.query_params.get("demo") == "1"
+    assert any("Demo:" in i.value for i in at.info)
+    demo = tmp_path / "fresh" / "geomap-demo.sqlite"
+    with open_store(demo) as store:
         assert count_incidents(store) == shown
-    finally:
-        store.close()
-    at2 = run_app()  # a new session on the now filled store: no second load, no message
-    assert not any("sample articles" in i.value for i in at2.info)
-    assert metric(at2, "Incidents shown") == shown
+        readme = store.conn.execute(
+            "SELECT count(*) FROM article WHERE source LIKE '%README%' OR title LIKE '%README%'"
+        ).fetchone()[0]
+        assert readme == 0  # the samples' README is not an article
+    with open_store(db) as store:
+        assert count_incidents(store) == 0  # never mixed into the user's store
+    again = run_app({"demo": "1"})  # a shared demo link opens the demo
+    assert metric(again, "Incidents shown") == shown
+    at.button(key="leave_demo").click().run()
+    assert metric(at, "Incidents shown") == 0 and "demo" not in at.query_params
 
 
 def test_store_path_from_env_is_used(filled_db: Path) -> None:
@@ -583,3 +592,33 @@ def test_new_incidents_hidden_by_filters_are_announced(filled_db: Path, gazettee
     at.button(key="show_new").click().run()
     assert not [w.value for w in at.warning if "hidden by the current filters" in w.value]
     assert at.sidebar.multiselect(key="f_countries").value == []
+
+
+def test_uploads_are_named_by_outlet_or_their_own_name(
+    settings: Settings, gazetteer: object
+) -> None:
+    store = open_store(settings.db_path)
+    try:
+        appstate.ingest_uploads(
+            [("airstrike.txt", AIRSTRIKE.encode())], settings=settings, store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+        )  # fmt: skip
+        appstate.ingest_uploads(
+            [], text=PROTEST, settings=settings, store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+            outlet="Meridian Wire", url="https://meridian.example/p", published="2017-02-10",
+        )  # fmt: skip
+        rows = store.conn.execute("SELECT source, url, published FROM article").fetchall()
+        names = {s["name"] for r in iter_incidents(store) for s in r["sources"]}
+    finally:
+        store.close()
+    assert "airstrike.txt" in names  # not a temporary file's name
+    assert "Meridian Wire" in names
+    assert ("Meridian Wire", "https://meridian.example/p", "2017-02-10") in rows
+
+
+def test_table_rows_link_to_their_review(filled_db: Path) -> None:
+    at = show(run_app(), "Table")
+    frame = at.dataframe[0].value
+    assert next(iter(frame.columns)) == "review"
+    assert frame["review"].iloc[0] == f"?view=review&incident={frame['incident_id'].iloc[0]}"

@@ -251,3 +251,16 @@ def test_unknown_filter_values_get_a_did_you_mean(tmp_path: Path) -> None:
     )
     fine = invoke("export", "--db", str(db), "--country", "Syria", "--country", "SY")
     assert "did you mean" not in fine.stderr
+
+
+def test_demo_loads_the_samples_apart_from_the_store(tmp_path: Path) -> None:
+    db = tmp_path / "mine.sqlite"
+    result = invoke("demo", "--db", str(db), "-o", str(tmp_path / "demo.html"))
+    assert result.exit_code == 0, result.output
+    demo = tmp_path / "mine-demo.sqlite"
+    assert f"demo store: {demo}" in result.output
+    with open_store(demo) as store:
+        titles = [r[0] for r in store.conn.execute("SELECT origin FROM article")]
+    assert titles and not any("README" in t for t in titles)
+    assert not db.exists()  # the user's store is not touched
+    assert "geomap demo" in (tmp_path / "demo.html").read_text(encoding="utf-8")
