@@ -61,8 +61,9 @@ ATTRIBUTIONS = (
 TILE_NOTE = (
     "Basemap tiles could not be loaded (offline?) — showing offline borders; markers still work"
 )
-#: From this many incidents on, the density layer is on when the map opens.
-DENSITY_FROM = 20_000
+#: From this many incidents on, the density layer is on when the map opens (off for now: at
+#: 50k it costs the first paint ~0.5 s; the layer control turns it on).
+DENSITY_FROM = 10**9
 #: The offline borders (tools/build_basemap.py), under geomap/static.
 BASEMAP_ASSET = "basemap/basemap.js"
 
