@@ -11,6 +11,7 @@ from geomap.incidents.extract import extract_incidents
 from geomap.incidents.link import link_candidate
 from geomap.incidents.merge import merge_candidates
 from geomap.incidents.sentences import split_sentences
+from geomap.incidents.tallies import find_tallies
 
 __all__ = [
     "choose_event_place",
@@ -19,6 +20,7 @@ __all__ = [
     "find_actors",
     "find_casualties",
     "find_dates",
+    "find_tallies",
     "link_candidate",
     "merge_candidates",
     "split_sentences",
