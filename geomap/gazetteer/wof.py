@@ -161,8 +161,8 @@ def iter_wof_places(path: Path) -> Iterator[WofPlace]:
             raise InputError(str(file), f"larger than {MAX_RECORD_BYTES:,} bytes")
         try:
             feature = json.loads(file.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(str(file), f"not a JSON record ({exc})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise InputError(str(file), f"not a JSON record ({exc.__class__.__name__})") from None
         place = place_from_feature(feature, str(file))
         if place is not None:
             yield place

@@ -106,9 +106,13 @@ def test_wof_records_are_read_as_published() -> None:
     assert places["Aleppo"].gn_id == 170063
 
 
-def test_a_record_that_is_not_wof_names_the_file() -> None:
+def test_a_record_that_is_not_wof_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="wof:id"):
         place_from_feature({"type": "Feature", "properties": {"name": "x"}}, "bad.geojson")
+    deep = tmp_path / "deep.geojson"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(InputError, match=r"deep\.geojson"):
+        list(iter_wof_places(deep))
 
 
 @pytest.fixture()
