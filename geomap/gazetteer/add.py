@@ -189,10 +189,9 @@ def add_wof(index_path: Path, path: Path, *, record: bool = True) -> int:
 def _record_places(
     db: sqlite3.Connection, path: Path, places: list[WofPlace], *, record: bool
 ) -> None:
-    db.execute(
-        "INSERT OR REPLACE INTO addition VALUES (?, ?, ?, ?)",
-        (str(path), "wof", len(places), time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
-    )
+    """As :func:`_record`, but the copy kept is a compact JSONL of the places, not the
+    (large) checkout itself."""
+    _record(db, path, "wof", len(places), record=False)
     if record:
         folder = additions_dir()
         folder.mkdir(parents=True, exist_ok=True)

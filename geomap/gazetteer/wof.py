@@ -92,6 +92,10 @@ def _names(props: dict[str, Any], primary: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+def _has_latin(name: str) -> bool:
+    return any("a" <= ch.lower() <= "z" for ch in name)
+
+
 def place_from_feature(feature: Any, where: str) -> WofPlace | None:
     """The place in one WOF GeoJSON Feature, or None for a retired or non-place record.
 
@@ -127,8 +131,8 @@ def place_from_feature(feature: Any, where: str) -> WofPlace | None:
     names = _names(props, primary)
     english = props.get("name:eng_x_preferred")
     latin = [n for n in (english if isinstance(english, list) else []) if isinstance(n, str)]
-    latin += [n for n in names if any("a" <= ch.lower() <= "z" for ch in n)]
-    if not any("a" <= ch.lower() <= "z" for ch in primary) and latin:
+    latin += [n for n in names if _has_latin(n)]
+    if not _has_latin(primary) and latin:
         names = (primary, *(n for n in names if n != latin[0]))
         primary = latin[0]  # shown to readers of English: Vuhledar, not Вугледар
     return WofPlace(
