@@ -64,7 +64,7 @@ TILE_NOTE = (
 #: From this many incidents on, the density layer is on when the map opens (off for now: at
 #: 50k it costs the first paint ~0.5 s; the layer control turns it on).
 DENSITY_FROM = 10**9
-#: The offline borders (tools/build_basemap.py), under geomap/static.
+#: The offline borders (gazetteer/tools/build_basemap.py), under geomap/static.
 BASEMAP_ASSET = "basemap/basemap.js"
 
 _CSS = """

