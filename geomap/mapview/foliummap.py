@@ -157,7 +157,8 @@ class _DataLayer(JSCSSMixin, Layer):
     compiles it as a Jinja template a second time: slow for megabytes (about 1 s per 10k
     incidents) and a template-injection risk. This render adds the script output as it is;
     otherwise it does what JSCSSMixin, Layer and MacroElement do (links, add-to-map, children).
-    ``st_folium`` does not call this: it renders each element's script macro once itself.
+    A wrapper that renders each element's script macro itself (streamlit-folium's
+    ``st_folium``) does not call this.
     """
 
     def render(self, **kwargs: Any) -> None:  # type: ignore[override]
@@ -390,7 +391,7 @@ def build_map(
     title: str | None = None,
     review_links: bool = False,
 ) -> folium.Map:
-    """The incident map as a ``folium.Map``, for ``st_folium`` or :func:`save_map`.
+    """The incident map as a ``folium.Map``, for the app's map component or :func:`save_map`.
 
     Parameters
     ----------
@@ -406,7 +407,8 @@ def build_map(
         Initial view ``(lat, lon)``; default: fit the incidents (or the world when empty).
     assets
         Where Leaflet comes from (see :mod:`geomap.mapview.assets`): ``"inline"`` for a
-        standalone file, ``"data"`` for ``st_folium``, ``"cdn"``, or a static base URL.
+        standalone file, ``"data"`` for a page that loads scripts by URL, ``"cdn"``, or a
+        static base URL.
     popups
         Put the popups in the map (default). False leaves them out (``popups`` is then
         ``null``) for a caller that serves :func:`incident_popups` as a file later: they are

@@ -214,16 +214,6 @@ def test_asset_files_exist_and_bad_mode_is_refused() -> None:
         asset_links('x" onload="alert(1)')
 
 
-def test_data_assets_work_with_streamlit_folium() -> None:
-    # st_folium loads each default_js URL with <script src> and evals the element scripts
-    streamlit_folium = pytest.importorskip("streamlit_folium")
-    fmap = build_map(hostile_records(), tiles="none", assets="data")
-    fmap.render()
-    script = streamlit_folium.generate_leaflet_string(fmap)
-    assert "L.markerClusterGroup" in script and "var rows = " in script
-    assert "&#123;&#123; 7*7 &#125;&#125;" in script and "{{ 7*7 }}" not in script
-
-
 def test_tiles_setting() -> None:
     assert tile_layer("none") is None and tile_layer("") is None and tile_layer(None) is None
     osm = tile_layer("OpenStreetMap")
