@@ -183,13 +183,15 @@ def process_partition(partition: Partition, settings: Settings) -> list[Item]:
             elif isinstance(item, InputNotice):
                 out.append(("notice", item.source, item.message))
             else:
+                capped: list[str] = []  # the stated caps this article reached
                 try:
                     res = geoparse_text(item.text, gazetteer=gazetteer, geocoder=None)
-                    cands = extract_incidents(item, res, gazetteer=gazetteer)
+                    cands = extract_incidents(item, res, gazetteer=gazetteer, notices=capped)
                 except Exception as exc:
                     out.append(("failed", item.origin,
                                 f"could not process: {type(exc).__name__}: {exc}"))  # fmt: skip
                     continue
+                out.extend(("notice", item.origin, line) for line in capped)
                 out.append(("article", item, res, cands))
     return out
 

@@ -139,7 +139,9 @@ def _process(
         if budget_note:  # the rest of the article's unknown names stay unresolved
             tally.notices.append((article.origin, f"{budget_note}; later names left unresolved"))
         resolutions = apply_corrections(store, resolutions)
-        candidates = extract_incidents(article, resolutions, gazetteer=gazetteer)
+        capped: list[str] = []  # the stated caps this article reached
+        candidates = extract_incidents(article, resolutions, gazetteer=gazetteer, notices=capped)
+        tally.notices.extend((article.origin, line) for line in capped)
     except Exception as exc:
         # A bug or an odd text in one article must not stop the others; say which one.
         tally.failed.append((article.origin, f"could not process: {type(exc).__name__}: {exc}"))

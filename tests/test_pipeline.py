@@ -7,8 +7,8 @@ from pathlib import Path
 
 from geomap.config import Settings
 from geomap.gazetteer.lookup import Gazetteer
-from geomap.models import Place
-from geomap.pipeline import IngestReport, ingest_paths
+from geomap.models import Article, Place
+from geomap.pipeline import IngestReport, ingest_articles, ingest_paths
 from geomap.store.sqlite import (
     add_correction,
     count_incidents,
@@ -251,3 +251,17 @@ def test_every_ingest_query_uses_an_index(
             checked += 1
     assert checked >= 10
     assert any("admin1" in sql and "fcode = 'ADM1'" in sql for _, sql in seen)
+
+
+def test_an_article_that_cannot_be_stored_fails_alone(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    # Issue 15: only sqlite3.Error was caught around the write; anything else stopped the run.
+    # A lone surrogate (an Article built by a caller, not by the readers) cannot be encoded.
+    items = [
+        Article("x", "Shelling hit Aleppo on Monday, killing 3 \ud800.", origin="x.txt"),
+        Article("y", "Shelling hit Hama on 2 May 2018, killing 2.", origin="y.txt"),
+    ]
+    with open_store(tmp_path / "s.sqlite") as store:
+        tally = ingest_articles(items, store=store, gazetteer=gazetteer)
+    assert tally.new == 1
+    assert [(s, m.split(":")[0]) for s, m in tally.failed] == [("x.txt", "could not store")]
+    assert "UnicodeEncodeError" in tally.failed[0][1]

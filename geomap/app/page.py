@@ -532,6 +532,11 @@ def add_articles(settings: Settings, gazetteer: Gazetteer) -> None:
             "Ingest finished." + (f" {new} new incident(s): see them on the Map." if new else "")
         )
         st.text(last.summary())
+        notes = appstate.notice_lines(last)
+        if notes:
+            st.warning(f"{len(notes)} note(s) on what was read:")
+            for line in notes:
+                st.text(line)
         failures = appstate.failure_lines(last)
         if failures:
             st.error(f"{len(failures)} input(s) could not be ingested:")

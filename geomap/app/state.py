@@ -51,6 +51,7 @@ __all__ = [
     "load_view",
     "manual_place",
     "needs_samples",
+    "notice_lines",
     "place_choices",
     "place_label",
     "sample_paths",
@@ -445,6 +446,12 @@ def _with_meta(data: bytes, path: Path, meta: dict[str, str]) -> tuple[bytes, Pa
 def failure_lines(report: IngestReport) -> list[str]:
     """One plain-text line per failed input (shown with ``st.text``, never as markup)."""
     return [f"{source}: {message}" for source, message in report.failed]
+
+
+def notice_lines(report: IngestReport) -> list[str]:
+    """One plain-text line per notice (a cap an article reached, a budget spent, an input
+    read with a caveat), shown with ``st.text``, never as markup."""
+    return [f"{source}: {message}" for source, message in report.notices]
 
 
 # -- corrections -----------------------------------------------------------------------------

@@ -11,6 +11,9 @@ Ages ("a 12-year-old"), distances, times, years and numbers inside date expressi
 never counts. "a soldier was killed" counts one; "a Russian airstrike killed..." does not,
 because the verb there is active.
 
+A figure above :data:`MAX_COUNT` ("killing 99999999999999999999") is never a toll: it is
+left in the text and, with ``refused``, reported (it would not fit a stored integer either).
+
 A coordinated subject is summed: "two soldiers and three civilians were killed" counts 5.
 Not handled (documented limit): counts split by a comma-delimited aside.
 """
@@ -21,7 +24,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Count", "find_casualties", "parse_number"]
+__all__ = ["MAX_COUNT", "Count", "find_casualties", "parse_number"]
+
+#: The largest figure read as a casualty count; a larger one is not a toll.
+MAX_COUNT = 1_000_000
+_HUGE = 10**18  # what parse_number gives for a figure of more than 18 digits
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -126,10 +133,14 @@ def parse_number(text: str) -> int | None:
 
     >>> parse_number("twenty-one"), parse_number("1,200"), parse_number("dozens")
     (21, 1200, 12)
+    >>> parse_number("9" * 5000) > MAX_COUNT  # far too large, whatever its length
+    True
     """
     t = " ".join(text.lower().replace("-", " ").split())
     if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", t):
-        return int(t.replace(",", ""))
+        digits = t.replace(",", "").lstrip("0") or "0"
+        # Past 18 digits only "far too large" matters (and int() refuses 4,300 digits).
+        return int(digits) if len(digits) <= 18 else _HUGE
     vague = " ".join(text.lower().split())
     if vague in _VAGUE:
         return _VAGUE[vague]
@@ -163,10 +174,13 @@ def _is_active(rest: str) -> bool:
     )
 
 
-def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -> list[Count]:
+def find_casualties(
+    sentence: str, *, exclude: Sequence[tuple[int, int]] = (), refused: list[str] | None = None
+) -> list[Count]:
     """Every killed/injured figure in one sentence, in order.
 
-    ``exclude`` holds spans (date expressions) whose numbers are never counts.
+    ``exclude`` holds spans (date expressions) whose numbers are never counts. A casualty
+    figure above :data:`MAX_COUNT` is left out, its text appended to ``refused`` when given.
 
     Examples
     --------
@@ -240,6 +254,10 @@ def find_casualties(sentence: str, *, exclude: Sequence[tuple[int, int]] = ()) -
                             s = first.start("n")
                             best, how = best + first_value, "sum"
         if not kind:
+            continue
+        if max(best, high or 0) > MAX_COUNT:
+            if refused is not None:
+                refused.append(sentence[s:e])
             continue
         out.append(Count(kind, best, low, high, s, e, sentence[s:e], f"{rule}:{how}"))
     return out

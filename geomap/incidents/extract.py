@@ -30,6 +30,18 @@ against the dated report it joins; the incident's date then comes from that date
 Places, decided: the event sentence's place, else the best place in its paragraph, else
 the country (or admin1 area) of the places the event sentences name, at geo_precision 3.
 A candidate with neither a place nor a casualty count is dropped (statements, opinion).
+
+Stated caps, so that one huge article (a live blog, a pasted archive) costs a bounded amount
+and never stalls a batch; each one reached is told in ``notices`` (the pipeline names the file):
+
+- at most :data:`MAX_EVENT_SENTENCES` event sentences are grouped (the rest stay mentions);
+- at most :data:`MAX_EVENT_GROUPS` incidents are read;
+- at most :data:`MAX_REPORT_SENTENCES` sentences are read for an incident's stated toll;
+- a sentence longer than :data:`~geomap.incidents.sentences.MAX_SENTENCE_CHARS` is read in
+  pieces of that length;
+- a figure above :data:`~geomap.incidents.casualties.MAX_COUNT` is never a toll.
+
+No article of the evaluation sets reaches any of them (at most 26 event sentences).
 """
 
 from __future__ import annotations
@@ -43,7 +55,7 @@ from itertools import pairwise
 from typing import Protocol
 
 from geomap.incidents.actors import ActorHit, find_actors, pick_actors
-from geomap.incidents.casualties import Count, find_casualties
+from geomap.incidents.casualties import MAX_COUNT, Count, find_casualties
 from geomap.incidents.dates import WEEKDAYS, DateHit, find_dates
 from geomap.incidents.eventplace import PlaceChoice, choose_event_place, score_mention
 from geomap.incidents.eventtypes import (
@@ -53,17 +65,25 @@ from geomap.incidents.eventtypes import (
     escalate_protest,
 )
 from geomap.incidents.link import haversine_km
-from geomap.incidents.sentences import Sentence, split_sentences
+from geomap.incidents.sentences import MAX_SENTENCE_CHARS, Sentence, split_sentences
 from geomap.incidents.tallies import find_tallies
 from geomap.models import Article, Evidence, IncidentCandidate, Place, Resolution
 
-__all__ = ["BACKGROUND_DAYS", "MAX_EVENT_GROUPS", "extract_incidents"]
+__all__ = [
+    "BACKGROUND_DAYS",
+    "MAX_EVENT_GROUPS",
+    "MAX_EVENT_SENTENCES",
+    "MAX_REPORT_SENTENCES",
+    "extract_incidents",
+]
 
 #: A sentence dated this many days before the article reports an earlier event.
 BACKGROUND_DAYS = 30
 #: At most this many event groups are read per article (a live blog or a pasted archive
 #: would otherwise cost sentences x places); later ones are left as mentions.
 MAX_EVENT_GROUPS = 50
+#: At most this many event sentences are grouped per article; later ones stay mentions.
+MAX_EVENT_SENTENCES = 500
 #: At most this many sentences are read for an incident's stated toll and escalation.
 MAX_REPORT_SENTENCES = 60
 _MAX_EXCERPT = 480
@@ -174,19 +194,70 @@ def _is_old(hit: DateHit, anchor: date | None) -> bool:
     return hit.value + timedelta(days=span) < anchor - timedelta(days=BACKGROUND_DAYS)
 
 
-def _analyse(sentences: Sequence[Sentence], anchor: date | None) -> list[_Info]:
+@dataclass
+class _Caps:
+    """What the stated caps left out of one article, for its notices."""
+
+    events_read: int = 0
+    events_seen: int = 0
+    pieces: int = 0
+    groups: int = 0
+    report_sentences: int = 0
+    refused: list[str] = field(default_factory=list)
+
+    def notices(self) -> list[str]:
+        """One line per cap reached (empty for a normal article)."""
+        out = []
+        if self.events_seen > self.events_read:
+            out.append(
+                f"read the first {self.events_read:,} event sentences of {self.events_seen:,}"
+                f" (cap {MAX_EVENT_SENTENCES:,}); the rest stay mentions"
+            )
+        if self.pieces:
+            out.append(
+                f"sentences longer than {MAX_SENTENCE_CHARS:,} characters were read in"
+                f" {self.pieces:,} pieces of at most {MAX_SENTENCE_CHARS:,}"
+            )
+        if self.groups > MAX_EVENT_GROUPS:
+            out.append(
+                f"read the first {MAX_EVENT_GROUPS} events of {self.groups:,}; the rest stay"
+                " mentions"
+            )
+        if self.report_sentences > MAX_REPORT_SENTENCES:
+            out.append(
+                f"read the first {MAX_REPORT_SENTENCES} sentences of an incident's report of"
+                f" {self.report_sentences:,} for its toll"
+            )
+        if self.refused:
+            shown = ", ".join(f'"{t[:40]}"' for t in self.refused[:3])
+            out.append(
+                f"{len(self.refused):,} figure(s) above {MAX_COUNT:,} not read as a toll: {shown}"
+            )
+        return out
+
+
+def _analyse(sentences: Sequence[Sentence], anchor: date | None, caps: _Caps) -> list[_Info]:
     infos: list[_Info] = []
     paragraph, background = -1, False
     for s in sentences:
+        caps.pieces += s.cut
+        type_hit = None if _GENERIC.search(s.text) else classify_sentence(s.text)
+        if caps.events_read >= MAX_EVENT_SENTENCES:
+            caps.events_seen += type_hit is not None  # counted for the notice, not read
+            continue
         if s.paragraph != paragraph:
             paragraph, background = s.paragraph, False
         hits = find_dates(s.text, anchor=anchor)
-        type_hit = None if _GENERIC.search(s.text) else classify_sentence(s.text)
         own = _own_date(s.text, hits, type_hit)
         if own is not None:
             background = _is_old(own, anchor)
-        counts = find_casualties(s.text, exclude=[(h.start, h.end) for h in hits])
+        counts = find_casualties(
+            s.text, exclude=[(h.start, h.end) for h in hits], refused=caps.refused
+        )
         infos.append(_Info(s, hits, own, type_hit, counts, background))
+        if type_hit is not None and not background:
+            caps.events_read += 1
+            caps.events_seen += 1
     return infos
 
 
@@ -428,7 +499,7 @@ def _excerpt(g: _Group) -> str:
 
 def _candidate(
     article: Article, text: str, g: _Group, infos: list[_Info],
-    resolutions: Sequence[Resolution], gaz: _GazetteerLike | None,
+    resolutions: Sequence[Resolution], gaz: _GazetteerLike | None, caps: _Caps,
 ) -> IncidentCandidate | None:  # fmt: skip
     lead = g.lead
     th = lead.type_hit
@@ -438,7 +509,9 @@ def _candidate(
     mine = {id(i) for i in (*g.infos, *g.supporting)}
     report_infos = [
         i for i in infos if i.sentence.paragraph == lead.sentence.paragraph or id(i) in mine
-    ][:MAX_REPORT_SENTENCES]
+    ]
+    caps.report_sentences = max(caps.report_sentences, len(report_infos))
+    report_infos = report_infos[:MAX_REPORT_SENTENCES]
     report = [i.sentence.text for i in report_infos]
     th = escalate_protest(th, report)
     why = f"{th.rule}: {th.trigger}"
@@ -506,12 +579,14 @@ def extract_incidents(
     resolutions: Sequence[Resolution],
     *,
     gazetteer: _GazetteerLike | None = None,
+    notices: list[str] | None = None,
 ) -> list[IncidentCandidate]:
     """The incidents an article reports (none for an opinion piece or a bare statement).
 
     ``resolutions`` are the article's place mentions (``geomap.geoparse.record.geoparse_text`` on
     ``article.text``); ``gazetteer`` widens "X province" to X's admin1 area and supplies
-    countries for the fallback place (optional).
+    countries for the fallback place (optional). Each stated cap the article reaches (see the
+    module docstring) appends one line to ``notices`` when given.
 
     Examples
     --------
@@ -522,14 +597,19 @@ def extract_incidents(
     text = article.text
     if _OPINION.search(article.title) or _OPINION.search(text):
         return []  # opinion and analysis pieces report no incident of their own
-    infos = _analyse(split_sentences(text), article.published)
+    caps = _Caps()
+    infos = _analyse(split_sentences(text), article.published, caps)
     found: list[tuple[_Group, IncidentCandidate]] = []
-    for g in _group(text, infos, resolutions, gazetteer):
-        cand = _candidate(article, text, g, infos, resolutions, gazetteer)
+    groups = _group(text, infos, resolutions, gazetteer)
+    for n, g in enumerate(groups, 1):
+        cand = _candidate(article, text, g, infos, resolutions, gazetteer, caps)
         if cand is not None:
             found.append((g, cand))
         if len(found) >= MAX_EVENT_GROUPS:
+            caps.groups = len(groups) if n < len(groups) else 0
             break
+    if notices is not None:
+        notices.extend(caps.notices())
     return _reported_events(found)
 
 

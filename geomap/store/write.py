@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from geomap.errors import NotFoundError
 from geomap.gazetteer.iso3 import iso3
 from geomap.incidents.merge import merge_candidates
-from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
+from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Place, Resolution
 from geomap.store.review_apply import apply_review, join_reason, pinned_incident
 from geomap.store.schema import dumps_json as _dumps
 from geomap.store.schema import now_iso as _now
@@ -99,19 +99,24 @@ def has_article(store: Store, article_id: str) -> bool:
     return row is not None
 
 
+def _place_cells(p: Place | None) -> tuple[object, ...]:
+    """The place columns of a mention row (all NULL when unresolved)."""
+    if p is None:
+        return (None,) * 8
+    return (p.geonameid, p.name, p.lat, p.lon, p.feature_code, p.country_code, p.admin1,
+            p.country)  # fmt: skip
+
+
 def _insert_mentions(
     conn: sqlite3.Connection, article_id: str, resolutions: Sequence[Resolution]
 ) -> None:
-    rows = []
-    for i, r in enumerate(resolutions):
-        m, p = r.mention, r.place
-        rows.append(
-            (article_id, i, m.start, m.end, m.surface, m.kind, m.cue,
-             p.geonameid if p else None, p.name if p else None, p.lat if p else None,
-             p.lon if p else None, p.feature_code if p else None, p.country_code if p else None,
-             p.admin1 if p else None, p.country if p else None, float(r.score), r.method,
-             _dumps(list(r.reasons)))
-        )  # fmt: skip
+    # A generator, not a list: an article of many mentions is never held twice as rows.
+    rows = (
+        (article_id, i, r.mention.start, r.mention.end, r.mention.surface, r.mention.kind,
+         r.mention.cue, *_place_cells(r.place), float(r.score), r.method,
+         _dumps(list(r.reasons)))
+        for i, r in enumerate(resolutions)
+    )  # fmt: skip
     conn.executemany(
         'INSERT INTO mention (article_id, idx, start, "end", surface, kind, cue, geonameid, name,'
         " lat, lon, feature_code, country_code, admin1, country, score, method, reasons)"

@@ -193,6 +193,27 @@ def test_exports_are_exactly_the_shown_incidents(filled_db: Path) -> None:
     assert len(rows) == len(records) > 0
 
 
+def test_ingest_uploads_shows_a_cap_notice_by_upload_name(
+    settings: Settings, gazetteer: object
+) -> None:
+    # Issue 15: a cap an upload reached is shown (as plain text) under the upload's name.
+    store = open_store(settings.db_path)
+    try:
+        report = appstate.ingest_uploads(
+            [("live-blog.txt", ("Shelling hit Aleppo on Monday. " * 600).encode())],
+            text="",
+            settings=settings,
+            store=store,
+            gazetteer=gazetteer,  # type: ignore[arg-type]
+        )
+    finally:
+        store.close()
+    lines = appstate.notice_lines(report)
+    assert "live-blog.txt: read the first 500 event sentences of 600 (cap 500); the rest stay" \
+        " mentions" in lines  # fmt: skip
+    assert not any("geomap-upload-" in line for line in lines)
+
+
 def test_ingest_uploads_names_failures_by_upload_name(
     settings: Settings, gazetteer: object
 ) -> None:

@@ -201,18 +201,41 @@ def test_out_of_range_metadata_dates_are_refused_and_the_batch_goes_on(tmp_path:
     assert all(y is None or 1900 <= int(y[:4]) <= date.today().year + 1 for y in years)
 
 
-def test_an_article_that_cannot_be_stored_fails_alone(tmp_path: Path) -> None:
-    # Issue 15: only sqlite3.Error was caught around the write; anything else stopped the run.
-    # A count beyond SQLite's integers raises OverflowError while writing the article.
+def test_a_figure_too_large_for_a_toll_is_refused_and_the_article_stored(tmp_path: Path) -> None:
+    # Issue 15: a count beyond SQLite's integers raised OverflowError while writing, failing
+    # the article. Now a figure above 1,000,000 is not a toll: the article is stored, told.
     (tmp_path / "a.txt").write_text(
         "Shelling hit Aleppo on Monday, killing 99999999999999999999 people.", encoding="utf-8"
     )
     (tmp_path / "b.txt").write_text("Shelling hit Hama on 2 May 2018, killing 2.", "utf-8")
     result = invoke("ingest", str(tmp_path / "a.txt"), str(tmp_path / "b.txt"),
                     "--db", str(tmp_path / "s.sqlite"))  # fmt: skip
-    assert result.exit_code == 1
-    assert "articles: 1 new, 0 already known, 1 failed" in result.output
-    assert "a.txt: could not store: OverflowError" in result.stderr
+    assert result.exit_code == 0, result.stderr
+    assert "articles: 2 new, 0 already known, 0 failed" in result.output
+    assert (
+        f"geomap: note: {tmp_path / 'a.txt'}: 1 figure(s) above 1,000,000 not read as a toll:"
+        ' "99999999999999999999"'
+    ) in result.stderr
+
+
+def test_an_article_past_the_stated_caps_is_named_in_a_notice(tmp_path: Path) -> None:
+    # Issue 15: the caps that bound one huge article are stated, and the file is named.
+    big = tmp_path / "big.txt"
+    big.write_text("Shelling hit Aleppo on Monday. " * 600 + "\n" + "shelling hit Aleppo and "
+                   * 200, encoding="utf-8")  # fmt: skip
+    (tmp_path / "normal.txt").write_text(STRIKE, encoding="utf-8")
+    result = invoke("ingest", str(big), str(tmp_path / "normal.txt"),
+                    "--db", str(tmp_path / "s.sqlite"), "--offline")  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if line.startswith("geomap: note:")]
+    assert notes == [
+        f"geomap: note: {big}: read the first 500 event sentences of 602 (cap 500); the rest"
+        " stay mentions",
+        f"geomap: note: {big}: sentences longer than 3,000 characters were read in 2 pieces of"
+        " at most 3,000",
+        f"geomap: note: {big}: read the first 60 sentences of an incident's report of 500 for"
+        " its toll",
+    ]  # (the run-on line's two pieces are event sentences 601 and 602); none for normal.txt
 
 
 # -- manners (#14) -----------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geomap.incidents.casualties import find_casualties, parse_number
+from geomap.incidents.casualties import MAX_COUNT, find_casualties, parse_number
 
 
 def counts(sentence: str) -> dict[str, int]:
@@ -127,3 +127,16 @@ def test_a_long_run_on_sentence_is_read_in_linear_work() -> None:
 def test_counts_far_into_a_long_sentence_keep_their_cues() -> None:
     sentence = "word " * 5000 + "two soldiers and three civilians were killed"
     assert [(c.kind, c.best) for c in find_casualties(sentence)] == [("killed", 5)]
+
+
+def test_a_figure_above_the_cap_is_not_a_toll() -> None:
+    # Issue 15: "killing 99999999999999999999" became a count SQLite could not store, and a
+    # figure of 5,000 digits made int() raise, failing the article.
+    refused: list[str] = []
+    found = find_casualties(
+        f"killing {MAX_COUNT + 1} people, wounding {'9' * 5000} and 3 others hurt",
+        refused=refused,
+    )
+    assert [(c.kind, c.best) for c in found] == [("injured", 3)]
+    assert refused == [str(MAX_COUNT + 1), "9" * 5000]
+    assert [c.best for c in find_casualties(f"killing {MAX_COUNT:,} people")] == [MAX_COUNT]

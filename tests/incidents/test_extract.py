@@ -9,8 +9,13 @@ import pytest
 from geomap.incidents.actors import find_actors, pick_actors
 from geomap.incidents.eventplace import choose_event_place, score_mention
 from geomap.incidents.eventtypes import EVENT_TYPES, classify_sentence
-from geomap.incidents.extract import extract_incidents
-from geomap.incidents.sentences import noise_reason, split_sentences
+from geomap.incidents.extract import (
+    MAX_EVENT_GROUPS,
+    MAX_EVENT_SENTENCES,
+    MAX_REPORT_SENTENCES,
+    extract_incidents,
+)
+from geomap.incidents.sentences import MAX_SENTENCE_CHARS, noise_reason, split_sentences
 from geomap.models import METHOD_GAZETTEER, Article, IncidentCandidate, Mention, Place, Resolution
 from tests.incidents.incident_places import (
     AL_BAB,
@@ -423,3 +428,75 @@ def test_a_date_opening_the_sentence_scopes_its_main_clause() -> None:
         Article("d", text, published=date(2020, 5, 6)), resolve(text, ("Binnish", BINNISH))
     )
     assert c.event_date == date(2020, 5, 5)
+
+
+# -- stated caps (#15) ---------------------------------------------------------------------------
+def _about_aleppo(text: str) -> list[Resolution]:
+    """A resolution to Aleppo for every "Aleppo" in ``text``."""
+    return resolve(text, *(("Aleppo", ALEPPO),) * text.count("Aleppo"))
+
+
+def test_a_normal_article_reaches_no_cap_and_gives_the_same_incidents() -> None:
+    notices: list[str] = []
+    article = Article("art1", WIRE, published=date(2017, 2, 9))
+    with_notices = extract_incidents(
+        article, wire_resolutions(WIRE), gazetteer=TinyAreas(), notices=notices
+    )
+    assert notices == []
+    assert with_notices == extract(WIRE, date(2017, 2, 9))
+
+
+def test_event_sentences_past_the_cap_stay_mentions_with_a_notice() -> None:
+    text = "Shelling hit Aleppo on Monday. " * (MAX_EVENT_SENTENCES + 100)
+    notices: list[str] = []
+    (c,) = extract_incidents(
+        Article("big", text, published=date(2017, 2, 9)), _about_aleppo(text), notices=notices
+    )
+    assert c.location is not None and c.location.place == ALEPPO
+    assert (
+        f"read the first {MAX_EVENT_SENTENCES:,} event sentences of "
+        f"{MAX_EVENT_SENTENCES + 100:,} (cap {MAX_EVENT_SENTENCES:,}); the rest stay mentions"
+    ) in notices
+    assert (
+        f"read the first {MAX_REPORT_SENTENCES} sentences of an incident's report of "
+        f"{MAX_EVENT_SENTENCES:,} for its toll"
+    ) in notices
+
+
+def test_a_sentence_past_the_length_cap_is_read_in_pieces_with_a_notice() -> None:
+    text = "shelling hit Aleppo and " * 1000  # 24,000 characters, no full stop
+    pieces = split_sentences(text)
+    assert all(len(p.text) <= MAX_SENTENCE_CHARS and p.cut for p in pieces)
+    assert [text[p.start : p.end] for p in pieces] == [p.text for p in pieces]
+    assert " ".join(p.text for p in pieces) == text.strip()  # cut at spaces, nothing lost
+    notices: list[str] = []
+    (c,) = extract_incidents(
+        Article("runon", text, published=date(2017, 2, 9)), _about_aleppo(text), notices=notices
+    )
+    assert all(len(e.sentence) <= MAX_SENTENCE_CHARS for e in c.evidence)
+    assert notices == [
+        f"sentences longer than {MAX_SENTENCE_CHARS:,} characters were read in {len(pieces)} "
+        f"pieces of at most {MAX_SENTENCE_CHARS:,}"
+    ]
+
+
+def test_events_past_the_group_cap_stay_mentions_with_a_notice() -> None:
+    n = MAX_EVENT_GROUPS + 10  # each pair is two events: a shelling, then a protest
+    text = "Shelling hit Aleppo on Monday. Protesters rallied in Aleppo on Monday. " * n
+    notices: list[str] = []
+    extract_incidents(
+        Article("many", text, published=date(2017, 2, 9)), _about_aleppo(text), notices=notices
+    )
+    assert f"read the first {MAX_EVENT_GROUPS} events of {2 * n}; the rest stay mentions" in (
+        notices
+    )
+
+
+def test_a_figure_too_large_for_a_toll_is_refused_with_a_notice() -> None:
+    text = "Shelling hit Aleppo on Monday, killing 99999999999999999999 people."
+    notices: list[str] = []
+    (c,) = extract_incidents(
+        Article("huge", text, published=date(2017, 2, 9)), _about_aleppo(text), notices=notices
+    )
+    assert c.fatalities is None  # no toll: the figure stays in the text
+    assert notices == ['1 figure(s) above 1,000,000 not read as a toll: "99999999999999999999"']
