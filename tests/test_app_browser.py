@@ -28,7 +28,7 @@ from apphelpers import (
     stop_app,
     wait_healthy,
 )
-from browser import CHROMIUM, loopback_only
+from browser import CHROMIUM, loopback_only, map_frame, marker_count
 
 from geomap.config import SAMPLE_ARTICLES_DIR
 from geomap.pipeline import ingest_paths
@@ -37,7 +37,6 @@ from geomap.store.sqlite import count_incidents, open_store
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
-MAP_FRAME = 'iframe[title$="geomap_map"]'
 
 if not CHROMIUM.exists():
     if os.environ.get("GEOMAP_REQUIRE_BROWSER") == "1":
@@ -47,7 +46,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 
-from playwright.sync_api import Browser, Frame, Page  # noqa: E402
+from playwright.sync_api import Browser, Page  # noqa: E402
 
 
 def _hostile_articles(folder: Path) -> list[Path]:
@@ -143,50 +142,6 @@ def _pwned(pg: Page) -> list[str]:
     return hit
 
 
-def _map_frame(pg: Page, *, timeout: float = 60.0) -> Frame:
-    """The map iframe's frame (waiting while Streamlit replaces the iframe on a rerun)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        handle = pg.query_selector(MAP_FRAME)
-        frame = handle.content_frame() if handle is not None else None
-        if frame is not None and not frame.is_detached():
-            return frame
-        if time.monotonic() > deadline:
-            raise AssertionError(f"no map iframe after {timeout:.0f} s")
-        time.sleep(0.2)
-
-
-_COUNT_JS = """() => {
-    let n = document.querySelectorAll('path.geomap-incident').length;
-    document.querySelectorAll('.marker-cluster span').forEach(s => {
-        n += parseInt(s.textContent) || 0;
-    });
-    return n;
-}"""
-
-
-def _marker_count(pg: Page, *, timeout: float = 60.0, differ_from: int | None = None) -> int:
-    """Markers on the map (single markers plus the counts on cluster icons), once settled.
-
-    While Leaflet animates a zoom, a cluster icon and its markers can both be in the page, so
-    the count must read the same three times in a row.
-    """
-    deadline = time.monotonic() + timeout
-    seen: list[int] = []
-    while time.monotonic() < deadline:
-        try:
-            seen.append(int(_map_frame(pg).evaluate(_COUNT_JS)))
-        except Exception as exc:  # the iframe is replaced while Streamlit reruns
-            if "detached" not in str(exc).lower() and "context" not in str(exc).lower():
-                raise
-            seen.append(-1)
-        last = seen[-3:]
-        if len(last) == 3 and len(set(last)) == 1 and last[0] > 0 and last[0] != differ_from:
-            return last[0]
-        time.sleep(0.3)
-    raise AssertionError(f"marker count did not settle: {seen[-6:]} (was {differ_from})")
-
-
 def _shot(pg: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"app-{name}.png"))
@@ -206,12 +161,12 @@ def test_map_renders_every_located_incident(page: Page, server: dict[str, Any]) 
     page.on("request", lambda r: requested.append(r.url))
     started = time.monotonic()
     page.goto(server["url"])
-    count = _marker_count(page)
+    count = marker_count(page)
     # The incident data came as a script file over HTTP from this server, not in the websocket.
     rows = [u for u in requested if "geomap_map_rows/rows-" in u]
     assert len(rows) == 1 and rows[0].startswith(server["url"] + "component/"), rows
     elapsed = time.monotonic() - started
-    frame = _map_frame(page)
+    frame = map_frame(page)
     assert count == _metric(page, "On the map")
     assert _metric(page, "Incidents shown") == server["total"]
     assert frame.locator(".geomap-legend").is_visible()
@@ -225,8 +180,8 @@ def test_map_renders_every_located_incident(page: Page, server: dict[str, Any]) 
 
 def test_popup_opens_with_highlighted_excerpt(page: Page, server: dict[str, Any]) -> None:
     page.goto(server["url"] + "?q=Binnish")
-    assert _marker_count(page) == 1
-    frame = _map_frame(page)
+    assert marker_count(page) == 1
+    frame = map_frame(page)
     marker = frame.locator("path.geomap-incident").first
     marker.click(force=True)
     popup = frame.locator(".leaflet-popup-content")
@@ -241,11 +196,11 @@ def test_popup_opens_with_highlighted_excerpt(page: Page, server: dict[str, Any]
 
 def test_filter_change_changes_the_markers_and_the_url(page: Page, server: dict[str, Any]) -> None:
     page.goto(server["url"])
-    before = _marker_count(page)
+    before = marker_count(page)
     box = page.get_by_label("Search text")
     box.fill("Iraq")
     box.press("Enter")
-    after = _marker_count(page, differ_from=before)
+    after = marker_count(page, differ_from=before)
     assert 0 < after < before
     page.wait_for_url(re.compile(r"[?&]q=Iraq"), timeout=15_000)
     assert _metric(page, "On the map") == after
@@ -256,7 +211,7 @@ def test_geojson_download_is_what_is_shown(
     page: Page, server: dict[str, Any], tmp_path: Path
 ) -> None:
     page.goto(server["url"] + "?country=Syria")
-    shown = _marker_count(page)
+    shown = marker_count(page)
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name="Download GeoJSON").click()
     path = tmp_path / "dl.geojson"
@@ -305,9 +260,9 @@ _OPEN_ALL_JS = """async () => {
 
 def test_hostile_text_never_runs(page: Page, server: dict[str, Any]) -> None:
     page.goto(server["url"] + "?q=__pwned")
-    shown = _marker_count(page)
+    shown = marker_count(page)
     assert shown >= len(XSS)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     popups = frame.evaluate(_OPEN_ALL_JS)  # every popup and tooltip through Leaflet's sink
     assert len(popups) == shown
     page.wait_for_timeout(800)  # let any onerror/onload handler fire
@@ -325,34 +280,34 @@ def test_map_view_survives_a_rerun(page: Page, server: dict[str, Any]) -> None:
     """Panning/zooming does not rerun the script, and a rerun that shows the same data keeps
     the map (same iframe document, same zoom)."""
     page.goto(server["url"] + "?country=Syria")
-    _marker_count(page)
-    frame = _map_frame(page)
+    marker_count(page)
+    frame = map_frame(page)
     frame.evaluate(f"() => {{ window.__kept = 1; {_MAP}.setZoom({_MAP}.getZoom() + 2); }}")
     page.get_by_role("button", name="Reset filters").click()  # a rerun...
     page.wait_for_url(re.compile(r"^[^?]*$"), timeout=15_000)  # ...that also clears the URL
-    _marker_count(page)  # all countries now: the map shows other data and is rebuilt
-    frame = _map_frame(page)
+    marker_count(page)  # all countries now: the map shows other data and is rebuilt
+    frame = map_frame(page)
     assert frame.evaluate("() => window.__kept") is None
     frame.evaluate(f"() => {{ window.__kept = 2; {_MAP}.setZoom({_MAP}.getZoom() + 1); }}")
     page.wait_for_timeout(800)
     zoom = frame.evaluate(f"() => {_MAP}.getZoom()")
     page.get_by_role("button", name="Reset filters").click()  # a rerun with the same data
     page.wait_for_timeout(2500)
-    frame = _map_frame(page)
+    frame = map_frame(page)
     assert frame.evaluate("() => window.__kept") == 2
     assert frame.evaluate(f"() => {_MAP}.getZoom()") == zoom
 
 
 def test_mentioned_places_layer_toggles_on(page: Page, server: dict[str, Any]) -> None:
     page.goto(server["url"] + "?q=Manbij")
-    _marker_count(page)
-    assert _map_frame(page).locator("path.geomap-mention").count() == 0
+    marker_count(page)
+    assert map_frame(page).locator("path.geomap-mention").count() == 0
     page.get_by_text("Show other places the articles mention").click()
     deadline = time.monotonic() + 30
     mentions = 0
     while time.monotonic() < deadline and mentions == 0:
         try:
-            mentions = _map_frame(page).locator("path.geomap-mention").count()
+            mentions = map_frame(page).locator("path.geomap-mention").count()
         except Exception as exc:  # the iframe is replaced by the rerun
             if "detached" not in str(exc).lower():
                 raise
@@ -367,7 +322,7 @@ def test_hostile_names_in_widgets_and_uploads_stay_text(page: Page, server: dict
     Runs last: it adds an article to the shared store.
     """
     page.goto(server["url"])
-    _marker_count(page)
+    marker_count(page)
     page.get_by_label("Actor").click()  # renders every actor option, hostile ones included
     page.wait_for_timeout(500)
     options = page.get_by_role("option")
