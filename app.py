@@ -21,8 +21,10 @@ from geomap.errors import GeomapError
 def show_store(settings: Settings) -> None:
     """Filters in the sidebar; metrics, then one section: map, table, review, adding,
     correcting."""
-    gazetteer = page.open_gazetteer(str(settings.gazetteer_path))
-    settings = page.store_or_demo(settings, gazetteer)  # the samples live apart
+    # The gazetteer opens in the background (the first start builds its index): the map and
+    # the table never wait for it, only the sections that geoparse or search places.
+    page.start_gazetteer(settings)
+    settings = page.store_or_demo(settings)  # the samples live apart
 
     db = str(settings.db_path)
     signature = store_signature(db)
@@ -40,11 +42,11 @@ def show_store(settings: Settings) -> None:
         page.incident_table(view, db, signature, key)
         page.exports(view)
     elif section == "Review":
-        review.review_section(settings, gazetteer, flt)
+        review.review_section(settings, page.open_gazetteer(settings), flt)
     elif section == "Add articles":
-        page.add_articles(settings, gazetteer)
+        page.add_articles(settings, page.open_gazetteer(settings))
     elif section == "Correct a place":
-        page.correct_place(settings, gazetteer, view)
+        page.correct_place(settings, page.open_gazetteer(settings), view)
     else:
         page.map_section(settings, db, signature, key)
         page.exports(view)

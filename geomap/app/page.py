@@ -10,6 +10,8 @@ names) is shown only as plain text or through ``geomap.mapview``'s escaped popup
 from __future__ import annotations
 
 import json
+import threading
+import time
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -29,7 +31,7 @@ from geomap.app.mapcomponent import (
     static_component,
 )
 from geomap.config import Settings, demo_db_path
-from geomap.errors import GeomapError
+from geomap.errors import GazetteerError, GeomapError
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
 from geomap.mapview.safe_html import script_json
@@ -57,6 +59,7 @@ __all__ = [
     "seed_filters",
     "seed_from_url",
     "sidebar",
+    "start_gazetteer",
     "store_or_demo",
     "sync_url",
 ]
@@ -81,10 +84,55 @@ KEEP_ROWS_FILES = 16  # map data files kept on disk (two per map; the payload ca
 
 
 # -- resources and cached data ---------------------------------------------------------------
-@st.cache_resource(show_spinner="Opening the gazetteer (the first start builds it, ~20 s)…")
-def open_gazetteer(path: str) -> Gazetteer:
+class _PlaceIndex:
+    """The gazetteer, opened in a thread of its own: the first start builds its index
+    (~100 MB, 20-30 s), and only the pages that geoparse or search places wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.started = time.monotonic()
+        self.gazetteer: Gazetteer | None = None
+        self.error: Exception | None = None
+        threading.Thread(target=self._open, name="geomap-gazetteer", daemon=True).start()
+
+    def _open(self) -> None:
+        try:
+            self.gazetteer = Gazetteer.open(Settings.from_env())
+        except Exception as exc:  # handed to the page that waits (see open_gazetteer)
+            self.error = exc
+        finally:
+            self.done.set()
+
+
+@st.cache_resource(show_spinner=False)
+def _place_index(path: str) -> _PlaceIndex:
     del path  # the cache key: one gazetteer per index file
-    return Gazetteer.open(Settings.from_env())
+    return _PlaceIndex()
+
+
+def start_gazetteer(settings: Settings) -> None:
+    """Open (on a first start: build) the gazetteer in the background; returns at once."""
+    _place_index(str(settings.gazetteer_path))
+
+
+def open_gazetteer(settings: Settings) -> Gazetteer:
+    """The gazetteer; while the first start still builds its index, the page says so (and
+    for how long) and waits."""
+    index = _place_index(str(settings.gazetteer_path))
+    if not index.done.is_set():
+        note = st.empty()
+        while not index.done.wait(1.0):
+            note.info(
+                "Building the place index (the first start only, 20-30 s): "
+                f"{time.monotonic() - index.started:.0f} s so far…"
+            )
+        note.empty()
+    if index.gazetteer is None:
+        _place_index.clear()  # the next run tries again
+        if isinstance(index.error, GeomapError):
+            raise index.error
+        raise GazetteerError(f"the gazetteer index could not be opened: {index.error}")
+    return index.gazetteer
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
@@ -167,7 +215,7 @@ def _switch_demo(on: bool) -> None:
     st.session_state.pop("f_dates", None)
 
 
-def store_or_demo(settings: Settings, gazetteer: Gazetteer) -> Settings:
+def store_or_demo(settings: Settings) -> Settings:
     """The settings of the store to show: the user's, or the demo store of bundled samples.
 
     An empty store gets an offer, "Try it with sample articles", which switches this session
@@ -178,7 +226,7 @@ def store_or_demo(settings: Settings, gazetteer: Gazetteer) -> Settings:
         st.session_state["demo"] = st.query_params.get("demo") == "1"
     if st.session_state["demo"]:
         demo = replace(settings, db_path=demo_db_path(settings.db_path))
-        ensure_samples(demo, gazetteer)
+        ensure_samples(demo)
         left, right = st.columns([6, 1.2], vertical_alignment="center")
         left.info(
             "Demo: the bundled sample articles, in a demo store of their own; your store is "
@@ -207,12 +255,13 @@ def store_or_demo(settings: Settings, gazetteer: Gazetteer) -> Settings:
     return settings
 
 
-def ensure_samples(settings: Settings, gazetteer: Gazetteer) -> None:
+def ensure_samples(settings: Settings) -> None:
     """Fill an empty (demo) store with the bundled sample articles (offline) and say so."""
     store = open_store(settings.db_path)
     try:
         if not appstate.needs_samples(store):
             return
+        gazetteer = open_gazetteer(settings)
         bar = st.progress(0.0, text="Loading the bundled sample articles…")
 
         def progress(done: int, total: int | None) -> None:

@@ -94,6 +94,23 @@ def map_script(document: str) -> str:
     return document.rsplit("<script>", 1)[1].split("</script>", 1)[0]
 
 
+def test_the_map_does_not_wait_for_the_gazetteer(
+    filled_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The map and its counts need no gazetteer (the first start builds its index in the
+    background); adding articles does, and says so when it cannot open. Here the index's
+    folder is a file, so the gazetteer can never open."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("GEOMAP_GAZETTEER", str(blocker / "gazetteer.sqlite"))
+    at = run_app()
+    assert metric(at, "Incidents shown") == 66
+    assert not at.error
+    show(at, "Add articles")
+    assert any("cannot show this store" in e.value for e in at.error), at.error
+    assert any("gazetteer" in t.value for t in at.text)
+
+
 # -- safety (the package's import rules are in test_architecture.py) -------------------------
 def test_app_never_renders_unsafe_html() -> None:
     sources = [APP, *sorted(Path(geomap.app.__file__).parent.glob("*.py"))]
