@@ -27,7 +27,7 @@ from geomap.gazetteer.names import loose_key, match_keys
 
 __all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 BUNDLE_FILES = (
     "places.tsv.gz",
     "admin1CodesASCII.txt",

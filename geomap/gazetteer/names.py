@@ -47,6 +47,16 @@ _SUN_FORMS = {
 }  # fmt: skip
 # Common abbreviations inside names.
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort"}
+# Words that begin Arabic place names, spelled many ways (Ein/Ain/Ayn Issa, Tal/Tell/Tall
+# Abyad, Kfar/Kafr, Deir/Dayr, Beit/Bayt, Sheikh/Shaykh): one spelling when a name follows,
+# so "Ein Issa" finds WOF's "`Ayn `Isa" by its exact key.
+_NAME_HEADS = {
+    "ein": "ain", "ayn": "ain", "ayin": "ain", "tel": "tal", "tell": "tal", "tall": "tal",
+    "kfar": "kafr", "kefr": "kafr", "deir": "dayr", "dair": "dayr", "beit": "bayt",
+    "bait": "bayt", "sheikh": "shaykh", "shaikh": "shaykh", "sheik": "shaykh",
+    "khirbet": "khirbat", "kherbet": "khirbat", "jebel": "jabal", "jabel": "jabal",
+    "jbel": "jabal",
+}  # fmt: skip
 _VOWELS = (("ee", "i"), ("ii", "i"), ("oo", "u"), ("ou", "u"), ("uu", "u"))
 _DOUBLED = re.compile(r"(.)\1+")
 
@@ -84,8 +94,10 @@ def _tokens(name: str) -> tuple[str, ...]:
         nxt = raw[i + 1] if i + 1 < len(raw) else ""
         if nxt and (tok in _ARTICLES or (tok in _SUN_FORMS and nxt.startswith(_SUN_FORMS[tok]))):
             out.append("al")
+        elif nxt:
+            out.append(_NAME_HEADS.get(tok) or _ABBREVIATIONS.get(tok, tok))
         else:
-            out.append(_ABBREVIATIONS.get(tok, tok) if nxt else tok)
+            out.append(tok)
     return tuple(_fold_token(t) for t in out)
 
 
@@ -120,9 +132,11 @@ def match_keys(name: str) -> tuple[str, ...]:
     """Every key a name is indexed (or looked up) under: with and without its article.
 
     >>> match_keys("Deir ez-Zor")
-    ('deiralzor',)
+    ('dayralzor',)
     >>> match_keys("al-Bab")
     ('albab', 'bab')
+    >>> {match_key(n) for n in ["Ein Issa", "Ain Issa", "`Ayn `Isa"]}
+    {'ainisa'}
     """
     tokens = _tokens(name)
     key = "".join(tokens)

@@ -21,10 +21,12 @@ from geomap.geoparse.wordlists import (
     COMMON_WORDS,
     CONNECTORS,
     CUE_PHRASES,
+    CURRENCY_WORDS,
     DIRECTIONS,
     EVENT_VERB_CUES,
     FIRST_NAMES,
     FUNCTION_WORDS,
+    GENERIC_NAME_WORDS,
     INSTITUTIONS,
     MONTHS_AND_DAYS,
     NAME_PLACE_NOUNS,
@@ -228,6 +230,19 @@ class _Recognizer:
             return j, noun  # "Juqali Al-Tahtaniyah village", "in the Ein Terma area"
         return None
 
+    def generic_word_starts_name(self, i: int) -> bool:
+        """Whether token i is a word that begins many names ("Kafr", "Tal", "Ein") and is
+        followed by a capitalised word of the same name ("Kafr Khasher")."""
+        toks = self.tokens
+        return (
+            toks[i].text.lower() in GENERIC_NAME_WORDS
+            and i + 1 < len(toks)
+            and toks[i + 1].capitalised
+            and not toks[i + 1].sent_start
+            and _joinable(self.text, toks[i], toks[i + 1])
+            and toks[i + 1].text.lower() not in FUNCTION_WORDS
+        )
+
     def names_a_place_at(self, i: int) -> bool:
         """Whether token i starts a capitalised name the gazetteer knows (any spelling)."""
         toks = self.tokens
@@ -318,6 +333,8 @@ class _Recognizer:
         if nxt and nxt.text.lower() in SPEECH_VERBS and _prominence(top) < 4:
             # "Ankara said" is metonymy for a government; "Hughes said" is a person.
             return False
+        if nxt and _joinable(text, toks[j - 1], nxt) and nxt.text.lower() in CURRENCY_WORDS:
+            return False  # "the US dollar", "the Hong Kong dollar": a currency, not a place
         if (
             nxt
             and _joinable(text, toks[j - 1], nxt)
@@ -459,6 +476,8 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         if j == i + 1 and tok.text.lower() in DIRECTIONS and rec.names_a_place_at(i + 1):
             i += 1  # "Eastern Ghouta", "Northern Hama": a region of the next name
             continue
+        if found and j == i + 1 and rec.generic_word_starts_name(i):
+            found = []  # "Kafr Khasher", "Ein Issa": one name, not the village called Kafr
         if not found:
             spelled = rec.spelled_otherwise_at(i)
             if spelled:

@@ -20,7 +20,12 @@ from dataclasses import dataclass, field
 from geomap.gazetteer.lookup import KIND_LOOSE, Candidate, Gazetteer
 from geomap.gazetteer.names import match_key
 from geomap.geoparse.hints import country_hints
-from geomap.geoparse.wordlists import COMMON_WORDS, FACILITY_WORDS, FUNCTION_WORDS
+from geomap.geoparse.wordlists import (
+    COMMON_WORDS,
+    FACILITY_WORDS,
+    FUNCTION_WORDS,
+    GENERIC_NAME_WORDS,
+)
 from geomap.models import (
     METHOD_GAZETTEER,
     METHOD_GEOCODER,
@@ -30,7 +35,9 @@ from geomap.models import (
     Resolution,
 )
 
-_NOT_A_PART = COMMON_WORDS | FUNCTION_WORDS | {w.lower() for w in FACILITY_WORDS}
+_NOT_A_PART = (
+    COMMON_WORDS | FUNCTION_WORDS | GENERIC_NAME_WORDS | {w.lower() for w in FACILITY_WORDS}
+)
 
 KIND_PART = 4  # Candidate.kind of a match on a part of an unknown multi-word name
 KIND_PEOPLE = 5  # Candidate.kind of a place found from its people's name ("Ontarians")
@@ -211,6 +218,27 @@ def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
     return []
 
 
+_INSIDE_PARENT = re.compile(
+    r"(?:\s+(?:town|village|city|area|neighbou?rhood|district|camp|subdistrict|sub-district"
+    r"|quarter|suburb|hamlet|locality))?(?:\s*\(|\s+in\s)"
+)
+
+
+def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
+    """The countries the mention's parent may be in, when the text puts the mention inside
+    a place the gazetteer knows by its whole name ("X (Y, Z)", "X town in Y"); empty for
+    "X, Y" (maybe a list of peers) and for a parent known only by a part of its name."""
+    if not _INSIDE_PARENT.match(text, m.end):
+        return set()
+    found = _PARENT_AFTER.match(text, m.end)
+    if not found:
+        return set()
+    name = found.group(1).rstrip(".,")
+    cc = gaz.demonym_country(name)
+    ccs = {c.place.country_code for c in gaz.candidates(name) if c.place.country_code}
+    return ccs | {cc} if cc else ccs
+
+
 def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:
     """'X, Y' / 'X in Y': Y is the country or admin1 of candidate X, or a town near it
     ("Shiheil town in Deir ez Zor countryside")."""
@@ -334,6 +362,7 @@ def _rank(
     cands: Sequence[list[Candidate]],
     parents: Sequence[list[Place]],
     ctx: _Context | None,
+    insides: Sequence[set[str]],
 ) -> list[tuple[Place | None, float, list[str], tuple[Place, ...]]]:
     out: list[tuple[Place | None, float, list[str], tuple[Place, ...]]] = []
     for idx, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
@@ -351,9 +380,18 @@ def _rank(
         pointed = _pointed_countries(ctx, _mention_key(m), parents[idx])
         small = _small_place_cue(text, m)
         known_official = any(c.kind == 0 and not c.local for c in cs)
+        # "Badah town (Larkana, Sindh)", "Nawa town in Dara": the text says where X is, so a
+        # namesake in a country the parent cannot be in is not X ("X, Y" may be a list; a
+        # well-known place by its own name stays: its parent may be a part we misread).
+        inside = insides[idx]
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
+            foreign = inside and c.place.feature_class == "P" and c.place.country_code not in inside
+            if foreign and not (_well_known(c.place) and c.kind == 0):
+                continue
+            if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
+                continue  # "Kitah village" is not Quito (also called Kitah)
             s, reasons = _prior(c, m.surface)
             if country_named and c.kind > 0 and not c.place.is_country:
                 # "Mexico" is the country, even though Mexico City is also called Mexico.
@@ -386,6 +424,10 @@ def _rank(
             scored.append((s, c.place, reasons))
         if not scored:
             why = "only namesakes in countries the article does not point to"
+            if inside:
+                why = (
+                    f"only namesakes outside the place the text puts it in ({parents[idx][0].name})"
+                )
             out.append((None, 0.0, [why], tuple(c.place for c in cs[:5])))
             continue
         scored.sort(key=lambda t: -t[0])
@@ -397,31 +439,67 @@ def _rank(
     return out
 
 
-def _pointed_countries(ctx: _Context | None, key: str, parents: Sequence[Place]) -> set[str]:
-    """Countries the rest of the article points to (its other places, demonyms, the
-    mention's own parent "X in Y"), leaving out what this mention itself added."""
+def _pointed_countries(
+    ctx: _Context | None, key: str, parents: Sequence[Place]
+) -> dict[str, float]:
+    """Countries the rest of the article points to (its other places, demonyms, armed
+    groups, the mention's own parent "X in Y") with their weight, leaving out what this
+    mention itself added."""
     if ctx is None:
-        return set()
+        return {}
     own_cc = ctx.own.get(key, (defaultdict(float), Counter()))[0]
-    pointed = {cc for cc, w in ctx.countries.items() if w - own_cc.get(cc, 0.0) > 0}
-    return pointed | {p.country_code for p in parents if p.country_code}
+    pointed = {cc: w - own_cc.get(cc, 0.0) for cc, w in ctx.countries.items()}
+    pointed = {cc: w for cc, w in pointed.items() if w > 0}
+    top = max(pointed.values(), default=1.0)
+    for p in parents:  # "X town in Y": any country Y may be in is as good as the best
+        if p.country_code:
+            pointed[p.country_code] = max(pointed.get(p.country_code, 0.0), top)
+    return pointed
 
 
-def _admissible(c: Candidate, ctx: _Context | None, pointed: set[str]) -> bool:
-    """A spelled-otherwise, village-level or part-of-the-name candidate needs the article's
-    support.
+#: A place at least this big, a capital or a province's seat, may be named in an
+#: article about another country without the article pointing to its own.
+_WELL_KNOWN_POPULATION = 100_000
+_SEATS = frozenset({"PPLC", "PPLA", "PPLG"})
+
+
+def _well_known(p: Place) -> bool:
+    return (
+        p.is_country
+        or p.feature_class == "A"
+        or p.population >= _WELL_KNOWN_POPULATION
+        or p.feature_code in _SEATS
+    )
+
+
+def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -> bool:
+    """Whether a candidate may be chosen, given the countries the article points to.
 
     In the first pass (no context yet) spelled-otherwise matches are left out, so they never
-    shape the context. Later, such a match, or a village from the village-level layer,
-    is only offered in a country the article points to, when it points to any.
+    shape the context. Later:
+
+    - a spelled-otherwise match, a village from the village-level layer or a town found
+      from a part of the name is only offered in a country the article points to, when it
+      points to any (a spelled-otherwise match of an article that points nowhere must be a
+      well-known place: "Kitah" is not Quito);
+    - a small place (not well known) in a country nothing else in the article points to,
+      while it points clearly to another, is a namesake: "Mine" in a Donetsk report is not
+      Mine in Japan, "Sidon" in a Lebanese report is not Sidon, Mississippi.
     """
+    cc = c.place.country_code
     if c.kind == KIND_LOOSE:
-        return ctx is not None and (not pointed or c.place.country_code in pointed)
+        if ctx is None:
+            return False
+        return cc in pointed if pointed else _well_known(c.place)
+    if ctx is None or not pointed:
+        return True
     part_town = c.kind == KIND_PART and c.place.feature_class == "P"
-    if (c.local or part_town) and ctx is not None and pointed:
+    if c.local or part_town:
         # "Abu Qebab" in a Syrian report is not Ābu in India because its first word matches
-        return c.place.country_code in pointed
-    return True
+        return cc in pointed
+    if not cc or _well_known(c.place):
+        return True  # regions without a country (the Middle East), well-known places
+    return cc in pointed or max(pointed.values()) < 1.0
 
 
 def _context(
@@ -494,9 +572,13 @@ def resolve_mentions(
         _parent_places(text, m, gazetteer) if cs else []
         for m, cs in zip(mentions, cands, strict=True)
     ]
-    first = _rank(text, mentions, cands, parents, None)
+    insides = [
+        _inside_countries(text, m, gazetteer) if ps else set()
+        for m, ps in zip(mentions, parents, strict=True)
+    ]
+    first = _rank(text, mentions, cands, parents, None, insides)
     ctx = _context(mentions, first, gazetteer, country_hints(text))
-    second = _rank(text, mentions, cands, parents, ctx)
+    second = _rank(text, mentions, cands, parents, ctx, insides)
     results = []
     top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):

@@ -136,6 +136,22 @@ NON_PLACE_AFTER = frozenset(
     Show Games Marathon Sessions Symphony Orchestra Opera Ballet Pride Project""".split()
 )
 
+# A currency after a place name: "the US dollar", "the Hong Kong dollar" name no place.
+CURRENCY_WORDS = frozenset(
+    """dollar dollars pound pounds euro euros rupee rupees peso pesos ruble rubles rouble
+    roubles lira liras dinar dinars riyal riyals rial rials franc francs yen yuan shilling
+    shillings naira rand dirham dirhams hryvnia""".split()
+)
+
+# Words that begin many place names in the Arabic-speaking world (and their spellings):
+# "Kafr Khasher" is not the village called Kafr, "Tal Abu Darikhah" not a place called Tal.
+# A part of an unknown name that is only one of these words says nothing of where it is.
+GENERIC_NAME_WORDS = frozenset(
+    """kafr kfar kefr tal tall tell tel ain ayn ein deir dayr der abu umm um jabal jebel jabel
+    wadi bir beit bayt khirbet khirbat khirba qasr ras sheikh shaykh shaikh mazraat mazraa
+    harat hay jisr marj nahr sahl qaryat tlul maarat maaret ard bab""".split()
+)
+
 # Public bodies named after the place they govern: "Ohio Department of Development" and
 # "Laurel County Board of Education" name a place (news corpora annotate it); "Washington
 # Post" and "Aleppo University" are organisations that carry a place name.

@@ -51,7 +51,7 @@ _PART_OF = re.compile(
     re.IGNORECASE,
 )
 _NEAR = re.compile(
-    r"\b(?:near|nearby|outside|close to|around|not far from|(?:\d+|a few|several)\s*"
+    r"\b(?:near|nearby|outside|close to|around|not far from|rural|(?:\d+|a few|several)\s*"
     r"(?:km|kilometres|kilometers|miles)\s+(?:\w+\s+)?(?:from|of|outside)|on the road to"
     r"|road between|on the outskirts of|in the vicinity of)\s+(?:the\s+)?"
     rf"{_ADJ}(?:{_UNIT}\s+of\s+)?$",

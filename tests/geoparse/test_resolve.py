@@ -140,3 +140,49 @@ def test_given_spans_still_read_the_whole_text_for_context(gazetteer: Gazetteer)
     start = text.index("al-Rai")
     (res,) = geoparse_text(text, gazetteer=gazetteer, spans=[(start, start + 6)])
     assert res.place is not None and res.place.country_code == "SY", res.reasons
+
+
+def test_small_namesake_in_a_country_the_article_does_not_point_to(gazetteer: Gazetteer) -> None:
+    text = "Ukrainian forces fired mortars at positions in the area of Mine, Donetsk."
+    out = resolved(text, gazetteer)
+    assert out["Mine"] == ("", "")  # not Mine in Japan: the article is about Ukraine
+    assert out["Donetsk"] == ("Donetsk", "UA")
+    (mine,) = [r for r in geoparse_text(text, gazetteer=gazetteer) if r.mention.surface == "Mine"]
+    assert "only namesakes in countries the article does not point to" in mine.reasons
+    # the same town in an article that points nowhere else is still found
+    assert resolved("Farmers protested in Mine on Monday.", gazetteer)["Mine"][1] == "JP"
+
+
+def test_well_known_places_abroad_stay_resolved(gazetteer: Gazetteer) -> None:
+    text = "Rioters in Sidon and Tripoli hurled rocks at the army; Lebanese officials met in Paris."
+    out = resolved(text, gazetteer)
+    assert out["Sidon"] == ("Sidon", "LB")  # not Sidon, Mississippi
+    assert out["Paris"] == ("Paris", "FR")  # a capital needs no support from the article
+
+
+def test_a_village_spelled_otherwise_needs_the_article_to_point_to_its_country(
+    gazetteer: Gazetteer,
+) -> None:
+    out = resolved("Regime forces captured Kitah village after clashes.", gazetteer)
+    assert out["Kitah"][0] != "Quito"  # a village is never a capital of millions
+
+
+def test_the_place_the_text_puts_a_name_in_rules_out_namesakes_elsewhere(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Residents protested in Badah town (Larkana, Sindh) against power cuts."
+    res = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert res["Badah"].place is None  # not Bade in Taiwan
+    assert "outside the place the text puts it in (Larkana)" in " ".join(res["Badah"].reasons)
+    assert res["Larkana"].place is not None and res["Larkana"].place.country_code == "PK"
+    # "X, Y" may be a list of peers: it does not restrict X
+    out = resolved("Protests spread to Paris, London and Berlin.", gazetteer)
+    assert out["Paris"] == ("Paris", "FR")
+
+
+def test_a_currency_names_no_place(gazetteer: Gazetteer) -> None:
+    out = resolved(
+        "Traders in Beirut protested as the pound fell against the US dollar.", gazetteer
+    )
+    assert "US" not in out
+    assert out["Beirut"] == ("Beirut", "LB")
