@@ -90,3 +90,9 @@ def test_a_politicians_home_after_the_party_letter(gazetteer: Gazetteer) -> None
 def test_given_names_before_family_names_are_people(gazetteer: Gazetteer) -> None:
     text = "Victoria Okonkwo and Michael R. Pannell flew from Sydney to Victoria on Monday."
     assert surfaces(text, gazetteer) == ["Sydney", "Victoria"]
+
+
+def test_a_word_that_begins_many_names_is_not_a_place_of_its_own(gazetteer: Gazetteer) -> None:
+    text = "Clashes took place in Kafr Khasher area in Aleppo countryside."
+    assert surfaces(text, gazetteer) == ["Kafr Khasher", "Aleppo"]  # not "Kafr", "Khasher"
+    assert surfaces("Shelling hit Tal Rifaat on Monday.", gazetteer) == ["Tal Rifaat"]

@@ -212,6 +212,7 @@ def test_event_place_cues_and_statement_places() -> None:
          [("Moscow", MOSCOW), ("Ankara", ANKARA), ("northern Syria", SYRIA, "region")], SYRIA, 3),
         ("Ankara's foreign ministry said rockets hit al-Rai.", [("Ankara", ANKARA),
                                                                 ("al-Rai", AL_RAI)], AL_RAI, 1),
+        ("Gunmen attacked a checkpoint in rural al-Bab.", [("al-Bab", AL_BAB)], AL_BAB, 2),
     ],
 )  # fmt: skip
 def test_event_place(sentence: str, found: list, expected: object, precision: int) -> None:  # type: ignore[type-arg]
