@@ -93,10 +93,11 @@ _CIVILIANS = (
     r"|wife|husband|elders?|chiefs?|leaders?|officials?|candidates?|politicians?|councill?ors?"
     r"|MPs?|MCAs?|lawyers?|judges?|priests?|imams?|clerics?|aid workers?|workers?|refugees?"
     r"|IDPs|migrants?|prisoners?|detainees?|captives?|hostages?|suspects?|thie(?:f|ves)"
-    r"|individuals?|youths?|teenagers?|minors?|a (?:local|young|former|retired) \w+)"
+    r"|individuals?|youths?|teenagers?|minors?|informants?|criminals?|herdsm[ae]n"
+    r"|a (?:local|young|former|retired|suspected) \w+)"
 )
 _KILL_VERB = (
-    r"(?:killed|killing|kill|kills|shot(?: and (?:killed|wounded|injured))?|shooting|shoots"
+    r"(?:killed|killing|kill|kills|shot(?: and (?:killed|wounded|injured))?|shooting|shoots|shoot"
     r"|shot dead|gunned down|assassinated|assassinate|executed|murdered|stabbed|hacked"
     r"|beheaded|slaughtered|attacked|attack|attacks|attacking|assaulted|ambushed|ambush"
     r"|targeted|targeting|wounded|injured|opened fire (?:on|at)|fired (?:shots |bullets )?"
@@ -105,7 +106,7 @@ _KILL_VERB = (
 # "soldiers were killed", "2 soldiers killed in ...": the victims, not the attackers.
 _PASSIVE = (
     rf"(?:(?:were|was|had been|have been|has been|are|is|got) (?:\w+ )?{_KILL_VERB}\b"
-    rf"|{_KILL_VERB} (?=(?:in|by|during|near|after|when|while|at|on)\b))"
+    rf"|{_KILL_VERB} (?=(?:in|by|during|near|after|when|while|at|on)\b)|{_KILL_VERB}(?=\s*[,;]))"
 )
 _DET = r"(?:(?:a|an|the|two|three|four|five|six|seven|eight|nine|ten|\d+|several|some|many"
 _DET += r"|dozens of|scores of|at least \w+|one|\w+'s|his|her|their)\s+)?"
@@ -160,6 +161,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r" (?:\w+ ){0,3}by (?:an? )?(?:angry )?mob|\blynch(?:ed|es)?\b|\bmob justice\b"
      r"|\bvigilantes? (?:attacked|killed|beat)|\bangry (?:youths|residents|villagers|crowd)"
      r"|\b(?:residents|villagers|youths) (?:lynch|attack|beat|torch|burn)(?:ed|ing)?\b"
+     r"|\b(?:residents|villagers|youths|crowds?|traders)\b[^.;]{0,60}\b(?:beat up|lynched"
+     r"|burnt to death|burned to death|stoned)\b"
      r"|\bset (?:\w+ ){0,2}(?:alight|ablaze|on fire)\b"
      r"|\b(?:fights?|brawls?|scuffles?) (?:broke out|erupted)\b"),
     (_RIOT, "Violent demonstration", "violent-demonstration",
@@ -222,6 +225,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
      r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"
      r"|\bfired\b[^.;]{0,60}\b(?:on|at) (?:the )?positions\b"
+     r"|\b(?:observed|recorded|heard|registered) (?:a total of )?(?:\d+|several|many) (?:\w+ )?"
+     r"(?:shots|bursts|ceasefire violations)\b"
      r"|\bbattled?s? (?:with |against )?(?:the )?(?:police|troops|soldiers|security forces"
      r"|militants|rebels|fighters|gunmen|forces)\b"),
     (_BAT, "Armed clash", "attack-on-armed",
@@ -237,11 +242,19 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|a bus|a market|a wedding|shoppers)"
      r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,6}(?:found|discovered|recovered)\b"
      r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body)\b"
-     r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"),
+     r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"
+     r"|\b(?:burnt|burned) to death\b"
+     r"|\b(?:attack(?:ed|s)?|raid(?:ed|s)?) (?:a |an |the )?(?:\w+ )?(?:village|villages"
+     r"|homesteads?|passenger (?:van|vehicle|bus)|bus|matatu|market|farm|church|mosque|school"
+     r"|hotel|camp for)\b"),
     (_VAC, "Attack", "attack-on-civilians",
      rf"\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b|\b{_CIVILIANS} {_PASSIVE}"
-     r"|\bkill(?:s|ed)? (?:at least )?(?:\d+|two|three|four|five|six|seven|eight|nine|ten"
-     r"|eleven|twelve|dozens|scores)\b"),
+     r"|\bkill(?:s|ed)? (?:at least )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten"
+     r"|eleven|twelve|dozens|scores)\b"
+     r"|(?:^|[,;:(]\s*|\b(?:and|with) )(?:\d+|one|two|three|four|five|six|seven|eight|nine"
+     r"|ten|several|many) (?:(?:people|persons|others) )?(?:were )?(?:killed|dead)\b"
+     r"(?![^.;]*\b(?:accident|crash|overturn|collision|collided|flood|drown|collapse|landslide"
+     r"|lightning|earthquake|storm|blaze|fire broke out|disease|outbreak|died of)\w*)"),
     (_VAC, "Attack", "shooting",
      r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"),
     (_STRAT, "Agreement", "agreement",
@@ -259,7 +272,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"(?:homes|houses|shops|crops|fields|property|properties|buildings|vehicles?|cars?"
      r"|huts|schools?|offices?|a house|a home)\b|\b(?:robbed|stole|stolen|confiscated|seized)"
      r" (?:\w+ ){0,3}(?:property|livestock|cattle|goats|money|goods|houses|homes|land)"
-     r"|\brustl(?:ed|ing|ers)\b|\bcattle raid"),
+     r"|\brustl(?:ed|ing|ers)\b|\bcattle raid"
+     r"|\b(?:homes|houses|huts|shops|kiosks|property|properties|buildings|vehicles|cars)"
+     r" (?:were |was )?(?:burned|burnt|torched|razed|destroyed|set on fire)\b"),
     (_STRAT, "Change to group/activity", "change-to-group",
      r"\bsurrender(?:ed|s)?\b|\bdefected\b|\bjoined (?:the )?(?:ranks|\w+ forces)"
      r"|\b(?:heightened|tightened|stepped up|increased|beefed up) (?:\w+ )?security\b"
@@ -280,12 +295,13 @@ _HINTS: dict[str, re.Pattern[str]] = {
         "attack-on-armed": r"kill|shot|shoot|assassinat|execut|murder|stab|hack|behead|slaughter"
         r"|attack|assault|ambush|target|wound|injur|fire|raid|storm|abduct|tortur|beat",
         "attack-on-civilians": r"kill|shot|shoot|assassinat|execut|murder|stab|hack|behead"
-        r"|slaughter|attack|assault|ambush|target|wound|injur|fire|raid|storm|abduct|tortur|beat",
+        r"|slaughter|attack|assault|ambush|target|wound|injur|fire|raid|storm|abduct|tortur|beat"
+        r"|dead",
         "protest-intervention": r"tear ?gas|water cannon|rubber bullet|dispers|broke up|baton"
         r"|detain|arrest",
         "force-on-protesters": r"fire|live|shot|kill",
         "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths"
-        r"|fight|brawl|scuffle",
+        r"|fight|brawl|scuffle|crowd|traders",
         "violent-demonstration": r"threw|hurl|pelt|riot|protest|demonstrat|supporters|students"
         r"|youths|tyres|barricad",
     }.items()

@@ -241,13 +241,17 @@ def _analyse(sentences: Sequence[Sentence], anchor: date | None, caps: _Caps) ->
     paragraph, background = -1, False
     for s in sentences:
         caps.pieces += s.cut
-        type_hit = None if _GENERIC.search(s.text) else classify_sentence(s.text)
+        type_hit = classify_sentence(s.text)
         if caps.events_read >= MAX_EVENT_SENTENCES:
             caps.events_seen += type_hit is not None  # counted for the notice, not read
             continue
         if s.paragraph != paragraph:
             paragraph, background = s.paragraph, False
         hits = find_dates(s.text, anchor=anchor)
+        if type_hit is not None and _GENERIC.search(s.text):
+            # "have been fighting for years" tells of no one event; a sentence with its own
+            # day does ("On 14 Oct 2019, workers marched over salaries unpaid for 5 months")
+            type_hit = type_hit if any(h.precision == 1 for h in hits) else None
         own = _own_date(s.text, hits, type_hit)
         if own is not None:
             background = _is_old(own, anchor)

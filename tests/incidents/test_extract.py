@@ -123,6 +123,15 @@ VAC, BAT, PRO, STRAT = (
         ("Raiders kill eleven herders in a dawn attack.", VAC, "Attack"),
         ("Fights broke out between rival union delegates.", "Riots", "Mob violence"),
         ("Residents blocked the main road over unpaid compensation.", PRO, "Peaceful protest"),
+        ("Bandits attacked a passenger van on the highway.", VAC, "Attack"),
+        ("Unknown assailants attack village, kill one.", VAC, "Attack"),
+        ("A market informant killed, gang suspected.", VAC, "Attack"),
+        ("3 killed in the town overnight.", VAC, "Attack"),
+        ("Herders shoot a police reservist.", BAT, "Armed clash"),
+        ("Homes burned after the election result.", STRAT, "Looting/property destruction"),
+        ("Monitors observed a total of 12 shots near the village.", BAT, "Armed clash"),
+        ("Villagers in the valley beat up and burnt to death a suspected thief.", "Riots",
+         "Mob violence"),
     ],
 )  # fmt: skip
 def test_news_language(sentence: str, etype: str, sub: str) -> None:
@@ -139,6 +148,9 @@ def test_news_language(sentence: str, etype: str, sub: str) -> None:
         "Further demonstrations were planned in Istanbul next week.",
         "The opposition called for a ceasefire.",
         "Riot police were deployed around the square.",
+        "Five injured when a bus overturned on the highway.",
+        "12 dead after a lorry crash near the bridge.",
+        "Dead fish washed up on the shore.",
     ],
 )
 def test_no_event(sentence: str) -> None:
@@ -501,3 +513,11 @@ def test_a_figure_too_large_for_a_toll_is_refused_with_a_notice() -> None:
     )
     assert c.fatalities is None  # no toll: the figure stays in the text
     assert notices == ['1 figure(s) above 1,000,000 not read as a toll: "99999999999999999999"']
+
+
+def test_a_sentence_with_its_own_day_reports_an_event_despite_a_duration() -> None:
+    text = "On 14 Oct 2019, nurses marched in the town to protest over pay unpaid for 5 months."
+    (cand,) = extract_incidents(Article("dur", text), [])
+    assert (cand.sub_event_type, cand.event_date) == ("Peaceful protest", date(2019, 10, 14))
+    # without a day of its own, a duration still marks a habitual statement
+    assert extract_incidents(Article("hab", "Nurses have marched for months over pay."), []) == []
