@@ -46,7 +46,8 @@ class Mention:
     """A place name found in a text: ``text[start:end] == surface``; no coordinates yet.
 
     ``kind`` is ``name`` for an ordinary toponym, ``demonym`` for "Syrian" (a mention of a
-    country), ``region`` for "northern Syria", ``dateline`` for "ANKARA (Reuters) -".
+    country), ``region`` for "northern Syria", ``dateline`` for "ANKARA (Reuters) -", ``group``
+    for the country an armed group named in the text stands for (an empty span).
     ``cue`` is the word that signalled it ("in", "near", "town of"...), if any.
     """
 

@@ -54,6 +54,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Protocol
 
+from geomap.geoparse.hints import country_hints
 from geomap.incidents.actors import ActorHit, find_actors, pick_actors
 from geomap.incidents.casualties import MAX_COUNT, Count, find_casualties
 from geomap.incidents.dates import WEEKDAYS, DateHit, find_dates
@@ -67,7 +68,15 @@ from geomap.incidents.eventtypes import (
 from geomap.incidents.link import haversine_km
 from geomap.incidents.sentences import MAX_SENTENCE_CHARS, Sentence, split_sentences
 from geomap.incidents.tallies import find_tallies
-from geomap.models import Article, Evidence, IncidentCandidate, Place, Resolution
+from geomap.models import (
+    METHOD_GAZETTEER,
+    Article,
+    Evidence,
+    IncidentCandidate,
+    Mention,
+    Place,
+    Resolution,
+)
 
 __all__ = [
     "BACKGROUND_DAYS",
@@ -436,7 +445,29 @@ def _fallback_place(
                 continue
             res = replace(r, place=country, reasons=(*r.reasons, f"country of {place.name}"))
             return PlaceChoice(res, 3, "country-fallback", None, (f"country of {m.surface}",))
-    return None
+    return _group_country(text, spans, gaz)
+
+
+def _group_country(
+    text: str, spans: Sequence[tuple[int, int]], gaz: _GazetteerLike | None
+) -> PlaceChoice | None:
+    """The country of the armed group the event sentences name, when they name no place
+    ("Police shot five members of the Mungiki sect" is in Kenya): at geo_precision 3."""
+    if gaz is None:
+        return None
+    votes = country_hints(" ".join(text[s:e] for s, e in spans))
+    if len(votes) != 1:
+        return None  # no group, or groups of several countries: no guess
+    (cc,) = votes
+    try:
+        country = gaz.country(cc)
+    except (KeyError, LookupError):
+        return None
+    why = f"country of the armed group named ({country.name})"
+    start = spans[0][0] if spans else 0
+    mention = Mention(start, start, "", kind="group")
+    res = Resolution(mention, country, 0.5, METHOD_GAZETTEER, (why,), ())
+    return PlaceChoice(res, 3, "group-country", None, (why,))
 
 
 def _counts_field(

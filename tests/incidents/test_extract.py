@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.incidents.actors import find_actors, pick_actors
 from geomap.incidents.eventplace import choose_event_place, score_mention
 from geomap.incidents.eventtypes import EVENT_TYPES, classify_sentence
@@ -521,3 +522,16 @@ def test_a_sentence_with_its_own_day_reports_an_event_despite_a_duration() -> No
     assert (cand.sub_event_type, cand.event_date) == ("Peaceful protest", date(2019, 10, 14))
     # without a day of its own, a duration still marks a habitual statement
     assert extract_incidents(Article("hab", "Nurses have marched for months over pay."), []) == []
+
+
+def test_a_report_naming_no_place_takes_its_armed_groups_country(gazetteer: Gazetteer) -> None:
+    text = "Police shot dead five members of the Mungiki sect."
+    (cand,) = extract_incidents(Article("grp", text), [], gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert (cand.location.place.country_code, cand.geo_precision) == ("KE", 3)
+    assert any(e.rule.startswith("group-country") for e in cand.evidence)
+    # groups of several countries give no guess
+    (none,) = extract_incidents(
+        Article("two", "Taliban and Houthi fighters were killed."), [], gazetteer=gazetteer
+    )
+    assert none.location is None
