@@ -52,6 +52,12 @@ _DATELINE = re.compile(
     r"[ \t]*(?:\((?:[A-Za-z .]{2,30})\))?[ \t]*[-—–:]",
     re.MULTILINE,
 )
+# A dateline run into the page's date line, without its dash: "Last updated at Oct 04 2017
+# BEIRUT A Russian air strike ...", "20.07.2016 ... WASHINGTON (Sputnik) The ..."
+_DATELINE_AFTER_DATE = re.compile(
+    r"(?:\d|\b[AP]M|\bUTC[+-]?\d*|\bGMT)[ \t]+(?P<place>[A-Z]{3,}(?:[ \t]+[A-Z]{3,}){0,2})"
+    r"[ \t]+(?:\([A-Za-z .]{2,30}\)[ \t]*)?(?=[A-Z](?:[a-z]|[ \t]+[A-Za-z]))"
+)
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad|ed|es|ez|et|er|en)-", re.I)
 MAX_SPAN_TOKENS = 5
@@ -230,6 +236,24 @@ class _Recognizer:
             return j, noun  # "Juqali Al-Tahtaniyah village", "in the Ein Terma area"
         return None
 
+    def possessive_country_at(self, i: int) -> Mention | None:
+        """A country's name with a possessive "s" whose apostrophe was lost ("Syrias Idlib",
+        "Turkeys state-run agency"), before a capitalised word: the country, without the "s"."""
+        toks = self.tokens
+        word = toks[i].text
+        if (
+            len(word) < 5
+            or not word.endswith("s")
+            or word.endswith("ss")
+            or i + 1 >= len(toks)
+            or not toks[i + 1].capitalised
+            or self.gaz.candidates(word)
+        ):
+            return None
+        if not any(c.place.is_country and c.kind <= 1 for c in self.gaz.candidates(word[:-1])):
+            return None
+        return Mention(toks[i].start, toks[i].end - 1, word[:-1], "name")
+
     def generic_word_starts_name(self, i: int) -> bool:
         """Whether token i is a word that begins many names ("Kafr", "Tal", "Ein") and is
         followed by a capitalised word of the same name ("Kafr Khasher")."""
@@ -361,6 +385,7 @@ class _Recognizer:
             and _joinable(text, prev, first)
             and prev.text not in DIRECTIONS
             and not self._known(prev.text)
+            and self.possessive_country_at(i - 1) is None
         ):
             return False
         if surface.isalpha() and surface.isupper() and len(surface) <= 5:
@@ -424,10 +449,14 @@ def _party_place(text: str, tok: Token, gaz: Gazetteer) -> Mention | None:
 
 
 def _datelines(text: str, gaz: Gazetteer) -> Iterator[Mention]:
-    for m in _DATELINE.finditer(text[:2000]):
-        name = m.group("place")
-        if name and gaz.candidates(name.title()):
-            yield Mention(m.start("place"), m.end("place"), name, kind="dateline")
+    head = text[:2000]
+    seen: set[int] = set()
+    for pattern in (_DATELINE, _DATELINE_AFTER_DATE):
+        for m in pattern.finditer(head):
+            name = m.group("place")
+            if name and m.start("place") not in seen and gaz.candidates(name.title()):
+                seen.add(m.start("place"))
+                yield Mention(m.start("place"), m.end("place"), name, kind="dateline")
 
 
 def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list[Mention]:
@@ -458,6 +487,10 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             continue
         if party := _party_place(text, tok, gazetteer):
             mentions.append(party)
+            i += 1
+            continue
+        if owner := rec.possessive_country_at(i):
+            mentions.append(owner)  # "Syrias Idlib": "Syria's" with its apostrophe lost
             i += 1
             continue
         street = rec.street_at(i)

@@ -100,6 +100,16 @@ _STATEMENT_BEFORE = re.compile(
     r"|\b(?:between|ties with|relations with|talks with|agreement with))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# A nationality or country that names who struck, not where: "Russian jets", "US-led
+# coalition", "Turkish forces", "Russian & regime air strikes" (victims keep theirs:
+# "a Kenyan police officer" was shot in Kenya).
+_ACTOR_AFTER = re.compile(
+    r"^(?:-led\b|(?:\s+(?:&|and|[\w-]+)){0,3}?\s+(?:forces|jets|warplanes|aircraft|planes"
+    r"|helicopters?|drones?|air ?strikes?|strikes|raids|bombers?|artillery|air force|aerospace"
+    r"|coalition|missiles?|rockets?|howitzers|tanks|sorties|bombardment|shelling)\b)",
+    re.IGNORECASE,
+)
+_AGENT_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _IN_COMMA_SAID = re.compile(r"^\s*,\s*(?:[\w’'.-]+\s+){0,5}?" + _SAY + r"\b")
 _METONYMY_AFTER = re.compile(
     r"^(?:-based|(?:'s|’s)\s+(?:\w+\s+)?(?:ministry|government|embassy|officials?|president"
@@ -199,6 +209,8 @@ def score_mention(
     else:
         rule, precision = "bare", 1
     base = CUE_WEIGHTS[rule]
+    if kind == "demonym" and _ACTOR_AFTER.match(post):
+        return MentionScore(None, 3, "actor-nationality")
     if kind == "demonym":
         base, precision, rule = 0.3, 3, "demonym-country"
     elif kind == "region":  # "northern Syria", "central Ankara": part of the place
@@ -247,6 +259,11 @@ def choose_event_place(
         if ms.score is None:
             continue
         level = _place_level(r.place)
+        if level == "country" and (
+            _AGENT_BEFORE.search(text[max(lo, m.start - 20) : m.start])
+            or _ACTOR_AFTER.match(text[m.end : min(hi, m.end + 60)])
+        ):
+            continue  # "carried out by the United States", "US-led coalition": who, not where
         rank = {"place": 2, "area": 1, "country": 0}[level]
         precision = ms.geo_precision if level == "place" else 3
         res, rule = r, ms.rule

@@ -445,7 +445,37 @@ def _fallback_place(
                 continue
             res = replace(r, place=country, reasons=(*r.reasons, f"country of {place.name}"))
             return PlaceChoice(res, 3, "country-fallback", None, (f"country of {m.surface}",))
-    return _group_country(text, spans, gaz)
+    return _group_country(text, spans, gaz) or _article_country(text, resolutions, gaz)
+
+
+def _article_country(
+    text: str, resolutions: Sequence[Resolution], gaz: _GazetteerLike | None
+) -> PlaceChoice | None:
+    """The country most of the article's places are in (at least two places, more than half
+    of them), for an event whose own sentences name none: at geo_precision 3."""
+    if gaz is None:
+        return None
+    votes: dict[str, int] = {}
+    for r in resolutions:
+        m, place = r.mention, r.place
+        if place is None or not place.country_code or m.kind in ("demonym", "dateline"):
+            continue
+        if score_mention(text, m.start, m.end, kind=m.kind, cue=m.cue).score is None:
+            continue  # a statement's place or a metonymy ("Ankara said")
+        votes[place.country_code] = votes.get(place.country_code, 0) + 1
+    if not votes:
+        return None
+    cc, top = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
+    if top < 2 or top * 2 <= sum(votes.values()):
+        return None
+    try:
+        country = gaz.country(cc)
+    except (KeyError, LookupError):
+        return None
+    why = f"the country of {top} of the article's {sum(votes.values())} places ({country.name})"
+    first = next(r for r in resolutions if r.place is not None and r.place.country_code == cc)
+    res = replace(first, place=country, reasons=(*first.reasons, why))
+    return PlaceChoice(res, 3, "article-country", None, (why,))
 
 
 def _group_country(

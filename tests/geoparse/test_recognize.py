@@ -96,3 +96,18 @@ def test_a_word_that_begins_many_names_is_not_a_place_of_its_own(gazetteer: Gaze
     text = "Clashes took place in Kafr Khasher area in Aleppo countryside."
     assert surfaces(text, gazetteer) == ["Kafr Khasher", "Aleppo"]  # not "Kafr", "Khasher"
     assert surfaces("Shelling hit Tal Rifaat on Monday.", gazetteer) == ["Tal Rifaat"]
+
+
+def test_a_dateline_run_into_the_date_line(gazetteer: Gazetteer) -> None:
+    text = "Last updated at Oct 04 2017 BEIRUT A strike hit a market in Idlib on Wednesday."
+    found = {m.surface: m.kind for m in recognize(text, gazetteer=gazetteer)}
+    assert found == {"BEIRUT": "dateline", "Idlib": "name"}
+
+
+def test_a_possessive_that_lost_its_apostrophe(gazetteer: Gazetteer) -> None:
+    # "Syrias Idlib": the country and the province, not one unknown name
+    assert surfaces("A strike killed 15 in Syrias Idlib on Monday.", gazetteer) == [
+        "Syria",
+        "Idlib",
+    ]
+    assert surfaces("Officials in Texas met on Monday.", gazetteer) == ["Texas"]

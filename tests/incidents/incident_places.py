@@ -24,10 +24,11 @@ KHAN_SHAYKHUN = _town(168325, "Khān Shaykhūn", 35.44208, 36.65095, "SY", "12",
 SYRIA = Place(163843, "Syria", 35.0, 38.0, "A", "PCLI", "SY", "00", "", "Syria")
 TURKEY = Place(298795, "Turkey", 39.0, 35.0, "A", "PCLI", "TR", "00", "", "Turkey")
 RUSSIA = Place(2017370, "Russia", 60.0, 100.0, "A", "PCLI", "RU", "00", "", "Russia")
+USA = Place(6252001, "United States", 39.76, -98.5, "A", "PCLI", "US", "00", "", "United States")
 IDLIB_ADM1 = Place(169387, "Idlib", 35.82731, 36.620645, "A", "ADM1", "SY", "12", "Idlib", "Syria")
 IDLIB_CITY = _town(169389, "Idlib", 35.93062, 36.63393, "SY", "12", "Idlib", "Syria", "PPLA")
 
-COUNTRIES = {"SY": SYRIA, "TR": TURKEY, "RU": RUSSIA}
+COUNTRIES = {"SY": SYRIA, "TR": TURKEY, "RU": RUSSIA, "US": USA}
 
 
 class TinyAreas:

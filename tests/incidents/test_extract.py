@@ -32,6 +32,7 @@ from tests.incidents.incident_places import (
     ST_PETERSBURG,
     SYRIA,
     TURKEY,
+    USA,
     TinyAreas,
     resolve,
 )
@@ -226,6 +227,9 @@ def test_event_place_cues_and_statement_places() -> None:
         ("Ankara's foreign ministry said rockets hit al-Rai.", [("Ankara", ANKARA),
                                                                 ("al-Rai", AL_RAI)], AL_RAI, 1),
         ("Gunmen attacked a checkpoint in rural al-Bab.", [("al-Bab", AL_BAB)], AL_BAB, 2),
+        ("Russian jets struck a market in Aleppo.", [("Russian", RUSSIA, "demonym"),
+                                                     ("Aleppo", ALEPPO)], ALEPPO, 1),
+        ("Gunmen shot a Turkish soldier.", [("Turkish", TURKEY, "demonym")], TURKEY, 3),
     ],
 )  # fmt: skip
 def test_event_place(sentence: str, found: list, expected: object, precision: int) -> None:  # type: ignore[type-arg]
@@ -535,3 +539,29 @@ def test_a_report_naming_no_place_takes_its_armed_groups_country(gazetteer: Gaze
         Article("two", "Taliban and Houthi fighters were killed."), [], gazetteer=gazetteer
     )
     assert none.location is None
+
+
+def test_who_struck_is_not_where() -> None:
+    s = "A Russian air strike killed 38 civilians on Wednesday."
+    res = resolve(s, ("Russian", RUSSIA, "demonym"))
+    assert choose_event_place(s, res) is None  # the attacker's nationality, not the place
+    s = "Airstrikes carried out by the United States killed 11 civilians in northern Syria."
+    res = resolve(s, ("United States", USA), ("northern Syria", SYRIA, "region"))
+    choice = choose_event_place(s, res)
+    assert choice is not None and choice.resolution.place == SYRIA
+
+
+def test_an_event_without_a_place_of_its_own_takes_the_articles_country(
+    gazetteer: Gazetteer,
+) -> None:
+    text = (
+        "Warplanes struck a market on Monday, killing 12 people.\n\n"
+        "Aleppo and Idlib have been hit often; residents of Homs fled."
+    )
+    from geomap.geoparse.record import geoparse_text
+
+    res = geoparse_text(text, gazetteer=gazetteer)
+    (cand,) = extract_incidents(Article("ctry", text), res, gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert (cand.location.place.country_code, cand.geo_precision) == ("SY", 3)
+    assert any(e.rule.startswith("article-country") for e in cand.evidence)
