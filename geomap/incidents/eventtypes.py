@@ -128,7 +128,12 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\b(?:shot|brought) down (?:a |an |two |\d+ )?(?:\w+ )?(?:drones?|UAVs?|aircraft|planes?"
      r"|helicopters?)|\bintercepted (?:a |an |two |\d+ )?(?:\w+ )?(?:drones?|UAVs?|missiles?"
      r"|rockets?)|\b(?:seized|confiscated|recovered) (?:a |an |\d+ )?(?:cache|weapons|arms"
-     r"|ammunition|explosives)"),
+     r"|ammunition|explosives)"
+     r"|\b(?:seized|confiscated|recovered|discovered|found) (?:[\w,-]+ ){0,4}(?:pistols|rifles"
+     r"|firearms|guns|weapons|arms|ammunition|rounds|cartridges|grenades|magazines)\b"
+     r"|\b(?:pistols|rifles|firearms|guns|weapons|ammunition|cartridges|revolvers)\b[^.;]{0,80}"
+     r"\b(?:were|was) (?:\w+ )?(?:seized|confiscated|recovered|discovered|found)\b"),
+    (_EXP, "Grenade", "grenade", r"\bgrenades?\b(?! launchers?)"),
     (_EXP, "Remote explosive/landmine/IED", "ied",
      r"\b(?:IEDs?\b|improvised explosive|roadside bombs?|car bombs?|truck bombs?|land ?mines?"
      r"|explosive device|booby[- ]trap|sticky bomb|magnetic bomb|planted (?:a )?bomb"
@@ -136,7 +141,6 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|(?:bomb|device|mine|explosives?) (?:exploded|detonated|went off|blew up|blast))"
      r"|\b(?:bomb|explosive) (?:attack|blast|explosion)|\bexplosion\b|\bblast\b"
      r"|\bdetonated\b|\bexploded\b"),
-    (_EXP, "Grenade", "grenade", r"\bgrenades?\b(?! launchers?)"),
     (_EXP, "Air/drone strike", "air-strike",
      r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bdrone (?:strikes?|attacks?)"
      r"|\baerial (?:bombardment|attacks?|bombing)|\bbombing raids?\b|\bbarrel bombs?\b"
@@ -172,7 +176,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|supporters|students|youths)\b[^.;]{0,60}(?:set fire|torched|smashed|ransacked"
      r"|vandali[sz]ed|burnt|burned|clashed|attacked|stormed|destroyed)"
      r"|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bbarricad(?:ed|es)\b|\bviolent (?:protests?"
-     r"|demonstrations?)"),
+     r"|demonstrations?)"
+     r"|\b(?:throws|hurls|throw|hurl) (?:\w+ ){0,3}(?:stones?|rocks?|petrol bombs?|molotov"
+     r"|bottles?)|\bclash(?:es|ed)? (?:\w+ ){0,3}between (?:[\w-]+ ){0,3}(?:protesters"
+     r"|demonstrators|protestors|rioters)\b|\b(?:protests?|demonstrations?)\b[^.;]{0,80}"
+     r"\b(?:escalating violence|turned violent)"),
     (_PRO, "Protest with intervention", "protest-intervention",
      rf"(?:{_PROTESTERS}|protests?)\b[^.;]{{0,100}}(?:tear ?gas|water cannons?|rubber bullets"
      rf"|dispersed|broke up|batons|detained|arrested)"
@@ -199,7 +207,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|(?:took over|moved into|occupied) (?:a |an |the )?(?:abandoned |former )?"
      r"(?:military |air ?)?(?:base|headquarters|barracks)"
      r"|\btransform(?:ed)? (?:\w+ ){0,5}into (?:a |an )?(?:military )?(?:barracks|base"
-     r"|headquarters)"),
+     r"|headquarters)"
+     r"|\b(?:established|created|set up|built) (?:[\w-]+ ){0,4}(?:bases|barracks|outposts)\b"
+     r"|\b(?:created|built) (?:a |an )(?:new )?(?:military )?base\b"),
     (_BAT, "Government regains territory", "regain-territory",
      rf"\b(?:recaptured|retook|regained control|retaken|won back|took back|liberated)\b"
      rf"|{_GOV}\b[^.;]{{0,60}}(?:captured|seized|took control of|gained control (?:of|over)"
@@ -215,7 +225,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"\b(?:handed over|withdrew from|withdrawn from|pulled out of|evacuated|retreated from"
      r"|left|abandoned) (?:\w+ ){0,3}(?:town|village|city|area|positions?|base|territory"
      r"|checkpoints?|posts?)\b[^.;]{0,60}(?:without (?:a fight|clashes|fighting)|handed|took over"
-     r"|replaced|entered)"),
+     r"|replaced|entered)"
+     r"|\b(?:withdrew|withdrawn|pulled out|retreated) from [^.;]{0,80}(?:without (?:a fight"
+     r"|resistance|clashes|fighting)|leaving it|in the hands of|handing)"),
     (_BAT, "Armed clash", "armed-clash",
      r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
      r"|\bexchange(?:d|s)? (?:of )?(?:gun)?fire\b|\bbattle (?:for|with|between|against)\b"

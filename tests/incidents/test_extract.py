@@ -134,6 +134,18 @@ VAC, BAT, PRO, STRAT = (
         ("Monitors observed a total of 12 shots near the village.", BAT, "Armed clash"),
         ("Villagers in the valley beat up and burnt to death a suspected thief.", "Riots",
          "Mob violence"),
+        ("Clashes broke out between police and stone-throwing protesters.", "Riots",
+         "Violent demonstration"),
+        ("A protester throws a petrol bomb at the ministry.", "Riots", "Violent demonstration"),
+        ("Officers seized four pistols and 200 rounds of ammunition.", STRAT,
+         "Disrupted weapons use"),
+        ("Two rifles were found in the boot of a car at the checkpoint.", STRAT,
+         "Disrupted weapons use"),
+        ("The army has established several barracks near the border.", STRAT,
+         "Headquarters or base established"),
+        ("Troops withdrew from the crossing, leaving it in the hands of the militia.", STRAT,
+         "Non-violent transfer of territory"),
+        ("Two soldiers were injured in a grenade explosion at the gate.", EXP, "Grenade"),
     ],
 )  # fmt: skip
 def test_news_language(sentence: str, etype: str, sub: str) -> None:
