@@ -379,26 +379,28 @@ def map_command(
       geomap map --country Syria --since 2016-11-01 --mentions -o syria.html
       GEOMAP_TILES=none geomap map -o offline.html
     """
-    from geomap.mapview.foliummap import build_map, map_html
-    from geomap.store.sqlite import iter_incidents, iter_mentions, open_store, with_reports
+    from geomap.mapview.foliummap import write_map
+    from geomap.store.sqlite import iter_incidents, iter_mentions, iter_with_reports, open_store
 
     settings = command_settings(ctx, sub_db, sub_offline)
     flt = build_filter(since, until, types, countries, actors, bbox, include_rejected)
     tracker = _ArticleTracker()
     with open_store(settings.db_path, readonly=True) as store:
         warn_unknown(store, flt)
-        fmap = build_map(
-            tracker.track(iter(with_reports(store, iter_incidents(store, flt)))),
-            tiles=tiles if tiles is not None else settings.tiles,
-            show_mentions=mentions,
-            # consumed after the incidents, so the tracker knows their articles by then
-            mentions=tracker.mentions(iter_mentions(store, resolved_only=True)),
-            assets=assets,
-            title=_map_title(flt),
-        )
-        html = map_html(fmap)
-    with _output(output) as out:
-        out.write(html)
+        # Streamed: the incidents come from a cursor, and the page is written as they pass
+        # (geomap.mapview.foliummap.write_map), never held whole in memory.
+        with _output(output) as out:
+            write_map(
+                tracker.track(iter_with_reports(store, iter_incidents(store, flt))),
+                out,
+                tiles=tiles if tiles is not None else settings.tiles,
+                show_mentions=mentions,
+                # consumed after the incidents, so the tracker knows their articles by then
+                mentions=tracker.mentions(iter_mentions(store, resolved_only=True)),
+                assets=assets,
+                title=_map_title(flt),
+            )
     if output != "-":
-        size = len(html.encode("utf-8")) / 1e6
-        click.echo(f"{tracker.located} incidents mapped to {output} ({size:.1f} MB)", err=True)
+        target = Path(os.path.realpath(Path(output).expanduser()))
+        size = f" ({target.stat().st_size / 1e6:.1f} MB)" if target.is_file() else ""
+        click.echo(f"{tracker.located} incidents mapped to {output}{size}", err=True)

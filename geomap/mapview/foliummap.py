@@ -14,10 +14,15 @@ incidents stay a few seconds of Python and no folium template ever sees article 
 
 from __future__ import annotations
 
+import contextlib
+import secrets
+import shutil
+import tempfile
 import weakref
-from collections.abc import Iterable, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import urlsplit
 
 import folium
@@ -44,7 +49,15 @@ from geomap.mapview.popups import (
 )
 from geomap.mapview.safe_html import html_text, script_json
 
-__all__ = ["build_map", "incident_layer", "legend_entries", "map_html", "save_map", "tile_layer"]
+__all__ = [
+    "build_map",
+    "incident_layer",
+    "legend_entries",
+    "map_html",
+    "save_map",
+    "tile_layer",
+    "write_map",
+]
 
 GEONAMES_ATTRIBUTION = (
     'Place data © <a href="https://www.geonames.org/" rel="noopener noreferrer" '
@@ -286,17 +299,18 @@ class _IncidentLayer(_DataLayer):
 
     def __init__(
         self,
-        rows: list[list[Any]],
-        popups: list[str] | None,
+        rows: str,
+        popups: str,
         colours: list[str],
         *,
         js: Any,
         css: Any,
     ) -> None:
+        """``rows`` and ``popups`` are JSON text (:func:`~geomap.mapview.safe_html.script_json`)."""
         super().__init__(name="Incidents", overlay=True, control=True, show=True)
         self._name = "GeomapIncidents"
-        self.rows = script_json(rows)
-        self.popups = script_json(popups)
+        self.rows = rows
+        self.popups = popups
         self.popups_src = "null"
         self.colours = script_json(colours)
         self.km = script_json({str(k): v for k, v in UNCERTAINTY_KM.items()})
@@ -323,10 +337,11 @@ class _MentionLayer(_DataLayer):
         """
     )
 
-    def __init__(self, rows: list[list[Any]], *, show: bool) -> None:
+    def __init__(self, rows: str, *, show: bool) -> None:
+        """``rows`` is JSON text (:func:`~geomap.mapview.safe_html.script_json`)."""
         super().__init__(name="Other places mentioned", overlay=True, control=True, show=show)
         self._name = "GeomapMentions"
-        self.rows = script_json(rows)
+        self.rows = rows
 
 
 def tile_layer(tiles: str | None) -> folium.TileLayer | None:
@@ -429,44 +444,91 @@ def build_map(
     >>> "geomap-incident" in map_html(m)
     True
     """
-    js, css = asset_links(assets)
-    colours = [*EVENT_COLOURS.values(), OTHER_COLOUR]
-    colour_index = {c: i for i, c in enumerate(colours)}
+    scan = _Scan()
     rows: list[list[Any]] = []
     popup_list: list[str] = []
-    types_seen: set[str] = set()
-    lats: list[float] = []
-    lons: list[float] = []
+    for row, popup in _markers(records, scan, popups=popups, max_sources=max_sources,
+                               excerpt_chars=excerpt_chars, review_links=review_links):  # fmt: skip
+        rows.append(row)
+        if popup is not None:
+            popup_list.append(popup)
+    mention_rows = None
+    if show_mentions and mentions is not None:
+        mention_rows = script_json(_mention_rows(mentions))
+    return _assemble(
+        scan, script_json(rows), script_json(popup_list) if popups else "null", mention_rows,
+        tiles=tiles, center=center, zoom=zoom, assets=assets, height=height, title=title,
+    )  # fmt: skip
+
+
+class _Scan:
+    """What a map needs of all its markers besides their rows: how many, which event types,
+    and the coordinates the view fits (8 bytes a number)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.types: set[str] = set()
+        self.lats = array("d")
+        self.lons = array("d")
+
+
+_COLOURS = [*EVENT_COLOURS.values(), OTHER_COLOUR]
+_COLOUR_INDEX = {c: i for i, c in enumerate(_COLOURS)}
+
+
+def _markers(
+    records: Iterable[dict[str, Any]],
+    scan: _Scan,
+    *,
+    popups: bool,
+    max_sources: int,
+    excerpt_chars: int,
+    review_links: bool,
+) -> Iterator[tuple[list[Any], str | None]]:
+    """Each located record's marker row and popup (None without popups), noted in ``scan``."""
     for record in records:
         if not has_coordinates(record):
             continue
         lat, lon = float(record["latitude"]), float(record["longitude"])
-        types_seen.add(str(record.get("event_type") or ""))
+        scan.types.add(str(record.get("event_type") or ""))
         precision = record.get("geo_precision")
-        rows.append(
-            [
-                round(lat, 6),
-                round(lon, 6),
-                colour_index[event_colour(record.get("event_type"))],
-                marker_radius(record.get("fatalities")),
-                precision if isinstance(precision, int) else 1,
-                tooltip_html(record),
-                str(record.get("event_date") or "")[:10],
-                _count(record.get("source_count")),
-            ]
-        )
+        row = [
+            round(lat, 6),
+            round(lon, 6),
+            _COLOUR_INDEX[event_colour(record.get("event_type"))],
+            marker_radius(record.get("fatalities")),
+            precision if isinstance(precision, int) else 1,
+            tooltip_html(record),
+            str(record.get("event_date") or "")[:10],
+            _count(record.get("source_count")),
+        ]
+        popup = None
         if popups:
-            popup_list.append(
-                popup_html(
-                    record,
-                    max_sources=max_sources,
-                    excerpt_chars=excerpt_chars,
-                    review_link=review_links,
-                )
-            )
-        lats.append(lat)
-        lons.append(lon)
+            popup = popup_html(
+                record, max_sources=max_sources, excerpt_chars=excerpt_chars,
+                review_link=review_links,
+            )  # fmt: skip
+        scan.count += 1
+        scan.lats.append(lat)
+        scan.lons.append(lon)
+        yield row, popup
 
+
+def _assemble(
+    scan: _Scan,
+    rows: str,
+    popups: str,
+    mention_rows: str | None,
+    *,
+    tiles: str | None,
+    center: Sequence[float] | None,
+    zoom: int | None,
+    assets: str,
+    height: str,
+    title: str | None,
+) -> folium.Map:
+    """The map around its data, given as JSON text (or placeholders :func:`write_map` fills)."""
+    js, css = asset_links(assets)
     fmap = folium.Map(
         location=list(center) if center else [20.0, 0.0],
         zoom_start=zoom if zoom is not None else (6 if center else 2),
@@ -490,7 +552,7 @@ def build_map(
     elif assets not in ("data", "cdn"):
         basemap_url = f"{assets.rstrip('/')}/{BASEMAP_ASSET}"
     if title:
-        when = f"{len(rows):,} incident(s) on the map"
+        when = f"{scan.count:,} incident(s) on the map"
         root.html.add_child(
             _Raw(f'<div class="geomap-title">{html_text(title)} <small>{when}</small></div>'),
             name="geomap_title",
@@ -501,22 +563,81 @@ def build_map(
     basemap = tile_layer(tiles)
     if basemap is not None:
         basemap.add_to(fmap)
-    layer = _IncidentLayer(rows, popup_list if popups else None, colours, js=js[1:], css=css[1:])
+    layer = _IncidentLayer(rows, popups, _COLOURS, js=js[1:], css=css[1:])
     layer.add_to(fmap)
     _INCIDENT_LAYERS[fmap] = layer
     mention_layer = None
-    if show_mentions and mentions is not None:
-        mention_layer = _MentionLayer(_mention_rows(mentions), show=True)
+    if mention_rows is not None:
+        mention_layer = _MentionLayer(mention_rows, show=True)
         mention_layer.add_to(fmap)
     _Extras(
-        legend_html(legend_entries(types_seen)),
-        fit=fit_box(lats, lons) if center is None else None,
+        legend_html(legend_entries(scan.types)),
+        fit=fit_box(scan.lats, scan.lons) if center is None else None,
         tiles=basemap,
         mentions=mention_layer,
         basemap_url=basemap_url,
-        density=len(rows) >= DENSITY_FROM,
+        density=scan.count >= DENSITY_FROM,
     ).add_to(fmap)
     return fmap
+
+
+def write_map(
+    records: Iterable[dict[str, Any]],
+    out: TextIO,
+    *,
+    tiles: str | None = DEFAULT_TILES,
+    show_mentions: bool = False,
+    mentions: Iterable[dict[str, Any]] | None = None,
+    assets: str = "inline",
+    title: str | None = None,
+) -> int:
+    """Write the map of :func:`build_map` to ``out`` as it reads ``records``; return how many
+    markers it has.
+
+    Memory stays small however many incidents there are: each marker's row and popup are
+    made safe (:func:`~geomap.mapview.safe_html.script_json`) and spooled to temporary files
+    as the records stream past; the page is then rendered around placeholders and written
+    piece by piece, the spooled data copied in where the placeholders stand. Only the
+    coordinates (for the initial view) and the event types (for the legend) are kept.
+    """
+    scan = _Scan()
+    token = secrets.token_hex(8)
+    marks = {name: f"__geomap_{name}_{token}__" for name in ("rows", "popups", "mentions")}
+    with contextlib.ExitStack() as stack:
+        spools = {
+            name: stack.enter_context(
+                tempfile.TemporaryFile("w+", encoding="utf-8", newline="", prefix="geomap-map-")
+            )
+            for name in marks
+        }
+        markers = _markers(
+            records, scan, popups=True, max_sources=5, excerpt_chars=400, review_links=False
+        )
+        for n, (row, popup) in enumerate(markers):
+            sep = "," if n else ""
+            spools["rows"].write(sep + script_json(row))
+            spools["popups"].write(sep + script_json(popup))
+        mention_rows = None
+        if show_mentions and mentions is not None:
+            for n, row in enumerate(_mention_rows(mentions)):
+                spools["mentions"].write(("," if n else "") + script_json(row))
+            mention_rows = marks["mentions"]
+        fmap = _assemble(
+            scan, marks["rows"], marks["popups"], mention_rows, tiles=tiles, center=None,
+            zoom=None, assets=assets, height="100%", title=title,
+        )  # fmt: skip
+        page = map_html(fmap)
+        spot = sorted((page.index(mark), name) for name, mark in marks.items() if mark in page)
+        done = 0
+        for at, name in spot:
+            out.write(page[done:at])
+            out.write("[")
+            spools[name].seek(0)
+            shutil.copyfileobj(spools[name], out)
+            out.write("]")
+            done = at + len(marks[name])
+        out.write(page[done:])
+    return scan.count
 
 
 def _count(value: object) -> int:

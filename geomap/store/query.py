@@ -28,6 +28,7 @@ __all__ = [
     "iter_candidates",
     "iter_incidents",
     "iter_mentions",
+    "iter_with_reports",
     "report_values",
     "unknown_values",
     "with_reports",
@@ -225,6 +226,21 @@ def with_reports(store: Store, records: Iterable[dict[str, Any]]) -> list[dict[s
                 copy[f"{field}_high"] = max(figures)
         out.append(copy)
     return out
+
+
+def iter_with_reports(
+    store: Store, records: Iterable[dict[str, Any]], *, chunk: int = 500
+) -> Iterator[dict[str, Any]]:
+    """:func:`with_reports` as a stream: ``chunk`` records at a time, so a map or an export of
+    every incident never holds them all."""
+    batch: list[dict[str, Any]] = []
+    for rec in records:
+        batch.append(rec)
+        if len(batch) >= chunk:
+            yield from with_reports(store, batch)
+            batch = []
+    if batch:
+        yield from with_reports(store, batch)
 
 
 def get_incident(store: Store, incident_id: str) -> dict[str, Any]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
+import os
 import re
 import subprocess
 import sys
+import tracemalloc
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -19,7 +22,14 @@ import geomap
 from geomap.cli.main import main
 from geomap.errors import ConfigError
 from geomap.mapview.assets import STATIC_DIR, asset_links
-from geomap.mapview.foliummap import GEONAMES_ATTRIBUTION, build_map, map_html, save_map, tile_layer
+from geomap.mapview.foliummap import (
+    GEONAMES_ATTRIBUTION,
+    build_map,
+    map_html,
+    save_map,
+    tile_layer,
+    write_map,
+)
 from geomap.mapview.furniture import fit_box
 from geomap.mapview.popups import (
     EVENT_COLOURS,
@@ -331,3 +341,67 @@ def test_fit_box_ignores_a_stray_incident() -> None:
     assert box is not None and box[1][0] < 40 and box[1][1] < 40
     assert fit_box([36.0, 61.0], [37.0, 90.0]) == [[36.0, 37.0], [61.0, 90.0]]  # too few
     assert fit_box([], []) is None
+
+
+# -- the streamed map (#15) ----------------------------------------------------------------------
+def _streamed(records: Any, **kwargs: Any) -> str:
+    out = io.StringIO()
+    write_map(records, out, tiles="none", **kwargs)
+    return out.getvalue()
+
+
+def test_the_streamed_map_carries_the_same_data_and_stays_inert() -> None:
+    records = hostile_records()
+    mentions = [{"name": "{{ 8*8 }}</script>", "latitude": 1.0, "longitude": 2.0,
+                 "article_id": "a"}]  # fmt: skip
+    html = _streamed(iter(records), show_mentions=True, mentions=iter(mentions))
+    built = map_html(build_map(records, tiles="none", show_mentions=True, mentions=mentions))
+    assert incident_rows(html) == incident_rows(built)
+    for row in incident_rows(html):
+        assert_inert(row[5])
+        assert_inert(row[-1])
+    assert "__geomap_" not in html  # every placeholder was filled
+    outside_data = re.sub(r"^\s*var (rows|popups|places) = .*;$", "", html, flags=re.MULTILINE)
+    assert "window.__pwned" not in outside_data
+    places = re.search(r"^\s*var places = (.*);$", html, re.MULTILINE)
+    assert places is not None
+    assert "{{ 8*8 }}</script>" in parse(json.loads(places.group(1))[0][2]).text
+    empty = _streamed(iter([]))
+    assert incident_rows(empty) == []
+
+
+def _many(n: int) -> Any:
+    for i in range(n):
+        yield record(incident_id=f"inc-{i}", latitude=30 + i % 500 / 100, longitude=40.0,
+                     notes=f"Shelling number {i} " + "x" * 300)  # fmt: skip
+
+
+def test_the_streamed_map_holds_no_more_for_four_times_the_incidents() -> None:
+    # Issue 15: `geomap map` held every record, row, popup and the page (7.1 GB for 786k
+    # incidents). Python's own allocations at the peak, in bytes, not seconds.
+    peaks = {}
+    for n in (1000, 4000):
+        with open(os.devnull, "w", encoding="utf-8") as sink:
+            tracemalloc.start()
+            write_map(_many(n), sink, tiles="none")
+            peaks[n] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+    assert peaks[4000] - peaks[1000] < 1_000_000  # ~100 bytes an incident (was ~2 kB)
+
+
+def test_reports_are_attached_a_chunk_at_a_time(tmp_path: Path) -> None:
+    from geomap.store.sqlite import iter_incidents, iter_with_reports, open_store, with_reports
+
+    with open_store(make_store(tmp_path / "store.sqlite"), readonly=True) as store:
+        whole = with_reports(store, list(iter_incidents(store)))
+        pulled: list[int] = []
+
+        def source() -> Any:
+            for i, rec in enumerate(iter_incidents(store)):
+                pulled.append(i)
+                yield rec
+
+        stream = iter_with_reports(store, source(), chunk=1)
+        first = next(stream)
+        assert pulled == [0]  # one record read, not all of them
+        assert [first, *stream] == whole
