@@ -35,7 +35,7 @@ from geomap.errors import GazetteerError, GeomapError
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.mapview.foliummap import build_map, incident_popups, tile_layer
 from geomap.mapview.safe_html import script_json
-from geomap.models import IncidentFilter
+from geomap.models import REVIEW_STATUSES, IncidentFilter
 from geomap.store.sqlite import incident_ids, open_store, unknown_values
 
 __all__ = [
@@ -296,6 +296,7 @@ def seed_filters(flt: IncidentFilter, facets: dict[str, list[str]]) -> None:
     st.session_state["f_conf"] = float(flt.min_confidence)
     st.session_state["f_bbox"] = flt.bbox
     st.session_state["f_undated"] = flt.include_undated
+    st.session_state["f_status"] = list(flt.review_statuses)
 
 
 def seed_from_url(facets: dict[str, list[str]]) -> None:
@@ -367,6 +368,13 @@ def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
         sources = _multiselect("Source", "f_sources", facets.get("sources", []))
         text = st.text_input("Search text", key="f_text", placeholder="place, actor, excerpt…")
         conf = st.slider("Minimum location confidence", 0.0, 1.0, step=0.05, key="f_conf")
+        statuses = st.multiselect(
+            "Review status",
+            list(REVIEW_STATUSES),
+            key="f_status",
+            placeholder="unreviewed and verified",
+            help="Rejected incidents are hidden unless you pick 'rejected' here.",
+        )
         st.toggle("Show other places the articles mention", key="show_mentions")
     bbox = st.session_state.get("f_bbox")
     if bbox is not None:
@@ -388,6 +396,7 @@ def sidebar(facets: dict[str, list[str]]) -> IncidentFilter:
         text=text.strip(),
         min_confidence=round(float(conf), 2),
         bbox=bbox,
+        review_statuses=tuple(s for s in REVIEW_STATUSES if s in statuses),
         include_undated=bool(undated),
     )
 

@@ -4,6 +4,7 @@ analyst changed the incident meanwhile."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from geomap.ingest.readers import make_article
 from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
-from geomap.store.review import edit_incident, iter_log
+from geomap.store.review import edit_incident, iter_log, set_status
 from geomap.store.sqlite import get_incident, iter_incidents, open_store, write_article
 
 ALBAB = Place(174018, "Al Bāb", 36.37, 37.52, "P", "PPL", "SY", "09", "Aleppo", "Syria")
@@ -111,3 +112,69 @@ def test_edit_merge_and_split_from_the_panel(db: Path) -> None:
     history = [d for d in at.dataframe if "action" in d.value.columns]
     assert history and set(history[0].value["action"]) >= {"edit", "merge"}
     assert not any(HOSTILE in m.value for m in at.markdown)  # untrusted text never as markup
+
+
+def _shown(at: AppTest) -> int:
+    """The page's "Incidents shown **N**" count."""
+    line = next(c.value for c in at.caption if "Incidents shown" in c.value)
+    found = re.search(r"Incidents shown \*\*([\d,]+)\*\*", line)
+    assert found, line
+    return int(found.group(1).replace(",", ""))
+
+
+def _param(at: AppTest, name: str) -> list[str]:
+    value = at.query_params.get(name, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def test_review_status_filter_in_the_sidebar_and_the_url(db: Path) -> None:
+    a, b = _ids(db)
+    with open_store(db) as store:
+        set_status(store, a, "rejected", by="Ana", reason="dateline")
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"view": "table"})
+    at.run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="f_status").value == []
+    assert _shown(at) == 1  # rejected: hidden by default
+    assert list(at.dataframe[0].value["incident_id"]) == [b]
+    at.sidebar.multiselect(key="f_status").select("rejected").run()
+    assert _shown(at) == 1
+    assert list(at.dataframe[0].value["incident_id"]) == [a]
+    assert _param(at, "status") == ["rejected"]
+    at.sidebar.multiselect(key="f_status").select("unreviewed").run()
+    assert _shown(at) == 2
+    assert _param(at, "status") == ["unreviewed", "rejected"]
+    # a shared link carries the filter
+    linked = AppTest.from_file(str(APP), default_timeout=120)
+    linked.query_params.update({"view": "table", "status": ["verified", "rejected"]})
+    linked.run()
+    assert not linked.exception
+    assert linked.sidebar.multiselect(key="f_status").value == ["verified", "rejected"]
+    assert list(linked.dataframe[0].value["incident_id"]) == [a]
+    linked.sidebar.multiselect(key="f_status").unselect("rejected").run()
+    assert _shown(linked) == 0 and _param(linked, "status") == ["verified"]
+
+
+def test_two_sessions_on_one_store_never_lose_an_edit(db: Path) -> None:
+    """Two analysts (two app sessions, one store file) open the same incident: the first
+    saves an edit, the second's decision on the old view is refused with a conflict message
+    naming the first, and after the rerun shows the edit, the second's decision goes in too."""
+    a, _ = _ids(db)
+    ana, ben = _open(a, by="Ana"), _open(a, by="Ben")
+    killed = next(n for n in ana.number_input if n.label == "Killed")
+    killed.set_value(7)
+    next(b_ for b_ in ana.button if b_.label == "Save edits").click().run()
+    assert any("fatalities 3 → 7" in s.value for s in ana.success)
+    ben.button(key=f"verify_{a}").click().run()
+    assert _status(db, a) == "unreviewed"
+    assert any(
+        "changed since you opened it" in e.value and "edit by Ana" in e.value for e in ben.error
+    )
+    assert any("7 killed" in s.value for s in ben.subheader)  # the page now shows the edit
+    ben.button(key=f"verify_{a}").click().run()
+    assert _status(db, a) == "verified"
+    with open_store(db) as store:
+        assert get_incident(store, a)["fatalities"] == 7  # Ana's edit kept
+        log = [(e.action, e.field, e.reviewer) for e in iter_log(store)]
+    assert log == [("edit", "fatalities", "Ana"), ("verify", "review_status", "Ben")]
