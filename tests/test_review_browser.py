@@ -4,6 +4,7 @@ row of the queue and from its panel, against a running app."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,8 +14,17 @@ import pytest
 from apphelpers import free_port, start_app, stop_app, wait_healthy
 from browser import CHROMIUM, loopback_only
 
+from geomap.gazetteer.lookup import Gazetteer
 from geomap.ingest.readers import make_article
-from geomap.models import METHOD_GAZETTEER, IncidentCandidate, Mention, Place, Resolution
+from geomap.models import (
+    METHOD_GAZETTEER,
+    IncidentCandidate,
+    IncidentFilter,
+    Mention,
+    Place,
+    Resolution,
+)
+from geomap.store.review import iter_log, review_state, set_status
 from geomap.store.sqlite import get_incident, iter_incidents, open_store, write_article
 
 pytestmark = pytest.mark.browser
@@ -30,11 +40,15 @@ ALBAB = Place(174018, "Al Bāb", 36.37, 37.52, "P", "PPL", "SY", "09", "Aleppo",
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+def server(
+    tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer
+) -> Iterator[dict[str, Any]]:
+    del gazetteer  # built before the app starts (the app would build it under a page's wait)
     base = tmp_path_factory.mktemp("review-browser")
     db = base / "store.sqlite"
     with open_store(db) as store:
-        for text, killed in (("Wire A: strike near al-Bab.", 30), ("Wire B: clash.", 1)):
+        for text, killed in (("Wire A: strike near al-Bab.", 30), ("Wire B: clash.", 1),
+                             ("Wire C: shelling.", 0)):  # fmt: skip
             article, _ = make_article(text, origin="x.txt", source=text[:6])
             res = Resolution(Mention(0, 3, "al-Bab"), ALBAB, 0.9, METHOD_GAZETTEER)
             cand = IncidentCandidate(
@@ -100,3 +114,158 @@ def test_verify_from_an_incident_link(page: Page, server: dict[str, Any]) -> Non
     page.get_by_role("button", name="Verify").click(timeout=60_000)
     _wait_status(page, server["db"], other, "verified")
     page.get_by_role("tab", name="History (1)").wait_for(timeout=30_000)
+
+
+FOCUSED = (
+    "() => document.activeElement.getAttribute('aria-label') || document.activeElement.innerText"
+)
+
+
+def _tab_to(page: Page, label: str, *, most: int = 80) -> int:
+    """Press Tab until the focused element is called ``label``; returns the presses."""
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED) == label:
+            return presses
+    raise AssertionError(f"{label!r} not reached with {most} Tabs")
+
+
+def test_verify_and_reject_with_the_keyboard_only(browser: Browser, server: dict[str, Any]) -> None:
+    """At 1366x768, with Tab, typing, Enter and Space only: pick an incident of the queue,
+    verify it, then reject it; the focus stays on the button pressed, so Reject is one Tab
+    away from Verify."""
+    target = server["ids"][2]
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.route("**/*", loopback_only(outside))
+    page = context.new_page()
+    try:
+        page.goto(server["url"] + "?view=review&by=Kim")
+        page.get_by_text("Incident to review").wait_for(timeout=60_000)
+        _tab_to(page, "Incident to review")
+        page.keyboard.type(target[:8])  # the id's prefix ends each label
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="Verify").wait_for(timeout=30_000)
+        assert target in page.url
+        assert _tab_to(page, "Verify", most=5) <= 3  # the reason field, then Verify
+        page.keyboard.press("Enter")
+        _wait_status(page, server["db"], target, "verified")
+        page.get_by_text("verified by Kim").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)  # the rerun after the decision has settled
+        assert page.evaluate(FOCUSED) == "Verify"  # the focus survived the rerun
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED) == "Reject"
+        page.keyboard.press("Space")
+        _wait_status(page, server["db"], target, "rejected")
+    finally:
+        context.close()
+    assert outside == []
+    with open_store(server["db"]) as store:
+        log = [(e.action, e.reviewer) for e in iter_log(store, incident_id=target)]
+    assert log == [("verify", "Kim"), ("reject", "Kim")]
+
+
+MAP_FRAME = 'iframe[title$="geomap_map"]'
+
+
+def _rejected(db: Path) -> set[str]:
+    with open_store(db) as store:
+        return {
+            r["incident_id"]
+            for r in iter_incidents(store, IncidentFilter(review_statuses=("rejected",)))
+        }
+
+
+def test_the_popup_link_opens_the_incident_in_review(page: Page, server: dict[str, Any]) -> None:
+    """A list row opens a marker's popup; its "Review this incident" link lands in the Review
+    section with that incident picked, keeping the reviewer's name from the page's URL."""
+    page.goto(server["url"] + "?by=Lee")
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".geomap-row").first.click(timeout=60_000)
+    link = frame.locator("a.geomap-review-link")
+    link.wait_for(timeout=30_000)  # the popups file loads after the markers are drawn
+    incident = link.get_attribute("data-incident")
+    assert incident in server["ids"]
+    link.click()
+    page.wait_for_url(
+        lambda url: "view=review" in url and f"incident={incident}" in url, timeout=30_000
+    )
+    assert "by=Lee" in page.url  # the same session: the reviewer's name is kept
+    page.get_by_role("button", name="Verify").wait_for(timeout=60_000)
+    assert incident[:8] in page.get_by_role("heading").filter(has_text=incident[:8]).inner_text()
+    assert page.get_by_role("textbox", name="Your name (for the audit log)").input_value() == "Lee"
+
+
+def test_the_sidebar_shows_rejected_incidents_when_asked(
+    page: Page, server: dict[str, Any]
+) -> None:
+    with open_store(server["db"]) as store:  # at least one rejected incident
+        set_status(store, server["ids"][0], "rejected", by="Ana")
+    rejected = len(_rejected(server["db"]))
+    total = len(server["ids"])
+    page.goto(server["url"] + "?view=table")
+    page.get_by_text(f"Incidents shown {total - rejected} of").wait_for(timeout=60_000)
+    page.get_by_role("combobox", name="Review status").click()
+    page.get_by_role("option", name="rejected").click()
+    page.keyboard.press("Escape")
+    page.get_by_text(f"Incidents shown {rejected} of").wait_for(timeout=30_000)
+    page.wait_for_url(re.compile(r"[?&]status=rejected"), timeout=15_000)
+    page.reload()  # the link keeps the filter
+    page.get_by_text(f"Incidents shown {rejected} of").wait_for(timeout=60_000)
+
+
+# the map under the pointer: container pixel -> [lat, lon] (the folium map is a global)
+_LATLNG = """([x, y]) => {
+    for (const name in window) {
+        if (/^map_[0-9a-f]{32}$/.test(name) && window[name] instanceof L.Map) {
+            const at = window[name].containerPointToLatLng([x, y]);
+            return [at.lat, at.lng];
+        }
+    }
+    return null;
+}"""
+
+
+def test_place_by_a_map_click(page: Page, server: dict[str, Any]) -> None:
+    """Place tab, "Map click": a click 120 px east and 40 px north of the incident reports
+    that spot back, names the nearest gazetteer place, and "Set place here" stores it (an
+    audit-log entry, exact precision, method manual)."""
+    target = server["ids"][1]
+    page.goto(server["url"] + f"?view=review&by=Mia&incident={target}")
+    page.get_by_role("tab", name="Place").click(timeout=60_000)
+    page.get_by_text("Map click").click()
+    frame_locator = page.frame_locator(MAP_FRAME)
+    frame_locator.locator('body[data-geomap-pick="ready"]').wait_for(timeout=30_000)
+    area = frame_locator.locator(".leaflet-container").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    assert box is not None
+    x, y = round(box["width"] / 2) + 120, round(box["height"] / 2) - 40
+    frame = next(f for f in page.frames if "geomap_map" in f.url)
+    lat, lon = frame.evaluate(_LATLNG, [x, y])
+    assert lat > 36.37 and lon > 37.52  # north-east of al-Bab
+    area.click(position={"x": x, "y": y})
+    line = page.get_by_text("place at ")
+    line.wait_for(timeout=30_000)
+    shown = re.fullmatch(
+        r"place at (-?[\d.]+), (-?[\d.]+) \(nearest gazetteer place: .+, \d+ km\)",
+        line.inner_text(),
+    )
+    assert shown, line.inner_text()
+    assert abs(float(shown[1]) - lat) < 0.011 and abs(float(shown[2]) - lon) < 0.011
+    with open_store(server["db"]) as store:
+        before = review_state(store, target).version
+    page.get_by_role("button", name="Set place here").click()
+    for _ in range(100):
+        with open_store(server["db"]) as store:
+            if review_state(store, target).version != before:
+                break
+        page.wait_for_timeout(100)
+    with open_store(server["db"]) as store:
+        record = get_incident(store, target)
+    assert abs(record["latitude"] - lat) < 0.005 and abs(record["longitude"] - lon) < 0.005
+    assert record["geo_precision"] == 1 and record["location_method"] == "manual"
+    with open_store(server["db"]) as store:
+        last = list(iter_log(store, incident_id=target))[-1]
+    assert (last.action, last.field, last.reviewer) == ("edit", "location", "Mia")
+    assert f"{record['latitude']:.5f}" in str(last.new_value)

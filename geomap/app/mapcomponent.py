@@ -29,7 +29,9 @@ from geomap.mapview.safe_html import script_json
 
 __all__ = [
     "map_payload",
+    "pick_on_map",
     "prune",
+    "review_request",
     "rows_component",
     "rows_folder",
     "serve_rows_separately",
@@ -64,10 +66,51 @@ def map_payload(fmap: folium.Map) -> dict[str, Any]:
     return {"page": page, "key": hashlib.sha256(stable.encode("utf-8")).hexdigest()}
 
 
-def show_map(payload: dict[str, Any], *, height: int) -> None:
-    """Show a (cached) :func:`map_payload` in the component; it sends nothing back, so
-    panning, zooming and clicking never rerun the script."""
-    _map_component(page=payload["page"], height=height, key=payload["key"], default=None)
+def show_map(
+    payload: dict[str, Any], *, height: int, on_review: Callable[[str], None] | None = None
+) -> None:
+    """Show a (cached) :func:`map_payload` in the component. Panning, zooming and clicking
+    never rerun the script; a popup's "Review this incident" does: ``on_review`` gets the
+    incident id (checked: see :func:`review_request`) before the rerun draws the page."""
+
+    def requested() -> None:
+        incident_id = review_request(st.session_state.get(payload["key"]))
+        if incident_id is not None and on_review is not None:
+            on_review(incident_id)
+
+    _map_component(
+        page=payload["page"], height=height, key=payload["key"], default=None, on_change=requested
+    )
+
+
+_INCIDENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
+def review_request(value: object) -> str | None:
+    """The incident id of a popup's "Review this incident" as the map sent it
+    (``{"review": id, "n": k}``), or None for any other value (it comes from the browser).
+
+    Examples
+    --------
+    >>> review_request({"review": "037f902b9b115eb4", "n": 1})
+    '037f902b9b115eb4'
+    >>> review_request({"review": "<img>"}), review_request({"lat": 1.0, "lon": 2.0})
+    (None, None)
+    """
+    if not isinstance(value, dict):
+        return None
+    incident_id = value.get("review")
+    if isinstance(incident_id, str) and _INCIDENT_ID.fullmatch(incident_id):
+        return incident_id
+    return None
+
+
+def pick_on_map(payload: dict[str, Any], *, height: int, key: str) -> object:
+    """Show a :func:`map_payload` on which a click marks a spot and reruns the script with
+    it: returns the last click as the browser sent it (``{"lat": ..., "lon": ...}``,
+    untrusted: see ``geomap.app.mappick.clicked_point``), or None before the first click.
+    A new ``key`` is a new map, with no click yet."""
+    return _map_component(page=payload["page"], height=height, pick=True, key=key, default=None)
 
 
 @st.cache_resource(show_spinner=False)

@@ -466,6 +466,12 @@ def new_incidents_notice(view: appstate.View, facets: dict[str, list[str]]) -> N
     )
 
 
+def _open_review(incident_id: str) -> None:
+    """A popup's "Review this incident": the Review section, with that incident picked."""
+    st.session_state["section"] = "Review"
+    st.query_params["incident"] = incident_id
+
+
 def map_section(settings: Settings, db: str, signature: tuple[int, ...], filter_key: str) -> None:
     show_mentions = bool(st.session_state.get("show_mentions"))
     tiles = settings.tiles
@@ -483,10 +489,10 @@ def map_section(settings: Settings, db: str, signature: tuple[int, ...], filter_
         _map_payload.clear()
         payload = _map_payload(db, signature, filter_key, show_mentions, tiles)
     payload = {k: v for k, v in payload.items() if k != "files"}
-    # The component sends nothing back: panning, zooming and clicking never rerun the script,
-    # and the map is remounted only when what it shows changes, so its view survives every
-    # other rerun.
-    show_map(payload, height=MAP_HEIGHT)
+    # The component sends back only a popup's "Review this incident": panning, zooming and
+    # clicking never rerun the script, and the map is remounted only when what it shows
+    # changes, so its view survives every other rerun.
+    show_map(payload, height=MAP_HEIGHT, on_review=_open_review)
     st.caption(
         "Basemap from GEOMAP_TILES; without network the map shows offline borders (Natural "
         "Earth) and says so. The list beside the map shows the incidents in view: a row opens "

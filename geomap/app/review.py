@@ -7,7 +7,10 @@ analyst was shown (kept in the session), so a change made meanwhile in another t
 process is reported as a conflict instead of being overwritten. The reviewer's name is typed
 once and kept in the session and the URL (``?by=NAME``). Article text is untrusted: it is
 only ever shown as plain text (``st.dataframe``, ``st.text``, widget labels), never as markup.
-Buttons and forms are reachable with Tab and submit with Enter.
+Keyboard: an "Incident to review" drop-down repeats the queue (the table's rows need a
+mouse); buttons and forms are reachable with Tab and act on Enter or Space; the status
+buttons never turn disabled and the page keeps its shape across a decision, so the focus
+stays where it was. A place can also be set by a click on a map (``geomap.app.mappick``).
 """
 
 from __future__ import annotations
@@ -19,10 +22,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from geomap.app.mapcomponent import map_payload, pick_on_map, static_component
+from geomap.app.mappick import clicked_place, clicked_point
 from geomap.config import Settings
 from geomap.errors import GeomapError
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.incidents.eventtypes import EVENT_TYPES
+from geomap.mapview.foliummap import build_map
 from geomap.models import IncidentFilter, Place
 from geomap.store import review as rv
 from geomap.store.queue import review_queue
@@ -54,6 +60,7 @@ _STATUS_CHOICES = {
 }
 _SUB_TYPES = [s for subs in EVENT_TYPES.values() for s in subs]
 QUEUE_LIMIT = 500
+PICK_MAP_HEIGHT = 380  # the map to pick a place on (the component fits the screen within)
 
 
 def queue_rows(
@@ -125,26 +132,23 @@ def _status_buttons(db: str, record: dict[str, Any], name: str) -> None:
 
         return run
 
+    # Never disabled for the status the incident has (a second reviewer confirms, or gives a
+    # new reason): a button that turns disabled loses the keyboard focus, and the analyst
+    # would Tab through the whole page again to reach the next one.
     cols = st.columns(3)
-    current = record["review_status"]
     cols[0].button(
         "Verify",
         key=f"verify_{iid}",
         on_click=decide("verified"),
-        disabled=not name or current == "verified",
+        disabled=not name,
         type="primary",
     )
-    cols[1].button(
-        "Reject",
-        key=f"reject_{iid}",
-        on_click=decide("rejected"),
-        disabled=not name or current == "rejected",
-    )
+    cols[1].button("Reject", key=f"reject_{iid}", on_click=decide("rejected"), disabled=not name)
     cols[2].button(
         "Back to unreviewed",
         key=f"reopen_{iid}",
         on_click=decide("unreviewed"),
-        disabled=not name or current == "unreviewed",
+        disabled=not name,
     )
 
 
@@ -205,12 +209,20 @@ def _edits_message(entries: list[rv.LogEntry]) -> str:
     return "Saved: " + "; ".join(f"{e.field} {e.old_value} → {e.new_value}" for e in entries)
 
 
-def _place_form(db: str, gazetteer: Gazetteer, record: dict[str, Any], name: str) -> None:
+def _place_form(
+    db: str, gazetteer: Gazetteer, record: dict[str, Any], name: str, tiles: str
+) -> None:
     iid = record["incident_id"]
     how = st.radio(
-        "New place from", ["Gazetteer", "Coordinates"], horizontal=True, key=f"place_how_{iid}"
+        "New place from",
+        ["Gazetteer", "Coordinates", "Map click"],
+        horizontal=True,
+        key=f"place_how_{iid}",
     )
     place: Place | None = None
+    if how == "Map click":
+        _map_click(db, gazetteer, record, name, tiles)
+        return
     if how == "Gazetteer":
         query = st.text_input("Place name", key=f"place_q_{iid}")
         found = [c.place for c in gazetteer.candidates(query.strip())[:25]] if query.strip() else []
@@ -269,6 +281,48 @@ def _place_form(db: str, gazetteer: Gazetteer, record: dict[str, Any], name: str
     st.button(
         "Set place", key=f"set_place_{iid}", on_click=save, disabled=not name or place is None
     )
+
+
+def _pick_payload(record: dict[str, Any], tiles: str) -> dict[str, Any]:
+    """A map of this incident alone, centred on it, for picking its place by a click."""
+    lat, lon = record.get("latitude"), record.get("longitude")
+    where = (float(lat), float(lon)) if lat is not None and lon is not None else None
+    fmap = build_map(
+        [record],
+        tiles=tiles,
+        center=where or (20.0, 0.0),
+        zoom=10 if where else 2,
+        assets=f"../{static_component().name}",
+        height="100%",
+    )
+    return map_payload(fmap)
+
+
+def _map_click(
+    db: str, gazetteer: Gazetteer, record: dict[str, Any], name: str, tiles: str
+) -> None:
+    """The place from a click on a map: where it is, the nearest gazetteer place, and a
+    button that sets it (as coordinates: the same review edit, logged)."""
+    iid = record["incident_id"]
+    payload = _pick_payload(record, tiles)
+    st.caption("Click the map where the incident happened.")
+    value = pick_on_map(payload, height=PICK_MAP_HEIGHT, key=f"pick_{iid}_{payload['key'][:16]}")
+    point = clicked_point(value)
+    if point is None:
+        return
+    place, line = clicked_place(gazetteer, point[0], point[1], record)
+    st.text(line)
+
+    def save() -> None:
+        _act(
+            db,
+            iid,
+            lambda s, v: _edits_message(
+                rv.edit_incident(s, iid, {"location": place}, by=name, expect_version=v)
+            ),
+        )
+
+    st.button("Set place here", key=f"set_click_{iid}", on_click=save, disabled=not name)
 
 
 def _merge_form(db: str, record: dict[str, Any], name: str) -> None:
@@ -343,7 +397,7 @@ def _split_form(db: str, record: dict[str, Any], name: str) -> None:
     st.button("Split off", key=f"split_{iid}", on_click=split, disabled=not name)
 
 
-def _panel(db: str, gazetteer: Gazetteer, incident_id: str, name: str) -> None:
+def _panel(db: str, gazetteer: Gazetteer, incident_id: str, name: str, tiles: str) -> None:
     try:
         with open_store(db, readonly=True) as store:
             record = rv.current_record(store, incident_id)
@@ -371,7 +425,7 @@ def _panel(db: str, gazetteer: Gazetteer, incident_id: str, name: str) -> None:
     with tabs[0]:
         _edit_form(db, record, name)
     with tabs[1]:
-        _place_form(db, gazetteer, record, name)
+        _place_form(db, gazetteer, record, name, tiles)
     with tabs[2]:
         _merge_form(db, record, name)
     with tabs[3]:
@@ -385,19 +439,50 @@ def _panel(db: str, gazetteer: Gazetteer, incident_id: str, name: str) -> None:
     st.session_state.setdefault("review_seen", {})[incident_id] = record["version"]
 
 
+def _pick_from_keyboard() -> None:
+    picked = st.session_state.get("review_pick")
+    if picked:
+        st.query_params["incident"] = str(picked)
+
+
+def _keyboard_picker(rows: list[dict[str, Any]], incident_id: str | None) -> None:
+    """The queue again as a drop-down, for the keyboard (the table's rows cannot be picked
+    without a mouse): Tab to it, arrows or typing, Enter. It shows the incident under
+    review when that one is in the queue."""
+    labels = {str(r["incident_id"]): _label(r) for r in rows}
+    st.session_state["review_pick"] = incident_id if incident_id in labels else None
+    st.selectbox(
+        "Incident to review",
+        list(labels),
+        format_func=labels.__getitem__,
+        key="review_pick",
+        placeholder="Pick one with the keyboard, or a row of the table above",
+        on_change=_pick_from_keyboard,
+    )
+
+
 def review_section(settings: Settings, gazetteer: Gazetteer, flt: IncidentFilter) -> None:
     """The Review section: name, queue (a table; pick a row), the picked incident's panel."""
     db = str(settings.db_path)
     name = _reviewer()
+    # One slot, always there: the page keeps its shape, so a button keeps the keyboard focus
+    # across the rerun its decision makes.
+    slot = st.container(key="review_message_slot")
     message = st.session_state.pop("review_message", None)
     if message is not None:
-        (st.success if message[0] == "success" else st.error)(message[1])
+        (slot.success if message[0] == "success" else slot.error)(message[1])
     choice = st.radio("Show", list(_STATUS_CHOICES), horizontal=True, key="review_status_pick")
     statuses = _STATUS_CHOICES[choice]
     with open_store(db, readonly=True) as store:
         rows = queue_rows(store, flt, statuses)
-    if not rows:
-        st.caption("Nothing to review with these filters.")
+    # always one caption (never an element that comes and goes: the panel below would be
+    # drawn anew and its focused button lose the keyboard focus)
+    st.caption(
+        f"{'The first ' if len(rows) >= QUEUE_LIMIT else ''}{len(rows)} incident(s), most in"
+        " need of a look first."
+        if rows
+        else "Nothing to review with these filters."
+    )
     frame = pd.DataFrame(rows, columns=list(QUEUE_COLUMNS))
     event = st.dataframe(
         frame,
@@ -413,7 +498,11 @@ def review_section(settings: Settings, gazetteer: Gazetteer, flt: IncidentFilter
         st.query_params["incident"] = str(rows[picked[0]]["incident_id"])
     st.session_state["review_last_pick"] = picked
     incident_id = str(st.query_params.get("incident") or "")[:64] or None
+    _keyboard_picker(rows, incident_id)
     if incident_id is None:
-        st.caption("Pick a row (or open an incident's popup on the map) to review it.")
+        st.caption(
+            "Pick a row or an incident in the drop-down (or open an incident's popup on the map)"
+            " to review it."
+        )
         return
-    _panel(db, gazetteer, incident_id, name)
+    _panel(db, gazetteer, incident_id, name, settings.tiles)

@@ -279,14 +279,17 @@ class _IncidentLayer(_DataLayer):
                 reviewLinks(e.popup.getElement());
             });
             // "Review this incident" opens the review on the app's page (the top window;
-            // the map runs in a component frame, whose own URL is not the page's).
+            // the map runs in a component frame, whose own URL is not the page's), keeping
+            // the page's other parameters (the reviewer's name, the demo store, filters).
             function reviewLinks(el) {
                 var links = el ? el.querySelectorAll("a.geomap-review-link") : [];
                 for (var j = 0; j < links.length; j++) {
                     try {
                         var top = window.top.location;
-                        links[j].href = top.origin + top.pathname + "?view=review&incident=" +
-                            encodeURIComponent(links[j].getAttribute("data-incident"));
+                        var query = new URLSearchParams(top.search);
+                        query.set("view", "review");
+                        query.set("incident", links[j].getAttribute("data-incident"));
+                        links[j].href = top.origin + top.pathname + "?" + query.toString();
                     } catch (err) { /* another origin: keep the relative link */ }
                 }
             }

@@ -178,3 +178,22 @@ def test_two_sessions_on_one_store_never_lose_an_edit(db: Path) -> None:
         assert get_incident(store, a)["fatalities"] == 7  # Ana's edit kept
         log = [(e.action, e.field, e.reviewer) for e in iter_log(store)]
     assert log == [("edit", "fatalities", "Ana"), ("verify", "review_status", "Ben")]
+
+
+def test_the_keyboard_picker_opens_an_incident_and_buttons_stay_enabled(db: Path) -> None:
+    """The drop-down of the queue (the keyboard's way to a row) opens the incident; the
+    status buttons stay enabled after a decision (a disabled button drops the focus)."""
+    a, _ = _ids(db)
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.query_params.update({"view": "review", "by": "Ana"})
+    at.run()
+    assert not at.exception
+    picker = at.selectbox(key="review_pick")
+    assert picker.value is None and len(picker.options) == 2
+    picker.select(a).run()
+    assert at.query_params.get("incident") == a
+    assert at.selectbox(key="review_pick").value == a
+    at.button(key=f"verify_{a}").click().run()
+    assert _status(db, a) == "verified"
+    assert not at.button(key=f"verify_{a}").disabled  # a second reviewer may confirm
+    assert at.query_params.get("incident") == a  # left the queue, still under review
