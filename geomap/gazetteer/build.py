@@ -14,6 +14,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import re
 import shutil
 import sqlite3
@@ -27,7 +28,7 @@ from geomap.gazetteer.names import loose_key, match_keys
 
 __all__ = ["BUNDLE_FILES", "INDEX_VERSION", "build_bundle", "build_index", "bundle_signature"]
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 BUNDLE_FILES = (
     "places.tsv.gz",
     "admin1CodesASCII.txt",
@@ -376,6 +377,13 @@ def _load_countries(db: sqlite3.Connection, bundle_dir: Path) -> int:
     return rows
 
 
+def _abbreviations(bundle_dir: Path) -> list[str]:
+    """Our aliases written with a final full stop ("Calif.", "W.Va."), without it: a mention
+    of one takes its full stop, as news and annotators write it."""
+    aliases = (row["alias"].strip() for row in _our_csv(bundle_dir / ALIASES_FILE))
+    return sorted({a[:-1] for a in aliases if len(a) > 1 and a.endswith(".")})
+
+
 def _load_aliases(db: sqlite3.Connection, bundle_dir: Path) -> int:
     """Our own extra names (``aliases.csv``: alias, geonameid or ISO2 country code, note)."""
     path = bundle_dir / ALIASES_FILE
@@ -506,6 +514,7 @@ def build_index(bundle_dir: Path, index_path: Path) -> dict[str, int]:
                 ("signature", bundle_signature(bundle_dir)),
                 ("bundle_dir", str(bundle_dir)),
                 ("built", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())),
+                ("abbreviations", json.dumps(_abbreviations(bundle_dir))),
             ],
         )
         db.commit()

@@ -7,6 +7,7 @@ first use (about 25-35 s), and later just opens it. Lookups go by
 
 from __future__ import annotations
 
+import json
 import math
 import sqlite3
 import threading
@@ -94,6 +95,9 @@ class Gazetteer:
             cc: gid for cc, gid in self._db.execute("SELECT cc, id FROM country").fetchall()
         }
         self._demonyms = dict(self._db.execute("SELECT key, cc FROM demonym").fetchall())
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'abbreviations'").fetchone()
+        #: Names written with a final full stop ("Calif", "W.Va" of "Calif.", "W.Va.").
+        self.abbreviations: frozenset[str] = frozenset(json.loads(row[0]) if row else ())
 
     @classmethod
     def open(cls, settings: Settings, *, bundle_dir: Path = BUNDLED_GAZETTEER_DIR) -> Gazetteer:

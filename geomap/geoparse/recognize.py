@@ -547,4 +547,13 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         mentions.append(Mention(start, toks[j - 1].end, text[start : toks[j - 1].end], kind, cue))
         i = j
     mentions.sort(key=lambda m: m.start)
-    return mentions
+    return [_with_full_stop(text, m, gazetteer) for m in mentions]
+
+
+def _with_full_stop(text: str, m: Mention, gaz: Gazetteer) -> Mention:
+    """An abbreviation keeps its final full stop: "U.S.", "W.Va.", "Calif." (as written)."""
+    if text[m.end : m.end + 1] != "." or m.kind == "demonym":
+        return m
+    if "." in m.surface or m.surface in gaz.abbreviations:
+        return Mention(m.start, m.end + 1, m.surface + ".", m.kind, m.cue)
+    return m

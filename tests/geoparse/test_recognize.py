@@ -111,3 +111,9 @@ def test_a_possessive_that_lost_its_apostrophe(gazetteer: Gazetteer) -> None:
         "Idlib",
     ]
     assert surfaces("Officials in Texas met on Monday.", gazetteer) == ["Texas"]
+
+
+def test_an_abbreviation_keeps_its_full_stop(gazetteer: Gazetteer) -> None:
+    text = "He moved from Fargo, N.D., to Richmond, Ind. on Monday; the U.S. base closed."
+    assert surfaces(text, gazetteer) == ["Fargo", "N.D.", "Richmond", "Ind.", "U.S."]
+    assert surfaces("Troops left Indiana. Then they rested.", gazetteer) == ["Indiana"]
