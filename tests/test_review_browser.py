@@ -269,3 +269,42 @@ def test_place_by_a_map_click(page: Page, server: dict[str, Any]) -> None:
         last = list(iter_log(store, incident_id=target))[-1]
     assert (last.action, last.field, last.reviewer) == ("edit", "location", "Mia")
     assert f"{record['latitude']:.5f}" in str(last.new_value)
+
+
+def test_two_tabs_on_one_incident_never_lose_an_edit(
+    browser: Browser, server: dict[str, Any]
+) -> None:
+    """Two tabs (two sessions) open one incident; the first saves an edit (Enter in the
+    edit form), the second's Reject on its old view is refused with a message naming that
+    edit; the second tab then shows the edit, and its Reject goes in."""
+    target = server["ids"][1]
+    outside: list[str] = []
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    context.route("**/*", loopback_only(outside))
+    try:
+        first, second = context.new_page(), context.new_page()
+        for tab, name in ((first, "Noa"), (second, "Omar")):
+            tab.goto(server["url"] + f"?view=review&by={name}&incident={target}")
+            tab.get_by_role("button", name="Reject").wait_for(timeout=60_000)
+        with open_store(server["db"]) as store:
+            killed = get_incident(store, target)["fatalities"]
+        field = first.get_by_label("Killed", exact=True)
+        field.fill(str(killed + 40))
+        field.press("Enter")  # the form submits on Enter
+        first.get_by_text(f"fatalities {killed} → {killed + 40}").wait_for(timeout=30_000)
+        second.get_by_role("button", name="Reject").click()
+        second.get_by_text("changed since you opened it").wait_for(timeout=30_000)
+        assert "edit by Noa" in second.get_by_text("changed since you opened it").inner_text()
+        assert _status(server["db"], target) != "rejected"
+        second.get_by_role("heading").filter(has_text=f"{killed + 40} killed").wait_for(
+            timeout=30_000
+        )  # the page now shows the edit
+        second.get_by_role("button", name="Reject").click()
+        _wait_status(second, server["db"], target, "rejected")
+    finally:
+        context.close()
+    assert outside == []
+    with open_store(server["db"]) as store:
+        assert get_incident(store, target)["fatalities"] == killed + 40  # the edit was kept
+        log = [(e.action, e.field, e.reviewer) for e in iter_log(store, incident_id=target)]
+    assert log[-2:] == [("edit", "fatalities", "Noa"), ("reject", "review_status", "Omar")]
