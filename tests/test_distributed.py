@@ -99,6 +99,34 @@ def always_fail(partition: Partition, settings: Settings) -> list[Any]:
     return process_partition(partition, settings)
 
 
+def gazetteers_opened(partition: Partition, settings: Settings) -> list[Any]:
+    """Reports, as a notice, how often this worker had opened a gazetteer before its work."""
+    import geomap.distributed
+
+    before = geomap.distributed.OPENED[0]
+    process_partition(partition, settings)
+    return [("notice", f"partition {partition.index}", f"{before}/{os.getpid()}")]
+
+
+def test_each_worker_opens_the_gazetteer_once_before_its_first_partition(
+    corpus: Path, settings: Settings, tmp_path: Path
+) -> None:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    db = str(tmp_path / "fresh.sqlite")
+    with distributed.Client(cluster) as fresh, open_store(db) as store:
+        report = ingest_distributed(
+            [corpus / "files"], settings=_settings(settings, db), store=store, client=fresh,
+            files_per_partition=4, process=gazetteers_opened,
+        )  # fmt: skip
+        after = fresh.run(lambda: __import__("geomap.distributed").distributed.OPENED[0])
+    cluster.close()
+    assert len(report.notices) == 15
+    assert {message.split("/")[0] for _, message in report.notices} == {"1"}
+    assert sorted(after.values()) == [1, 1]
+
+
 def test_a_killed_worker_is_replaced_and_its_partition_retried(
     client: Any, corpus: Path, settings: Settings, tmp_path: Path
 ) -> None:
