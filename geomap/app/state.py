@@ -96,8 +96,13 @@ def store_signature(path: str | Path) -> tuple[int, int, int, int]:
     """``(mtime_ns, size)`` of the store file and of its WAL file: changes on every write.
 
     With WAL journaling a commit touches only ``<store>-wal`` until a checkpoint, so both files
-    count. A missing file gives zeros.
+    count. A missing file gives zeros. A PostgreSQL store: its row counts and newest writes
+    (``geomap.store.postgres.change_signature``).
     """
+    from geomap.store.postgres import change_signature, is_postgres_url
+
+    if is_postgres_url(path):
+        return change_signature(str(path))
     out: list[int] = []
     for p in (Path(path), Path(f"{path}-wal")):
         try:

@@ -37,6 +37,7 @@ __all__ = [
     "PG_EXTRAS",
     "PGStore",
     "block_rows",
+    "change_signature",
     "is_postgres_url",
     "open_pg_store",
     "redact_url",
@@ -373,6 +374,25 @@ def open_pg_store(url: str, *, readonly: bool = False) -> PGStore:
         raw.close()
         raise
     return PGStore(url, raw, readonly=readonly)
+
+
+def change_signature(url: str) -> tuple[int, int, int, int]:
+    """Numbers that change whenever incidents or their reports are written (the app's cache
+    key; an SQLite store's is its files' mtime and size): each table's row count and newest
+    writing transaction (``xmin``). Zeros when the store cannot be read (yet)."""
+    import psycopg
+
+    sql = (
+        "SELECT (SELECT count(*) FROM incident), (SELECT coalesce(max(xmin::text::bigint), 0)"
+        " FROM incident), (SELECT count(*) FROM candidate),"
+        " (SELECT coalesce(max(xmin::text::bigint), 0) FROM candidate)"
+    )
+    try:
+        with psycopg.connect(_normal_url(url), autocommit=True, connect_timeout=10) as raw:
+            row = raw.execute(cast(Any, sql)).fetchone()
+    except psycopg.Error:
+        return (0, 0, 0, 0)
+    return (int(row[0]), int(row[1]), int(row[2]), int(row[3])) if row else (0, 0, 0, 0)
 
 
 # -- linking candidates ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apphelpers import APP, XSS, hostile_records, insert_records, synthetic_records
@@ -197,6 +198,20 @@ def test_store_signature_changes_on_write(tmp_path: Path) -> None:
     first = appstate.store_signature(db)
     insert_records(db, hostile_records()[:1])
     assert appstate.store_signature(db) != first
+
+
+def test_store_signature_changes_on_write_to_postgis(pg_server: Any) -> None:
+    url = pg_server.new_database()
+    assert appstate.store_signature(url + "_missing") == (0, 0, 0, 0)
+    insert_records(url, synthetic_records(3))
+    first = appstate.store_signature(url)
+    assert first == appstate.store_signature(url) and first[0] == 3
+    insert_records(url, hostile_records()[:1])
+    second = appstate.store_signature(url)
+    assert second[0] == 4 and second[1] > first[1]
+    with open_store(url) as store, store.transaction() as conn:
+        conn.execute("UPDATE incident SET fatalities = 9 WHERE id = (SELECT min(id) FROM incident)")
+    assert appstate.store_signature(url)[1] > second[1]
 
 
 def test_exports_are_exactly_the_shown_incidents(filled_db: Path) -> None:
