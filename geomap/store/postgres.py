@@ -135,6 +135,8 @@ def _params(params: Sequence[Any] | None) -> tuple[Any, ...]:
 #: ``iter_mentions``): fetched in batches of :data:`_ITERSIZE` rows from a server-side cursor.
 _WHOLE_TABLE = re.compile(r"\s*SELECT (?!count\().*? FROM (incident|mention m)\b(?! WHERE id =)")
 _ITERSIZE = 2000
+#: Sort and hold memory of a store session (see :func:`open_pg_store`).
+_WORK_MEM = "64MB"
 
 
 class _Cursor:
@@ -357,6 +359,15 @@ def open_pg_store(url: str, *, readonly: bool = False) -> PGStore:
         raise StoreError(f"cannot open store {where}: {' '.join(str(exc).split())}") from exc
     conn = _Connection(raw)
     try:
+        # The app's view and the exports sort every incident and hold the result for the
+        # client to stream: at the default 4 MB that spills to temporary files on the server
+        # (an external merge sort, then a spilled tuplestore). Raised for this session only,
+        # never lowered.
+        conn.execute(
+            "SELECT set_config('work_mem', ?, false) WHERE"
+            " pg_size_bytes(current_setting('work_mem')) < pg_size_bytes(?)",
+            (_WORK_MEM, _WORK_MEM),
+        )
         if readonly:
             version = _version(conn)
             if version != SCHEMA_VERSION:

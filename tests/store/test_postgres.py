@@ -210,3 +210,15 @@ def test_whole_table_reads_stream_from_a_server_side_cursor(pg_server: PGServer)
         assert any(name.startswith("geomap_read_") for name in cursors)
         assert [first, *rows] == list(iter_incidents(store))
         assert store.conn.execute("SELECT count(*) FROM incident").fetchone()[0] >= 5
+
+
+def test_store_sessions_sort_the_whole_view_in_memory(pg_server: PGServer) -> None:
+    """Store sessions get 64 MB of work_mem (the app's view sorts every incident: at the 4 MB
+    default that is an external merge sort on disk), never less than the server gives."""
+    url = pg_server.new_database()
+    with open_store(url) as store:
+        assert store.conn.execute("SHOW work_mem").fetchone()[0] == "64MB"
+        dbname = store.conn.execute("SELECT current_database()").fetchone()[0]
+        store.conn.raw.execute(f"ALTER DATABASE {dbname} SET work_mem = '1GB'")
+    with open_store(url, readonly=True) as store:
+        assert store.conn.execute("SHOW work_mem").fetchone()[0] == "1GB"
