@@ -15,6 +15,7 @@ import time
 from dataclasses import replace
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -500,6 +501,17 @@ def map_section(settings: Settings, db: str, signature: tuple[int, ...], filter_
     )
 
 
+def _with_session_params(frame: pd.DataFrame) -> pd.DataFrame:
+    """The review links (they open a new tab: a new session) with this page's reviewer
+    name and demo store, so the review there is signed and finds the incident."""
+    keep = {k: str(st.query_params[k]) for k in ("by", "demo") if st.query_params.get(k)}
+    if not keep or frame.empty:
+        return frame
+    frame = frame.copy()  # the cached table is shared by every session
+    frame["review"] = frame["review"] + "&" + urlencode(keep)
+    return frame
+
+
 def incident_table(
     view: appstate.View, db: str, signature: tuple[int, ...], filter_key: str
 ) -> None:
@@ -512,7 +524,7 @@ def incident_table(
             "in this order; the map and the downloads have them all."
         )
     st.dataframe(
-        _table(db, signature, filter_key, order),
+        _with_session_params(_table(db, signature, filter_key, order)),
         hide_index=True,
         width="stretch",
         height=560,

@@ -676,3 +676,6 @@ def test_table_rows_link_to_their_review(filled_db: Path) -> None:
     frame = at.dataframe[0].value
     assert next(iter(frame.columns)) == "review"
     assert frame["review"].iloc[0] == f"?view=review&incident={frame['incident_id'].iloc[0]}"
+    signed = run_app({"view": "table", "by": "Ana Lopez"}).dataframe[0].value
+    first = signed["incident_id"].iloc[0]
+    assert signed["review"].iloc[0] == f"?view=review&incident={first}&by=Ana+Lopez"
