@@ -273,6 +273,9 @@ class _IncidentLayer(_DataLayer):
                 }
                 markers[i] = m;
             }
+            // On the map first: markercluster queues the layers of a group off the map and
+            // then checks each against that queue (quadratic: 2.5 s of script at 50k).
+            group.addTo(map);
             group.addLayers(markers);
             group.on("popupopen", function (e) {
                 openPopup = e.popup;
