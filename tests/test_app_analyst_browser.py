@@ -191,6 +191,7 @@ def test_an_unknown_filter_value_gets_a_did_you_mean(page: Any, filled: dict[str
     assert "did you mean" in text.lower() and "Syria" in text, text
     kind = page.locator('[data-testid="stAlert"]', has_text="Airstrike").first.inner_text()
     assert "did you mean" in kind.lower(), kind
+    page.get_by_role("button", name="Reset filters").wait_for(timeout=60_000)  # page drawn
     _shot(page, "did-you-mean")
 
 
