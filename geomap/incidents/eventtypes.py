@@ -80,10 +80,12 @@ _ARMED = (
     r"|officers?|servicem[ae]n|personnel|guards?|members? of (?:the )?(?:\w+ ){0,4}"
     r"(?:forces|army|militia|group|police|brigade|battalion|faction|units?)|commanders?"
     r"|recruits?|reservists?|combatants?|elements|jihadists?|positions?|checkpoints?"
+    r"|lieutenants?|captains?|colonels?|sergeants?|tanks?"
     r"|check points?|posts?"
     r"|convoys?|patrols?|bases?|barracks|outposts?|military vehicles?|(?:[\w-]+ )?forces"
     r"|army|SAA|QSD|SDF|YPG|HTS|IS|ISIS|Taliban|al-Shabaab|Shabaab|Houthis?|NAF|Wagner"
-    r"|(?:[A-Z][\w-]* ){0,3}(?:fighters?|members?|militants?|soldiers?))"
+    r"|(?:[A-Z][\w-]* ){0,3}(?:fighters?|members?|militants?|soldiers?|Units|Division"
+    r"|Brigades?|Battalions?|Regiments?|Guard))"
 )
 _CIVILIANS = (
     r"(?:civilians?|villagers?|farmers?|shepherds?|worshipp?ers|children|child|boys?|girls?"
@@ -110,7 +112,8 @@ _PASSIVE = (
 )
 _DET = r"(?:(?:a|an|the|two|three|four|five|six|seven|eight|nine|ten|\d+|several|some|many"
 _DET += r"|dozens of|scores of|at least \w+|one|\w+'s|his|her|their)\s+)?"
-_ADJS = r"(?:(?!(?:by|from|in|on|at|during|near|after|while|when)\b)[\w'-]+\s+){0,4}?"
+_ADJS = r"(?:(?!(?:by|from|in|on|at|during|near|after|while|when|who|which|that)\b)"
+_ADJS += r"[\w'-]+\s+){0,6}?"
 
 # (event_type, sub_event_type, rule name, pattern); order is priority.
 _RULES: tuple[tuple[str, str, str, str], ...] = (
@@ -138,6 +141,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"\b(?:IEDs?\b|improvised explosive|roadside bombs?|car bombs?|truck bombs?|land ?mines?"
      r"|explosive device|booby[- ]trap|sticky bomb|magnetic bomb|planted (?:a )?bomb"
      r"|motorcycle bomb|VBIEDs?\b|explosive-laden|mines? (?:exploded|blast)"
+     r"|[\w]+-planted (?:land ?)?mines?\b|\bhit (?:by )?an? (?:[\w-]+ )?(?:land ?)?mine\b"
      r"|(?:bomb|device|mine|explosives?) (?:exploded|detonated|went off|blew up|blast))"
      r"|\b(?:bomb|explosive) (?:attack|blast|explosion)|\bexplosion\b|\bblast\b"
      r"|\bdetonated\b|\bexploded\b"),
@@ -153,6 +157,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_EXP, "Shelling/artillery/missile attack", "shelling",
      r"\bshell(?:ing|ed|s)\b|\bartillery\b|\bmortars?\b|\brockets?\b|\bmissiles?\b"
      r"|\bbombard(?:ed|ment|ing)?\b|\bhowitzers?\b|\bprojectiles?\b|\bheavy weapons\b"
+     r"|\bpound(?:ed|ing)'? (?:the |a |an )?(?:[\w-]+ ){0,3}(?:positions?|bases?|towns?|villages?"
+     r"|city|areas?|district|neighbou?rhoods?|(?-i:[A-Z]))"
      r"|\b(?:MLRS|Grad|Katyusha|tank fire|tank rounds|RPGs?)\b|\bshells\b|\bexplosions\b"
      r"|\bbursts? of fire\b"),
     (_PRO, "Excessive force against protesters", "force-on-protesters",
@@ -212,10 +218,15 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\b(?:created|built) (?:a |an )(?:new )?(?:military )?base\b"),
     (_BAT, "Government regains territory", "regain-territory",
      rf"\b(?:recaptured|retook|regained control|retaken|won back|took back|liberated)\b"
-     rf"|{_GOV}\b[^.;]{{0,60}}(?:captured|seized|took control of|gained control (?:of|over)"
+     rf"|{_GOV}\b[^.;]{{0,60}}(?:captured|capturing|seized|took control of"
+     rf"|gained control (?:of|over)"
+     rf"|(?:achieved|established|imposed) (?:\w+ )?control (?:of|over)"
+     rf"|took (?:the |control of the )?(?:towns?|villages?|city|areas?|hills?) of"
      rf"|took over|entered|advanced (?:into|on)|regained|restored control) {_TERRAIN}"),
     (_BAT, "Non-state actor overtakes territory", "overtake-territory",
-     rf"\b(?:captured|seized|took (?:full |complete )?cont(?:ro|ol)l? (?:of|over|on)"
+     rf"\b(?:captured|capturing|seized|took (?:full |complete )?cont(?:ro|ol)l? (?:of|over|on)"
+     rf"|(?:achieved|established|imposed) (?:\w+ )?control (?:of|over)"
+     rf"|took (?:the |control of the )?(?:towns?|villages?|city|areas?|hills?) of"
      rf"|gained control (?:of|over)|overran|stormed|took over|overtook|overtakes|advanced (?:into"
      rf"|on)) {_TERRAIN}|\b(?:managed to|were able to|was able to) (?:re)?(?:gain |take )?"
      rf"(?:the )?control\b|\bcontrolled (?:\w+ ){{0,4}}(?:village|town|area|hill|villages"
@@ -232,6 +243,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
      r"|\bexchange(?:d|s)? (?:of )?(?:gun)?fire\b|\bbattle (?:for|with|between|against)\b"
      r"|\bskirmish(?:es|ed)?\b|\bshoot-?outs?\b|\bcrossfire\b|\bconfrontations?\b"
+     r"|\blaunched (?:an? )?(?:\w+ )?(?:attack|assault|offensive|operation) (?:on|against)\b"
+     r"|\b(?:tried|attempted|trying|attempting) to advance\b"
      r"|\binfiltrat(?:ion|ed|e)\b|\b(?:repelled|repulsed|foiled|thwarted) (?:an? )?(?:\w+ )?"
      r"(?:attack|assault|attempt|offensive|advance)|\battempted to (?:advance|storm|attack)"
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
@@ -253,7 +266,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bopened fire on (?:\w+ ){0,2}(?:civilians|villagers|worshippers|passengers"
      r"|a bus|a market|a wedding|shoppers)"
      r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,6}(?:found|discovered|recovered)\b"
-     r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body)\b"
+     r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body|hanged|hanging)\b"
      r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"
      r"|\b(?:burnt|burned) to death\b"
      r"|\b(?:attack(?:ed|s)?|raid(?:ed|s)?) (?:a |an |the )?(?:\w+ )?(?:village|villages"

@@ -146,6 +146,19 @@ VAC, BAT, PRO, STRAT = (
         ("Troops withdrew from the crossing, leaving it in the hands of the militia.", STRAT,
          "Non-violent transfer of territory"),
         ("Two soldiers were injured in a grenade explosion at the gate.", EXP, "Grenade"),
+        ("Unknown gunmen shot and killed an army lieutenant in the town.", BAT, "Armed clash"),
+        ("Gunmen attacked using small arms fire a police checkpoint.", BAT, "Armed clash"),
+        ("Militants attacked the 5th Division and militia positions.", BAT, "Armed clash"),
+        ("Fighters launched an attack on the village at dawn.", BAT, "Armed clash"),
+        ("The militia stopped troops as they tried to advance on the hill.", BAT, "Armed clash"),
+        ("Regime forces established control over four villages.", BAT,
+         "Government regains territory"),
+        ("Rebels advanced, capturing the village of Tal Jabin.", BAT,
+         "Non-state actor overtakes territory"),
+        ("A driver was killed when his car was hit by a rebel-planted mine.", EXP,
+         "Remote explosive/landmine/IED"),
+        ("Militants pounded a military base overnight.", EXP, "Shelling/artillery/missile attack"),
+        ("A guard was found hanged at the post.", VAC, "Attack"),
     ],
 )  # fmt: skip
 def test_news_language(sentence: str, etype: str, sub: str) -> None:
@@ -165,6 +178,7 @@ def test_news_language(sentence: str, etype: str, sub: str) -> None:
         "Five injured when a bus overturned on the highway.",
         "12 dead after a lorry crash near the bridge.",
         "Dead fish washed up on the shore.",
+        "The two firms pounded out a deal on Monday.",
     ],
 )
 def test_no_event(sentence: str) -> None:
