@@ -610,9 +610,10 @@ def _candidate(
         and r.mention.kind != "demonym"
         for r in resolutions
     )  # fmt: skip
-    if unsupported and choice is None and not names_a_place:
-        # no place (not even one the gazetteer cannot find), no actor, no count: a
-        # statement or an opinion
+    if unsupported and choice is None and not names_a_place and len(th.trigger.split()) < 2:
+        # no place (not even one the gazetteer cannot find), no actor, no count and a
+        # one-word trigger: a statement or an opinion. A trigger that names its target
+        # ("militia attacks herdsman", "observed 2 shots", "bodies found") is an event.
         return None
     weak = len(th.trigger.split()) < 2 and not _STRONG_TRIGGER.search(th.trigger)
     if unsupported and weak:

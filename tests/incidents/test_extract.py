@@ -591,3 +591,10 @@ def test_an_event_without_a_place_of_its_own_takes_the_articles_country(
     assert cand.location is not None and cand.location.place is not None
     assert (cand.location.place.country_code, cand.geo_precision) == ("SY", 3)
     assert any(e.rule.startswith("article-country") for e in cand.evidence)
+
+
+def test_a_trigger_that_names_its_target_is_an_event_without_place_or_count() -> None:
+    (cand,) = extract_incidents(Article("tgt", "Clan militia attacks a herdsman"), [])
+    assert (cand.sub_event_type, cand.location) == ("Attack", None)
+    # a bare one-word trigger with nothing else is not an incident
+    assert extract_incidents(Article("bare", "Fighting is never the answer."), []) == []
