@@ -136,7 +136,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|firearms|guns|weapons|arms|ammunition|rounds|cartridges|grenades|magazines)\b"
      r"|\b(?:pistols|rifles|firearms|guns|weapons|ammunition|cartridges|revolvers)\b[^.;]{0,80}"
      r"\b(?:were|was) (?:\w+ )?(?:seized|confiscated|recovered|discovered|found)\b"),
-    (_EXP, "Grenade", "grenade", r"\bgrenades?\b(?! launchers?)"),
+    (_EXP, "Grenade", "grenade",
+     r"\bgrenades?\b(?! launchers?)|\b(?:hurled|threw|lobbed) (?:an? )?(?:\w+ )?explosives?\b"),
     (_EXP, "Remote explosive/landmine/IED", "ied",
      r"\b(?:IEDs?\b|improvised explosive|roadside bombs?|car bombs?|truck bombs?|land ?mines?"
      r"|explosive device|booby[- ]trap|sticky bomb|magnetic bomb|planted (?:a )?bomb"
@@ -249,6 +250,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"(?:attack|assault|attempt|offensive|advance)|\battempted to (?:advance|storm|attack)"
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
      r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"
+     r"|\b(?:lays?|laid|laying) siege\b"
      r"|\bfired\b[^.;]{0,60}\b(?:on|at) (?:the )?positions\b"
      r"|\b(?:observed|recorded|heard|registered) (?:a total of )?(?:\d+|several|many) (?:\w+ )?"
      r"(?:shots|bursts|ceasefire violations)\b"
@@ -270,18 +272,20 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"
      r"|\b(?:burnt|burned) to death\b"
      r"|\b(?:attack(?:ed|s)?|raid(?:ed|s)?) (?:a |an |the )?(?:\w+ )?(?:village|villages"
-     r"|homesteads?|passenger (?:van|vehicle|bus)|bus|matatu|market|farm|church|mosque|school"
+     r"|homesteads?|manyattas?|homes|houses|offices|passenger (?:van|vehicle|bus)|bus|matatu"
+     r"|market|farm|church|mosque|school"
      r"|hotel|camp for)\b"),
     (_VAC, "Attack", "attack-on-civilians",
      rf"\b{_KILL_VERB} {_DET}{_ADJS}{_CIVILIANS}\b|\b{_CIVILIANS} {_PASSIVE}"
-     r"|\bkill(?:s|ed)? (?:at least )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten"
+     r"|\bkill(?:s|ed|ing)? (?:at least )?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten"
      r"|eleven|twelve|dozens|scores)\b"
      r"|(?:^|[,;:(]\s*|\b(?:and|with) )(?:\d+|one|two|three|four|five|six|seven|eight|nine"
      r"|ten|several|many) (?:(?:people|persons|others) )?(?:were )?(?:killed|dead)\b"
      r"(?![^.;]*\b(?:accident|crash|overturn|collision|collided|flood|drown|collapse|landslide"
      r"|lightning|earthquake|storm|blaze|fire broke out|disease|outbreak|died of)\w*)"),
     (_VAC, "Attack", "shooting",
-     r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"),
+     r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"
+     r"|\bsprayed (?:[\w'’-]+ ){0,6}with bullets\b"),
     (_STRAT, "Agreement", "agreement",
      r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deal|agreement|accord)\b"
      r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord)\b|\bprisoner (?:swap|exchange)\b"

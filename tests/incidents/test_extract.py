@@ -159,6 +159,10 @@ VAC, BAT, PRO, STRAT = (
          "Remote explosive/landmine/IED"),
         ("Militants pounded a military base overnight.", EXP, "Shelling/artillery/missile attack"),
         ("A guard was found hanged at the post.", VAC, "Attack"),
+        ("A hundred raiders attacked a manyatta, killing 2.", VAC, "Attack"),
+        ("Gunmen hurled explosives at the county offices.", EXP, "Grenade"),
+        ("Gunmen sprayed the minister's car with bullets.", VAC, "Attack"),
+        ("Militants laid siege to the town on Monday.", BAT, "Armed clash"),
     ],
 )  # fmt: skip
 def test_news_language(sentence: str, etype: str, sub: str) -> None:
@@ -179,6 +183,7 @@ def test_news_language(sentence: str, etype: str, sub: str) -> None:
         "12 dead after a lorry crash near the bridge.",
         "Dead fish washed up on the shore.",
         "The two firms pounded out a deal on Monday.",
+        "The lawmaker was killing time before the vote.",
     ],
 )
 def test_no_event(sentence: str) -> None:
