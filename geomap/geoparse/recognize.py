@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad|ed|es|ez|et|er
 MAX_SPAN_TOKENS = 5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """A word with its offsets; ``sent_start`` marks the first word of a sentence and
     ``capitalised`` an initial capital (after any lower-case Arabic article: "al-Bab")."""
@@ -96,6 +97,8 @@ def tokenize(text: str) -> list[Token]:
             sent_start = False
         head = _ARTICLE_PREFIX.sub("", word) if "-" in word[:4] else word
         capitalised = bool(head) and head[0].isupper()
+        # Interned: an article repeats its words, and a 6 MB one has a million tokens.
+        word = sys.intern(word)
         tokens.append(Token(m.start(), m.start() + len(word), word, sent_start, capitalised))
         prev_end = m.start() + len(word)
     return tokens

@@ -186,3 +186,16 @@ def test_a_currency_names_no_place(gazetteer: Gazetteer) -> None:
     )
     assert "US" not in out
     assert out["Beirut"] == ("Beirut", "LB")
+
+
+def test_a_town_named_a_thousand_times_shares_its_words(gazetteer: Gazetteer) -> None:
+    # Issue 15: a 6 MB run-on sentence about one town peaked at 561 MB, much of it a fresh
+    # copy of every word and every reason string for each of its 250,000 mentions.
+    from geomap.geoparse.recognize import tokenize
+
+    text = "shelling hit Aleppo and " * 1000
+    words = [t.text for t in tokenize(text) if t.text == "Aleppo"]
+    assert len(words) == 1000 and len({id(w) for w in words}) == 1
+    found = geoparse_text(text, gazetteer=gazetteer)
+    assert len(found) == 1000 and {r.place.name for r in found if r.place} == {"Aleppo"}
+    assert len({id(s) for r in found for s in r.reasons}) <= 2 * len(found[0].reasons)
