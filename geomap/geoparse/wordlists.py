@@ -165,6 +165,7 @@ PUBLIC_BODIES = frozenset(
 COMMON_WORDS = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
+    human secretary
     of the a an and or but if in on at to for by with as is it its be are was were will
     would can could should may might must shall said says say also just only even still
     mark bath reading nice mobile deal hope police union street cross live lives long
@@ -296,5 +297,7 @@ INSTITUTIONS = frozenset(["white house", "supreme court", "high court", "securit
 
 MONTHS_AND_DAYS = frozenset(
     """january february march april may june july august september october november december
-    monday tuesday wednesday thursday friday saturday sunday""".split()
+    monday tuesday wednesday thursday friday saturday sunday
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat
+    sun""".split()
 )

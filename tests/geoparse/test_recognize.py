@@ -117,3 +117,8 @@ def test_an_abbreviation_keeps_its_full_stop(gazetteer: Gazetteer) -> None:
     text = "He moved from Fargo, N.D., to Richmond, Ind. on Monday; the U.S. base closed."
     assert surfaces(text, gazetteer) == ["Fargo", "N.D.", "Richmond", "Ind.", "U.S."]
     assert surfaces("Troops left Indiana. Then they rested.", gazetteer) == ["Indiana"]
+
+
+def test_weekday_abbreviations_and_ordinary_words_are_not_places(gazetteer: Gazetteer) -> None:
+    text = "Mon Aug 22 2016 Monitors at the Observatory for Human Rights counted the dead in Homs."
+    assert surfaces(text, gazetteer) == ["Homs"]  # not Mon State, not Human in Yemen
