@@ -143,13 +143,16 @@ CURRENCY_WORDS = frozenset(
     shillings naira rand dirham dirhams hryvnia""".split()
 )
 
-# Words that begin many place names in the Arabic-speaking world (and their spellings):
-# "Kafr Khasher" is not the village called Kafr, "Tal Abu Darikhah" not a place called Tal.
-# A part of an unknown name that is only one of these words says nothing of where it is.
+# Words that begin many place names in the Arabic-speaking world (and their spellings), and
+# the words for a neighbourhood in Portuguese, Spanish and Filipino names: "Kafr Khasher" is
+# not the village called Kafr, "Vila Olavo Costa" not Port Vila, "Colonia Jardines" not
+# Colonia, New Jersey. A part of an unknown name that is only one of these words says
+# nothing of where it is.
 GENERIC_NAME_WORDS = frozenset(
     """kafr kfar kefr tal tall tell tel ain ayn ein deir dayr der abu umm um jabal jebel jabel
     wadi bir beit bayt khirbet khirbat khirba qasr ras sheikh shaykh shaikh mazraat mazraa
-    harat hay jisr marj nahr sahl qaryat tlul maarat maaret ard bab""".split()
+    harat hay jisr marj nahr sahl qaryat tlul maarat maaret ard bab
+    vila colonia barrio bairro barangay barangays morro jardim""".split()
 )
 
 # Public bodies named after the place they govern: "Ohio Department of Development" and

@@ -122,3 +122,8 @@ def test_an_abbreviation_keeps_its_full_stop(gazetteer: Gazetteer) -> None:
 def test_weekday_abbreviations_and_ordinary_words_are_not_places(gazetteer: Gazetteer) -> None:
     text = "Mon Aug 22 2016 Monitors at the Observatory for Human Rights counted the dead in Homs."
     assert surfaces(text, gazetteer) == ["Homs"]  # not Mon State, not Human in Yemen
+
+
+def test_a_neighbourhood_word_begins_a_name(gazetteer: Gazetteer) -> None:
+    text = "In Tijuana, Baja California, a man was found dead in Colonia Jardines la Mesa."
+    assert "Colonia" not in surfaces(text, gazetteer)  # not Colonia, New Jersey
