@@ -105,7 +105,15 @@ def test_incident_extraction_never_fails(
         assert c.geo_precision in (1, 2, 3)
         assert c.fatalities is None or c.fatalities >= 0
         assert c.injured is None or c.injured >= 0
-        assert c.location is None or c.location in resolutions
+        if c.location is not None:  # a mention's place, or the country or province around it
+            assert c.location.place is not None
+            if c.location.mention.kind == "group":  # the country of an armed group named
+                assert c.location.place.is_country and c.geo_precision == 3
+            else:
+                own = [r.place for r in resolutions if r.mention == c.location.mention]
+                assert own and any(
+                    p is not None and p.country_code == c.location.place.country_code for p in own
+                )
         assert c.event_type  # an incident always has a type
 
 
