@@ -521,7 +521,7 @@ def _context(
     countries: defaultdict[str, float] = defaultdict(float)
     sides: list[tuple[Place, str]] = []
     for cc, weight in (hints or {}).items():
-        countries[cc] += 0.5 * weight  # as much as a demonym: the armed groups it names
+        countries[cc] += weight  # as much as a place there: the armed groups it names
     admin1: Counter[str] = Counter()
     anchors: list[Place] = []
     dateline_cc = ""

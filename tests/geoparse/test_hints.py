@@ -18,3 +18,9 @@ def test_a_group_places_a_village_name_shared_abroad(gazetteer: Gazetteer) -> No
     text = "QSD forces raided the village of Shiheil and clashed with gunmen."
     (res,) = [r for r in geoparse_text(text, gazetteer=gazetteer) if r.mention.surface == "Shiheil"]
     assert res.place is not None and res.place.country_code == "SY", res.reasons
+
+
+def test_regime_forces_point_to_syria() -> None:
+    assert country_hints("Regime forces shelled the village of Kitah.") == {"SY": 1.0}
+    assert country_hints("Pro-regime militias advanced.") == {"SY": 1.0}
+    assert country_hints("The regime announced new taxes.") == {}  # the word alone does not
