@@ -3,8 +3,10 @@
 Coders' notes and conflict reporting often name no country at all ("QSD forces raided the
 village of al-Farj in Thiban district"): the reader knows QSD fights in Syria. These are
 well-known organisations whose field is one country (or a few); naming one is a vote for
-that country in the resolver's context, like a demonym ("Syrian"). Groups active in many
-countries (the Islamic State, al-Qaeda) are deliberately left out.
+that country in the resolver's context, as much as a place there (so a village namesake on
+another continent needs more than its name), and the country of a report that names no
+place. Groups active in many countries (the Islamic State, al-Qaeda) are deliberately left
+out.
 """
 
 from __future__ import annotations
