@@ -438,14 +438,21 @@ def _fallback_place(
             continue
         if place.is_country:
             return PlaceChoice(r, 3, "country-fallback", None, (f"country of {m.surface}",))
-        if gaz is not None and place.country_code:
-            try:
-                country = gaz.country(place.country_code)
-            except (KeyError, LookupError):
-                continue
+        country = _country_of(gaz, place.country_code)
+        if country is not None:
             res = replace(r, place=country, reasons=(*r.reasons, f"country of {place.name}"))
             return PlaceChoice(res, 3, "country-fallback", None, (f"country of {m.surface}",))
     return _group_country(text, spans, gaz) or _article_country(text, resolutions, gaz)
+
+
+def _country_of(gaz: _GazetteerLike | None, cc: str) -> Place | None:
+    """The country ``cc`` as a place, or None (no gazetteer, no code, or one it lacks)."""
+    if gaz is None or not cc:
+        return None
+    try:
+        return gaz.country(cc)
+    except (KeyError, LookupError):
+        return None
 
 
 def _article_country(
@@ -468,9 +475,8 @@ def _article_country(
     cc, top = max(votes.items(), key=lambda kv: (kv[1], kv[0]))
     if top < 2 or top * 2 <= sum(votes.values()):
         return None
-    try:
-        country = gaz.country(cc)
-    except (KeyError, LookupError):
+    country = _country_of(gaz, cc)
+    if country is None:
         return None
     why = f"the country of {top} of the article's {sum(votes.values())} places ({country.name})"
     first = next(r for r in resolutions if r.place is not None and r.place.country_code == cc)
@@ -489,9 +495,8 @@ def _group_country(
     if len(votes) != 1:
         return None  # no group, or groups of several countries: no guess
     (cc,) = votes
-    try:
-        country = gaz.country(cc)
-    except (KeyError, LookupError):
+    country = _country_of(gaz, cc)
+    if country is None:
         return None
     why = f"country of the armed group named ({country.name})"
     start = spans[0][0] if spans else 0
