@@ -86,7 +86,8 @@ def tokenize(text: str) -> list[Token]:
     prev_end = 0
     for m in _TOKEN.finditer(text):
         raw = m.group()
-        word = _POSSESSIVE.sub("", raw.rstrip(".")) if raw[-1] == "." or raw[-2:-1] in "'’" else raw
+        possessive = raw[-1] in ".'’" or raw[-2:-1] in ("'", "’")
+        word = _POSSESSIVE.sub("", raw.rstrip(".")) if possessive else raw
         gap = text[prev_end : m.start()]
         if not tokens or ("\n" in gap and not gap.strip()):
             sent_start = True
@@ -115,7 +116,11 @@ def _joinable(text: str, a: Token, b: Token) -> bool:
 
 
 def _cue_before(text: str, tokens: list[Token], i: int) -> str:
-    lowered = [t.text.lower() for t in tokens[max(0, i - 3) : i]]
+    if tokens[i].sent_start:
+        return ""  # "... in 1994. Flores' family": a cue never reaches into the next sentence
+    window = tokens[max(0, i - 3) : i]
+    starts = [k for k, t in enumerate(window) if t.sent_start]
+    lowered = [t.text.lower() for t in window[starts[-1] if starts else 0 :]]
     for n in (3, 2, 1):
         if len(lowered) >= n:
             phrase = " ".join(lowered[-n:])
@@ -151,13 +156,22 @@ class _Recognizer:
         "Hughes" or "Bell" in the same text is that person."""
         out = set()
         toks = self.tokens
+        run = 0  # words of a name so far after its given name or title: "Capt. Roy A. Nelson"
         for a, b in itertools.pairwise(toks):
-            if not b.capitalised or not _joinable(self.text, a, b):
+            initial = len(a.text) == 1 and a.text.isupper()
+            titled = a.text in NON_PLACE_BEFORE
+            gap = self.text[a.end : b.start]
+            joined = _joinable(self.text, a, b) or (gap == ". " and (initial or titled))
+            if not b.capitalised or not joined:
                 if a.capitalised and b.text.lower() in SPEECH_VERBS and self._small_place(a.text):
                     out.add(a.text.lower())
+                run = 0
                 continue
-            if a.text.lower() in FIRST_NAMES or a.text.rstrip(".") in NON_PLACE_BEFORE:
+            if a.text.lower() in FIRST_NAMES or titled or 0 < run < 3:
                 out.add(b.text.lower())
+                run += 1
+            else:
+                run = 0
         return out
 
     @staticmethod
@@ -339,7 +353,7 @@ class _Recognizer:
             return False
         if j - i == 1 and word in SURNAMES and not cue and _prominence(top) < 4:
             return False
-        if j - i == 1 and word in self.people and not cue:
+        if j - i == 1 and word in self.people and not cue and _prominence(top) < 5:
             return False
         if j - i == 1 and word in FIRST_NAMES and not cue and _prominence(top) < 4:
             return False

@@ -7,7 +7,7 @@ from typing import Any
 
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.geoparse.recognize import recognize
-from geomap.geoparse.resolve import resolve_mentions
+from geomap.geoparse.resolve import is_dismissed, resolve_mentions
 from geomap.models import Mention, Resolution
 
 __all__ = ["geoparse_text", "resolution_to_json"]
@@ -23,6 +23,8 @@ def geoparse_text(
 ) -> list[Resolution]:
     """Every place mention in ``text`` with its resolution, in text order.
 
+    A lone word whose only gazetteer readings are namesakes far from the article and that
+    nothing marks as a place ("Nelson said") is left out (:func:`is_dismissed`).
     With ``spans`` (start, end pairs) recognition is skipped and exactly those spans are
     resolved, one Resolution each, in the given order.
 
@@ -34,7 +36,10 @@ def geoparse_text(
     """
     found = recognize(text, gazetteer=gazetteer, demonyms=demonyms)
     if spans is None:
-        return resolve_mentions(text, found, gazetteer=gazetteer, geocoder=geocoder)
+        resolved = resolve_mentions(
+            text, found, gazetteer=gazetteer, geocoder=geocoder, dismiss=True
+        )
+        return [r for r in resolved if not is_dismissed(r)]
     # Given spans: only they are output, but the whole text still gives the context: the
     # countries, regions and first-level areas it names ("in northern Syria", "Syrian"); a
     # recognised mention with the same span lends its kind and cue ("the town of"). Smaller

@@ -54,6 +54,19 @@ def test_person_surname_remembered_within_the_text(gazetteer: Gazetteer) -> None
     assert "Hughes" not in surfaces(text, gazetteer)
 
 
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("Capt. Roy A. Nelson said the door was open. Later, Nelson said it was shut.", "Nelson"),
+        ("Staff Sgt. Christopher Lee Everett, 23, died. Everett had served two tours.", "Everett"),
+        ("Mike Flores was shot in San Jose in 1994. Flores' family still asks why.", "Flores"),
+    ],
+)
+def test_a_persons_whole_name_is_remembered(gazetteer: Gazetteer, text: str, person: str) -> None:
+    # middle names and initials do not end the name; a cue never reaches into the next sentence
+    assert person not in surfaces(text, gazetteer)
+
+
 def test_cued_unknown_places_are_reported_for_the_fallback(gazetteer: Gazetteer) -> None:
     text = "Shells hit the Qwzxabad neighbourhood and the village of Qarqozat overnight."
     found = {m.surface for m in recognize(text, gazetteer=gazetteer)}

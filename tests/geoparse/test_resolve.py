@@ -199,3 +199,30 @@ def test_a_town_named_a_thousand_times_shares_its_words(gazetteer: Gazetteer) ->
     found = geoparse_text(text, gazetteer=gazetteer)
     assert len(found) == 1000 and {r.place.name for r in found if r.place} == {"Aleppo"}
     assert len({id(s) for r in found for s in r.reasons}) <= 2 * len(found[0].reasons)
+
+
+def test_a_lone_word_with_only_far_namesakes_is_not_reported(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.recognize import recognize
+    from geomap.geoparse.resolve import NAMESAKES_ONLY
+
+    text = "The crowd cheered when Delft arrived at the stadium in Houston, Texas."
+    assert "Delft" in {m.surface for m in recognize(text, gazetteer=gazetteer)}
+    assert set(resolved(text, gazetteer)) == {"Houston", "Texas"}  # a player, not a place
+    # given as a place, it is still answered, honestly unresolved with the reason
+    start = text.index("Delft")
+    (res,) = geoparse_text(text, gazetteer=gazetteer, spans=[(start, start + 5)])
+    assert res.place is None and res.reasons[0] == NAMESAKES_ONLY
+    # a cue keeps it: "in Delft" is reported, whether or not it can be placed
+    cued = "Fans in Houston, Texas, cheered; the team trains in Delft."
+    assert "Delft" in resolved(cued, gazetteer)
+
+
+def test_a_state_over_the_small_town_named_after_it(gazetteer: Gazetteer) -> None:
+    text = "Hail fell on Kansas on Monday, and on Paris and Charleston, Illinois officials said."
+    found = geoparse_text(text, gazetteer=gazetteer)
+    (kansas,) = [r for r in found if r.mention.surface == "Kansas"]
+    assert kansas.place is not None and kansas.place.feature_code == "ADM1"
+    assert kansas.score >= 0.9, kansas.reasons  # Kansas, Illinois (744 people) no longer close
+    # the text naming the town's state still picks the town
+    out = resolved("Flooding closed roads in Lebanon, Tennessee, and in Nashville.", gazetteer)
+    assert out["Lebanon"] == ("Lebanon", "US")
