@@ -414,6 +414,19 @@ class _Recognizer:
         common = word in COMMON_WORDS or word in self.lower_words
         if common and not (cue and prominent):
             return False
+        if common and j - i == 1 and _HEAD_OF_NAME.match(text, toks[j - 1].end):
+            return False  # "the University of Rochester": an institution named after a place
+        if (
+            prev
+            and prev.text.lower() == "the"
+            and surface.isupper()
+            and len(surface) <= 3
+            and not top.place.feature_code.startswith("PCL")
+            and not (nxt and nxt.capitalised)  # "the NJ State Federation" names New Jersey
+        ):
+            return False  # "the PA" is an authority, "the MD" a doctor; "the US" a country
+        if word in DIRECTIONS and _STREET_NUMBER.match(text, toks[j - 1].end):
+            return False  # "Northwest 13th Street", "Northwest Eighth Avenue"
         if first.sent_start and j - i == 1 and not prominent and not cue:
             return False
         if first.sent_start and j - i == 1 and not cue and not any(c.kind == 0 for c in found):
@@ -429,6 +442,13 @@ class _Recognizer:
             return True
         # A small place with no cue: keep only if its name is an exact official spelling.
         return (top.exact_name and top.place.population >= 1000) or j - i > 1
+
+
+_HEAD_OF_NAME = re.compile(r" of (?:the )?[A-Z]")
+_STREET_NUMBER = re.compile(
+    r" (?:\d+(?:st|nd|rd|th)|[A-Z][a-z]+(?:st|nd|rd|th)) "
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Drive|Dr|Place|Pl|Terrace|Boulevard|Blvd|Way|Lane|Court)\b"
+)
 
 
 def _ordinary_word(word: str) -> bool:

@@ -177,7 +177,8 @@ COMMON_WORDS = frozenset(
     east west central early late new old good great big fair hot cold summer winter spring
     fall autumn day night morning evening man woman men women people children family home
     house city town village state country nation world land island river lake sea ocean
-    mountain valley way road bridge church temple school college university hospital court
+    mountain valley way road lane avenue drive bridge church temple school college university
+    hospital court
     office market bank post star sun moon sky rock stone wood woods field fields forest
     garden gardens gate port harbor harbour haven bridgewater fort mount saint saints holy
     christmas easter independence liberty victory union unity freedom justice peace war

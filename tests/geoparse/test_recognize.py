@@ -67,6 +67,25 @@ def test_a_persons_whole_name_is_remembered(gazetteer: Gazetteer, text: str, per
     assert person not in surfaces(text, gazetteer)
 
 
+@pytest.mark.parametrize(
+    ("text", "not_place"),
+    [
+        ("Crews worked on Acadia Drive. Lane closures through Thursday.", "Lane"),
+        ("She teaches at the University of Rochester in New York.", "University"),
+        ("The PA was worried, officials in Ramallah said.", "PA"),
+        ("Marchers met at Northwest 13th Street and Northwest Eighth Avenue.", "Northwest"),
+    ],
+)
+def test_words_that_head_other_names_are_not_places(
+    gazetteer: Gazetteer, text: str, not_place: str
+) -> None:
+    assert not_place not in surfaces(text, gazetteer)
+
+
+def test_an_abbreviation_inside_a_longer_name_is_still_its_state(gazetteer: Gazetteer) -> None:
+    assert "NJ" in surfaces("She chairs the NJ State Federation of Women's Clubs.", gazetteer)
+
+
 def test_cued_unknown_places_are_reported_for_the_fallback(gazetteer: Gazetteer) -> None:
     text = "Shells hit the Qwzxabad neighbourhood and the village of Qarqozat overnight."
     found = {m.surface for m in recognize(text, gazetteer=gazetteer)}
