@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
 from geomap.gazetteer.lookup import Gazetteer
 from geomap.geoparse.recognize import recognize
 from geomap.geoparse.resolve import is_dismissed, resolve_mentions
-from geomap.models import Mention, Resolution
+from geomap.models import METHOD_GAZETTEER, Mention, Place, Resolution
 
-__all__ = ["geoparse_text", "resolution_to_json"]
+__all__ = ["geoparse_text", "main_town", "resolution_to_json"]
 
 
 def geoparse_text(
@@ -51,12 +52,43 @@ def geoparse_text(
         for m in found
         if not any(m.start < e and s < m.end for s, e in spans) and _is_wide(m, gazetteer)
     ]
-    resolved = resolve_mentions(text, [*given, *context], gazetteer=gazetteer)[: len(given)]
+    everything = resolve_mentions(text, [*given, *context], gazetteer=gazetteer)
+    resolved = everything[: len(given)]
     if geocoder is not None and any(r.place is None for r in resolved):
         # the fallback is asked for the given spans only, never for context mentions
         again = resolve_mentions(text, given, gazetteer=gazetteer, geocoder=geocoder)
         resolved = [r if r.place is not None else a for r, a in zip(resolved, again, strict=True)]
-    return resolved
+    town = main_town(everything)
+    if town is None:
+        return resolved
+    # A span given as a place that nothing can place is most likely in the article's main
+    # town or near it (a racetrack, a suburb, a hamlet): a low-scored estimate, said so.
+    why = f"given as a place the gazetteer cannot place: the article's main town {town.name}"
+    return [
+        r
+        if r.place is not None
+        else Resolution(r.mention, town, 0.2, METHOD_GAZETTEER, (*r.reasons, why))
+        for r in resolved
+    ]
+
+
+def main_town(resolutions: Sequence[Resolution]) -> Place | None:
+    """The town (not a country or first-level area) the article names most often with
+    confidence; the first of them on a tie."""
+    towns = [
+        r.place
+        for r in resolutions
+        if r.place is not None
+        and r.score >= 0.43
+        and r.method == METHOD_GAZETTEER
+        and not (r.place.is_country or r.place.is_admin1)
+        and r.place.feature_class == "P"
+    ]
+    if not towns:
+        return None
+    counts = Counter(p.geonameid for p in towns)
+    best = max(counts.values())
+    return next(p for p in towns if counts[p.geonameid] == best)
 
 
 def _is_wide(m: Mention, gazetteer: Gazetteer) -> bool:
