@@ -572,7 +572,7 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
                 continue
             i += 1
             continue
-        cue = _cue_before(text, toks, i)
+        cue = _cue_before(text, toks, i) or _listed_with(text, tok, mentions)
         if not rec.keep(i, j, found, cue):
             i += 1
             continue
@@ -585,6 +585,22 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         i = j
     mentions.sort(key=lambda m: m.start)
     return [_with_full_stop(text, m, gazetteer) for m in mentions]
+
+
+_LIST_GAP = re.compile(r",?\s+(?:and|or)\s+")  # not ", ": "Celaya, Guanajuato" is X in Y
+
+
+def _listed_with(text: str, tok: Token, mentions: list[Mention]) -> str:
+    """The cue of the place just before in a list: "hit Khiam and Kfar Kila", "in Hass
+    or Kafr Nabl" (each name is as much a place as the first)."""
+    if not mentions:
+        return ""
+    last = mentions[-1]
+    if last.kind != "name" or last.cue in ("", "party") or last.end >= tok.start:
+        return ""
+    if tok.text in NON_PLACE_BEFORE:
+        return ""  # "D-Charleston, and Sen. Bo Gray": a title, not the next place
+    return last.cue if _LIST_GAP.fullmatch(text, last.end, tok.start) else ""
 
 
 def _with_full_stop(text: str, m: Mention, gaz: Gazetteer) -> Mention:

@@ -86,6 +86,19 @@ def test_an_abbreviation_inside_a_longer_name_is_still_its_state(gazetteer: Gaze
     assert "NJ" in surfaces("She chairs the NJ State Federation of Women's Clubs.", gazetteer)
 
 
+def test_a_village_listed_after_a_cued_place_shares_its_cue(gazetteer: Gazetteer) -> None:
+    found = {
+        m.surface: m.cue for m in recognize("Shells hit Khiam and Kfar Kila.", gazetteer=gazetteer)
+    }
+    assert found.get("Kfar Kila") == "hit"  # without a cue a village name needs one
+    # "X, Y" names a place in a region, not a list: Y gets no cue of its own
+    found = {
+        m.surface: m.cue
+        for m in recognize("Workers marched in Celaya, Guanajuato.", gazetteer=gazetteer)
+    }
+    assert found.get("Guanajuato") == ""
+
+
 def test_cued_unknown_places_are_reported_for_the_fallback(gazetteer: Gazetteer) -> None:
     text = "Shells hit the Qwzxabad neighbourhood and the village of Qarqozat overnight."
     found = {m.surface for m in recognize(text, gazetteer=gazetteer)}
