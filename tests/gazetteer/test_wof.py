@@ -43,6 +43,7 @@ FRONT_LINE_PLACES = [
     ("Militants attacked Tal Afar west of Mosul in Iraq.", "Tal Afar", 36.3791, 42.4481),
     ("Iraqi forces retook Bartella east of Mosul.", "Bartella", 36.3537, 43.3813),
     ("A drone struck Kfar Kila in southern Lebanon.", "Kfar Kila", 33.2772, 35.5517),
+    ("Shelling hit Khiam and Kfar Kila in southern Lebanon.", "Khiam", 33.3278, 35.6128),
     ("Troops advanced near Robotyne in Zaporizhzhia oblast.", "Robotyne", 47.4456, 35.8343),
     ("Marines held positions in Krynky in Kherson oblast.", "Krynky", 46.7281, 33.0694),
     ("Russian forces attacked Vuhledar in Donetsk oblast.", "Vuhledar", 47.7787, 37.2567),

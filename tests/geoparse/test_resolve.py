@@ -250,15 +250,3 @@ def test_names_that_can_be_near_each_other_are_read_together(gazetteer: Gazettee
     county, town = found["Hall County"], found["Gainesville"]
     assert county is not None and town is not None
     assert town.admin1 == county.admin1 == "Georgia"
-
-
-def test_khiam_is_the_border_village_when_its_neighbours_are_named(gazetteer: Gazetteer) -> None:
-    text = "Israeli shelling hit Khiam and Kfar Kila in southern Lebanon on Tuesday."
-    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
-    khiam, kfar_kila = found["Khiam"], found["Kfar Kila"]
-    assert kfar_kila is not None and (round(kfar_kila.lat, 1), round(kfar_kila.lon, 1)) == (
-        33.3,
-        35.6,
-    )
-    # not El Khiam in Mount Lebanon, 45 km north: the one beside Kfar Kila
-    assert khiam is not None and (round(khiam.lat, 1), round(khiam.lon, 1)) == (33.3, 35.6)
