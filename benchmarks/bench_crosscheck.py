@@ -35,7 +35,7 @@ from geomap.geoparse import resolve
 GRID = {
     "country_share": (1.5, 2.5, 3.5),
     "distance": (0.75, 1.5, 2.25),
-    "near": (0.0, 0.5, 1.0),
+    "admin1_each": (0.2, 0.4, 0.8),
 }
 
 

@@ -39,8 +39,12 @@ GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
     r"Hamas|Islamic Jihad|IDF|Israel Defen[cs]e Forces": ("PS", "IL"),
     r"Donetsk People's Republic|DPR|Luhansk People's Republic|LPR|NAF": ("UA",),
 }
-_PATTERNS = tuple(
-    (re.compile(rf"(?<![\w-])(?:{names})(?![\w-])"), ccs) for names, ccs in GROUP_COUNTRIES.items()
+_GROUPS = tuple(GROUP_COUNTRIES.values())
+#: One pass over the text for all groups: alternative i is named g{i}.
+_PATTERN = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(f"(?P<g{i}>{names})" for i, names in enumerate(GROUP_COUNTRIES))
+    + r")(?![\w-])"
 )
 
 
@@ -52,9 +56,10 @@ def country_hints(text: str) -> dict[str, float]:
     >>> country_hints("Clashes between the Taliban and Afghan forces.")
     {'AF': 1.0}
     """
+    named = {int(m.lastgroup[1:]) for m in _PATTERN.finditer(text) if m.lastgroup}
     votes: dict[str, float] = {}
-    for pattern, ccs in _PATTERNS:
-        if pattern.search(text):
-            for cc in ccs:
-                votes[cc] = votes.get(cc, 0.0) + 1.0 / len(ccs)
+    for i in sorted(named):
+        ccs = _GROUPS[i]
+        for cc in ccs:
+            votes[cc] = votes.get(cc, 0.0) + 1.0 / len(ccs)
     return votes

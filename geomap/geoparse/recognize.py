@@ -403,6 +403,8 @@ class _Recognizer:
             and prev.text not in DIRECTIONS
             and not self._known(prev.text)
             and self.possessive_country_at(i - 1) is None
+            # a country still names itself in "Narc Kenya", "Skate Canada"; "Andrew Jordan" is a man
+            and not (j - i == 1 and _prominence(top) >= 5 and prev.text.lower() not in FIRST_NAMES)
         ):
             return False
         if surface.isalpha() and surface.isupper() and len(surface) <= 5:

@@ -62,7 +62,6 @@ class Weights:
     distance: float = 1.5  # at 0 km from another place of the article, decaying...
     distance_km: float = 300.0  # ...with this length scale
     side: float = 0.8  # "southern Lebanon": a candidate in that part of the country
-    near: float = 0.5  # per other name with a candidate close by (weighted by its ambiguity)
 
 
 W = Weights()
@@ -99,8 +98,6 @@ class _Context:
     anchor_keys: list[str] = field(default_factory=list)
     #: "southern Lebanon", "northern Aleppo": (the area, the direction word).
     sides: list[tuple[Place, str]] = field(default_factory=list)
-    #: Candidate places keyed by grid cell, with the mention key and its candidate count.
-    near: dict[tuple[int, int], list[tuple[Place, str, int]]] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -342,10 +339,6 @@ def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]
             score += W.side
             reasons.append(f"in the {direction} part of {area.name}, as the text says")
             break
-    support = _nearby_support(p, ctx, key)
-    if support > 0.05:
-        score += W.near * support
-        reasons.append(f"other names in the article have a place within {_NEAR_KM:g} km")
     anchors = [a for a, k in zip(ctx.anchors, ctx.anchor_keys, strict=True) if k != key]
     if anchors and not p.is_country and not p.is_admin1:
         d = min(distance_km(p, a) for a in anchors)
@@ -354,50 +347,6 @@ def _context_bonus(p: Place, ctx: _Context, key: str) -> tuple[float, list[str]]
             score += bonus
             reasons.append(f"{d:.0f} km from other places in the article")
     return score, reasons
-
-
-_NEAR_KM = 50.0
-_CELL_DEG = 0.5
-_NEAR_CANDIDATES = 40  # per mention; a name with more is too common to say where we are
-
-
-def _candidate_grid(
-    mentions: Sequence[Mention], cands: Sequence[list[Candidate]]
-) -> dict[tuple[int, int], list[tuple[Place, str, int]]]:
-    """Every mention's candidate places (towns and districts), by grid cell."""
-    grid: dict[tuple[int, int], list[tuple[Place, str, int]]] = defaultdict(list)
-    seen: set[str] = set()
-    for m, cs in zip(mentions, cands, strict=True):
-        key = _mention_key(m)
-        if key in seen or not cs or len(cs) > _NEAR_CANDIDATES or m.kind == "demonym":
-            continue
-        seen.add(key)
-        for c in cs:
-            p = c.place
-            if not (p.is_country or p.is_admin1):
-                grid[_cell(p)].append((p, key, len(cs)))
-    return grid
-
-
-def _cell(p: Place) -> tuple[int, int]:
-    return math.floor(p.lat / _CELL_DEG), math.floor(p.lon / _CELL_DEG)
-
-
-def _nearby_support(p: Place, ctx: _Context, key: str) -> float:
-    """How strongly other names of the article could be near ``p`` (within _NEAR_KM): each
-    other name counts once, less when it has many candidates ("Gainesville" and "Hall
-    County" are jointly in Georgia though each has namesakes elsewhere)."""
-    if not ctx.near or p.is_country or p.is_admin1:
-        return 0.0
-    ci, cj = _cell(p)
-    best: dict[str, float] = {}
-    for di in (-1, 0, 1):
-        for dj in (-1, 0, 1):
-            for q, other, n in ctx.near.get((ci + di, cj + dj), ()):
-                if other == key or q == p or distance_km(p, q) > _NEAR_KM:
-                    continue
-                best[other] = max(best.get(other, 0.0), 1.0 / math.sqrt(n))
-    return min(sum(best.values()), 2.0)
 
 
 # (raw confidence, share correct within 161 km) measured on the dev news corpora with gold
@@ -658,7 +607,6 @@ def resolve_mentions(
     ]
     first = _rank(text, mentions, cands, parents, None, insides)
     ctx = _context(mentions, first, gazetteer, country_hints(text))
-    ctx.near = _candidate_grid(mentions, cands)
     second = _rank(text, mentions, cands, parents, ctx, insides)
     results = []
     top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])

@@ -99,6 +99,13 @@ def test_a_village_listed_after_a_cued_place_shares_its_cue(gazetteer: Gazetteer
     assert found.get("Guanajuato") == ""
 
 
+def test_a_country_still_names_itself_inside_an_organisation(gazetteer: Gazetteer) -> None:
+    text = "Police arrested a Narc Kenya MP after the Skate Canada final; Andrew Jordan won."
+    found = surfaces(text, gazetteer)
+    assert "Kenya" in found and "Canada" in found
+    assert "Jordan" not in found  # after a given name, a man
+
+
 def test_cued_unknown_places_are_reported_for_the_fallback(gazetteer: Gazetteer) -> None:
     text = "Shells hit the Qwzxabad neighbourhood and the village of Qarqozat overnight."
     found = {m.surface for m in recognize(text, gazetteer=gazetteer)}

@@ -241,12 +241,3 @@ def test_a_given_span_nothing_can_place_is_estimated_at_the_main_town(
     # recognised by us rather than given, it stays honestly unresolved
     found = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
     assert "Qwzxabad" not in found or found["Qwzxabad"].place is None
-
-
-def test_names_that_can_be_near_each_other_are_read_together(gazetteer: Gazetteer) -> None:
-    # Gainesville, Florida is the bigger city; with Hall County named, Georgia is meant
-    text = "Deputies from Hall County searched homes in Gainesville on Monday."
-    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
-    county, town = found["Hall County"], found["Gainesville"]
-    assert county is not None and town is not None
-    assert town.admin1 == county.admin1 == "Georgia"
