@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["GROUP_COUNTRIES", "country_hints"]
+__all__ = ["GROUP_COUNTRIES", "country_hints", "group_spans"]
 
 #: Distinctive group names -> ISO2 codes of the countries they act in.
 GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -63,3 +63,8 @@ def country_hints(text: str) -> dict[str, float]:
         for cc in ccs:
             votes[cc] = votes.get(cc, 0.0) + 1.0 / len(ccs)
     return votes
+
+
+def group_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text names an armed group of :data:`GROUP_COUNTRIES` (never a place)."""
+    return [m.span() for m in _PATTERN.finditer(text)]

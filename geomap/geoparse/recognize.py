@@ -11,6 +11,7 @@ ordinary English word used in the same text. Datelines ("ANKARA (Reuters) -"), d
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from geomap.gazetteer.lookup import Candidate, Gazetteer
+from geomap.geoparse.hints import group_spans
 from geomap.geoparse.wordlists import (
     COMMON_WORDS,
     CONNECTORS,
@@ -311,6 +313,14 @@ class _Recognizer:
         first = toks[i].text
         if _ordinary_word(first) or (first.isupper() and len(first) <= 5):
             return None
+        prev = toks[i - 1] if i > 0 else None
+        if (
+            prev
+            and prev.capitalised
+            and not toks[i].sent_start
+            and _joinable(self.text, prev, toks[i])
+        ):
+            return None  # "Hafer Mhor": the name began a word earlier
         if first.lower() in MONTHS_AND_DAYS or first.lower() in FIRST_NAMES:
             return None
         cue = _cue_before(self.text, toks, i)
@@ -509,12 +519,13 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
     """
     rec = _Recognizer(text, gazetteer)
     mentions: list[Mention] = list(_datelines(text, gazetteer))
-    taken = {(m.start, m.end) for m in mentions}
     toks = rec.tokens
+    # tokens already spoken for: datelines, and armed groups ("Asayish", "Hezbollah")
+    taken = _tokens_inside(toks, [*((m.start, m.end) for m in mentions), *group_spans(text)])
     i = 0
     while i < len(toks):
         tok = toks[i]
-        if any(s <= tok.start < e for s, e in taken):
+        if i in taken:
             i += 1
             continue
         if not tok.capitalised:
@@ -576,6 +587,21 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             continue
         cue = _cue_before(text, toks, i) or _listed_with(text, tok, mentions)
         if not rec.keep(i, j, found, cue):
+            longer = rec.unknown_place_at(i)
+            if longer and longer[0] > j:
+                # "Hafer Mhor neighborhood": one unknown name, not the village Hafar
+                end, noun = longer
+                mentions.append(
+                    Mention(
+                        tok.start,
+                        toks[end - 1].end,
+                        text[tok.start : toks[end - 1].end],
+                        "name",
+                        noun,
+                    )
+                )
+                i = end
+                continue
             i += 1
             continue
         start = toks[i].start
@@ -587,6 +613,15 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         i = j
     mentions.sort(key=lambda m: m.start)
     return [_with_full_stop(text, m, gazetteer) for m in mentions]
+
+
+def _tokens_inside(toks: list[Token], spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of the tokens that start inside any of ``spans`` (by bisection: linear)."""
+    starts = [t.start for t in toks]
+    out: set[int] = set()
+    for s, e in spans:
+        out.update(range(bisect.bisect_left(starts, s), bisect.bisect_left(starts, e)))
+    return out
 
 
 _LIST_GAP = re.compile(r",?\s+(?:and|or)\s+")  # not ", ": "Celaya, Guanajuato" is X in Y

@@ -226,7 +226,7 @@ def _parent_places(text: str, m: Mention, gaz: Gazetteer) -> list[Place]:
     words = found.group(1).rstrip(".,").split()
     for n in range(len(words), 0, -1):
         name = " ".join(words[:n])
-        cands = gaz.candidates(name)
+        cands = _well_known_first(gaz.candidates(name))
         cc = gaz.demonym_country(name)
         places = [c.place for c in cands[:15] if c.place.feature_class == "A" or c.kind <= 1]
         if cc:
@@ -253,8 +253,19 @@ def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
         return set()
     name = found.group(1).rstrip(".,")
     cc = gaz.demonym_country(name)
-    ccs = {c.place.country_code for c in gaz.candidates(name) if c.place.country_code}
+    cands = _well_known_first(gaz.candidates(name))
+    ccs = {c.place.country_code for c in cands if c.place.country_code}
     return ccs | {cc} if cc else ccs
+
+
+def _well_known_first(cands: list[Candidate]) -> list[Candidate]:
+    """The readings of a parent name ("X town in Hama"): a parent is a place readers know, so
+    when a place outside the village-level layer has that official name, its village
+    namesakes (a Hamah in Yemen) are not the parent. (Toulouse, also called Tullus in
+    Latin, does not hide the district of Tullus in Sudan.)"""
+    if any(c.kind == 0 and not c.local for c in cands):
+        return [c for c in cands if not c.local]
+    return cands
 
 
 def _parent_bonus(parents: Sequence[Place], p: Place) -> tuple[float, str]:

@@ -106,6 +106,15 @@ def test_a_country_still_names_itself_inside_an_organisation(gazetteer: Gazettee
     assert "Jordan" not in found  # after a given name, a man
 
 
+def test_armed_groups_and_longer_unknown_names_are_not_villages(gazetteer: Gazetteer) -> None:
+    text = "A drone hit a post that belongs to Asayish in Ain al Arab city in Aleppo countryside."
+    assert "Asayish" not in surfaces(text, gazetteer)  # a Kurdish security force
+    text = "Workers protested outside their plant in Hafer Mhor neighborhood of Bizerte."
+    found = {m.surface: m.cue for m in recognize(text, gazetteer=gazetteer)}
+    assert found.get("Hafer Mhor") == "neighborhood"  # one unknown name, not Hafar + Mhor
+    assert "Mhor" not in found
+
+
 def test_cued_unknown_places_are_reported_for_the_fallback(gazetteer: Gazetteer) -> None:
     text = "Shells hit the Qwzxabad neighbourhood and the village of Qarqozat overnight."
     found = {m.surface for m in recognize(text, gazetteer=gazetteer)}

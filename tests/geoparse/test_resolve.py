@@ -241,3 +241,15 @@ def test_a_given_span_nothing_can_place_is_estimated_at_the_main_town(
     # recognised by us rather than given, it stays honestly unresolved
     found = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
     assert "Qwzxabad" not in found or found["Qwzxabad"].place is None
+
+
+def test_a_parent_is_the_place_readers_know_not_its_village_namesake(
+    gazetteer: Gazetteer,
+) -> None:
+    # Hama the governorate, not a hamlet called Hamah in Yemen that has a namesake of the
+    # unknown village nearby: the village is honestly unresolved, never in Yemen
+    text = "Gunmen attacked a convoy in the countryside of Ithariyah town in Hama governorate."
+    found = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
+    village = found["Ithariyah"]
+    assert village.place is None or village.place.country_code == "SY", village.reasons
+    assert "outside the place the text puts it in (Hama)" in " ".join(village.reasons)
