@@ -38,6 +38,8 @@ GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
     r"Mungiki": ("KE",),
     r"Hamas|Islamic Jihad|IDF|Israel Defen[cs]e Forces": ("PS", "IL"),
     r"Donetsk People's Republic|DPR|Luhansk People's Republic|LPR|NAF": ("UA",),
+    r"OSCE SMM|Special Monitoring Mission": ("UA",),
+    r"GNA|Government of National Accord|LNA|Libyan National Army": ("LY",),
 }
 _GROUPS = tuple(GROUP_COUNTRIES.values())
 #: One pass over the text for all groups: alternative i is named g{i}.

@@ -36,6 +36,7 @@ from geomap.geoparse.wordlists import (
     NON_PLACE_AFTER,
     NON_PLACE_BEFORE,
     ORGANISATIONS,
+    PLACE_NAME_HEADS,
     PLACE_NOUNS,
     PUBLIC_BODIES,
     SPEECH_VERBS,
@@ -241,6 +242,8 @@ class _Recognizer:
         cue = _cue_before(self.text, toks, i)
         if cue in STRONG_CUES:
             return j, cue
+        if cue and j > i + 1 and toks[i].text.lower() in PLACE_NAME_HEADS:
+            return j, cue  # "in Wadi al-Rabi", "near Kafr Nabudah": the first word says place
         after = toks[j].text.lower() if j < len(toks) else ""
         if after in PLACE_NOUNS and i > 0 and toks[i - 1].text.lower() == "the":
             return j, after
@@ -417,8 +420,9 @@ class _Recognizer:
             and not (j - i == 1 and _prominence(top) >= 5 and prev.text.lower() not in FIRST_NAMES)
         ):
             return False
-        if surface.isalpha() and surface.isupper() and len(surface) <= 5:
-            # Acronyms (NATO, IRNA, EU) are organisations unless an alias says otherwise.
+        acronym = surface.isupper() or any(ch.isupper() for ch in surface[1:])
+        if surface.isalpha() and acronym and len(surface) <= 5:
+            # Acronyms (NATO, IRNA, EU, LoC) are organisations unless an alias says otherwise.
             if top.place.feature_code[:3] != "PCL" and not top.exact_name:
                 return False
             if len(surface) > 2 and top.place.feature_class == "P":

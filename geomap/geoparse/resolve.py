@@ -175,7 +175,7 @@ _PARENT_AFTER = re.compile(
     r"(?:(?:north|south|east|west|northern|southern|eastern|western|central|north-?eastern"
     r"|north-?western|south-?eastern|south-?western)\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|part|parts|province|governorate|district)\s+of\s+)?"
-    r"([A-Z][\w.'’-]*(?:[\s-]+(?:(?:al|el|ez|ed|ad|as|ar|an|at|az|ash|es|um|umm|bin|ibn|abu"
+    r"([A-Z][\w.'’-]*(?:[\s-]+(?:(?i:al|el|ez|ed|ad|as|ar|an|at|az|ash|es|um|umm|bin|ibn|abu"
     r"|de|la)[\s-]+)?[A-Z][\w.'’-]*){0,2})"
 )
 
@@ -251,7 +251,26 @@ def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
     found = _PARENT_AFTER.match(text, m.end)
     if not found:
         return set()
-    name = found.group(1).rstrip(".,")
+    paren = _PARENTHESIS.match(text, m.end)
+    names = paren.group(1).split(",") if paren else [found.group(1)]
+    # "Rafah (Rafah, North Sinai)": a country every named parent may be in
+    inside: set[str] = set()
+    for name in names:
+        ccs = _countries_named(name.strip().rstrip(".,"), gaz)
+        if ccs:
+            inside = inside & ccs if inside else ccs
+            if not inside:
+                return _countries_named(found.group(1).rstrip(".,"), gaz)
+    return inside
+
+
+_PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
+
+
+def _countries_named(name: str, gaz: Gazetteer) -> set[str]:
+    """The countries a place of that name may be in (the well-known readings first)."""
+    if not name:
+        return set()
     cc = gaz.demonym_country(name)
     cands = _well_known_first(gaz.candidates(name))
     ccs = {c.place.country_code for c in cands if c.place.country_code}
@@ -535,6 +554,14 @@ def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -
     if c.local or part_town:
         # "Abu Qebab" in a Syrian report is not Ābu in India because its first word matches
         return cc in pointed
+    if (
+        c.kind == 1
+        and cc
+        and cc not in pointed
+        and max(pointed.values()) >= 1.0
+        and not (c.place.is_country or c.place.is_admin1 or c.place.feature_code == "PPLC")
+    ):
+        return False  # "Toda" in an Indian report is not Shimotoda, Japan, also called Toda
     if not cc or _well_known(c.place):
         return True  # regions without a country (the Middle East), well-known places
     return cc in pointed or max(pointed.values()) < 1.0

@@ -155,6 +155,15 @@ GENERIC_NAME_WORDS = frozenset(
     vila colonia barrio bairro barangay barangays morro jardim""".split()
 )
 
+# Words of GENERIC_NAME_WORDS that only begin place names (valley, hill, village, well...),
+# never people's names (not Abu, Umm, Sheikh): "in Wadi al-Rabi" names a place even when
+# the gazetteer lacks it.
+PLACE_NAME_HEADS = frozenset(
+    """kafr kfar kefr tal tall tell tel ain ayn ein deir dayr jabal jebel jabel wadi bir
+    khirbet khirbat khirba qasr ras mazraat mazraa jisr marj nahr sahl qaryat tlul maarat
+    maaret vila colonia barrio bairro barangay""".split()
+)
+
 # Public bodies named after the place they govern: "Ohio Department of Development" and
 # "Laurel County Board of Education" name a place (news corpora annotate it); "Washington
 # Post" and "Aleppo University" are organisations that carry a place name.

@@ -24,3 +24,14 @@ def test_regime_forces_point_to_syria() -> None:
     assert country_hints("Regime forces shelled the village of Kitah.") == {"SY": 1.0}
     assert country_hints("Pro-regime militias advanced.") == {"SY": 1.0}
     assert country_hints("The regime announced new taxes.") == {}  # the word alone does not
+
+
+def test_libyan_factions_and_the_ukraine_monitors_point_to_their_country() -> None:
+    assert country_hints("GNA air force targeted LNA positions.") == {"LY": 1.0}
+    assert country_hints("The OSCE SMM recorded 112 explosions.") == {"UA": 1.0}
+
+
+def test_an_armed_group_named_in_the_text_is_not_a_place(gazetteer: Gazetteer) -> None:
+    text = "A drone hit a post belonging to the Asayish in Ain al Arab city."
+    surfaces = {r.mention.surface for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert "Asayish" not in surfaces and "Ain al Arab" in surfaces

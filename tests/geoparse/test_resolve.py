@@ -253,3 +253,18 @@ def test_a_parent_is_the_place_readers_know_not_its_village_namesake(
     village = found["Ithariyah"]
     assert village.place is None or village.place.country_code == "SY", village.reasons
     assert "outside the place the text puts it in (Hama)" in " ".join(village.reasons)
+
+
+def test_a_place_known_by_another_name_abroad_is_not_meant(gazetteer: Gazetteer) -> None:
+    text = "Villagers pelted stones in Toda Kalyanpur, Roorkee (Uttarakhand) on Monday."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert all(p is None or p.country_code == "IN" for p in found.values()), found
+
+
+def test_every_parent_in_brackets_narrows_the_country(gazetteer: Gazetteer) -> None:
+    text = "GNA aircraft struck positions in Al Qaryat (Al Jabal Al Gharbi) on Tuesday."
+    found = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
+    village = found["Al Qaryat"]
+    assert village.place is None or village.place.country_code == "LY", village.reasons
+    region = found["Al Jabal Al Gharbi"].place
+    assert region is not None and region.country_code == "LY"
