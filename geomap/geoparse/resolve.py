@@ -14,6 +14,7 @@ import functools
 import itertools
 import math
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -277,6 +278,12 @@ def _countries_named(name: str, gaz: Gazetteer) -> set[str]:
     return ccs | {cc} if cc else ccs
 
 
+def _plain(name: str) -> str:
+    """Letters and digits only, without case or accents: "Al Bāb" and "al-Bab" agree."""
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in text if ch.isalnum() and not unicodedata.combining(ch)).lower()
+
+
 def _well_known_first(cands: list[Candidate]) -> list[Candidate]:
     """The readings of a parent name ("X town in Hama"): a parent is a place readers know, so
     when a place outside the village-level layer has that official name, its village
@@ -435,6 +442,16 @@ def _rank(
         inside = insides[idx]
         for c in cs:
             if not _admissible(c, ctx, pointed):
+                continue
+            if (
+                ctx is not None
+                and not pointed
+                and not _well_known(c.place)
+                and not m.cue
+                and (c.kind == 1 or _plain(m.surface) != _plain(c.place.name))
+            ):
+                # an article that points nowhere, a name nothing marks as a place: a small
+                # place needs its own name as written ("Angry" is not Angri, Italy)
                 continue
             foreign = inside and c.place.feature_class == "P" and c.place.country_code not in inside
             if foreign and not (_well_known(c.place) and c.kind == 0):

@@ -109,6 +109,15 @@ _ACTOR_AFTER = re.compile(
     r"|coalition|missiles?|rockets?|howitzers|tanks|sorties|bombardment|shelling)\b)",
     re.IGNORECASE,
 )
+#: A demonym that describes foreigners or foreign things ("two British nationals", "Danish
+#: cartoons", "Somali refugees") says nothing of where the event was (lower-case nouns only:
+#: "the Indian National Congress" is at home).
+_FOREIGNERS_AFTER = re.compile(
+    r"^(?:\s+[\w-]+){0,2}?\s+(?:nationals?|citizens?|tourists?|expatriates?|doctors?"
+    r"|aid\s+workers?|journalists?|cleric|preachers?|missionar(?:y|ies)|embassy|consulate"
+    r"|cartoons?|flags?|ambassador|envoys?|diplomats?|refugees?|migrants?|asylum\s+seekers?"
+    r"|hostages?)\b"
+)
 _AGENT_BEFORE = re.compile(r"\b(?:by|from)\s+(?:the\s+)?$", re.IGNORECASE)
 _IN_COMMA_SAID = re.compile(r"^\s*,\s*(?:[\w’'.-]+\s+){0,5}?" + _SAY + r"\b")
 _METONYMY_AFTER = re.compile(
@@ -211,6 +220,8 @@ def score_mention(
     base = CUE_WEIGHTS[rule]
     if kind == "demonym" and _ACTOR_AFTER.match(post):
         return MentionScore(None, 3, "actor-nationality")
+    if kind == "demonym" and _FOREIGNERS_AFTER.match(post):
+        return MentionScore(None, 3, "foreigners-nationality")
     if kind == "demonym":
         base, precision, rule = 0.3, 3, "demonym-country"
     elif kind == "region":  # "northern Syria", "central Ankara": part of the place

@@ -268,3 +268,11 @@ def test_every_parent_in_brackets_narrows_the_country(gazetteer: Gazetteer) -> N
     assert village.place is None or village.place.country_code == "LY", village.reasons
     region = found["Al Jabal Al Gharbi"].place
     assert region is not None and region.country_code == "LY"
+
+
+def test_a_bare_word_needs_its_own_spelling_when_nothing_points_anywhere(
+    gazetteer: Gazetteer,
+) -> None:
+    # no cue, no other place: "Angry" is not Angri, Italy (the same key: final y and i)
+    assert resolved("Angry mob lynches man after he stabbed his wife", gazetteer) == {}
+    assert resolved("Farmers marched in Angri on Monday.", gazetteer)["Angri"][1] == "IT"

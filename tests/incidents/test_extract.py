@@ -582,6 +582,24 @@ def test_who_struck_is_not_where() -> None:
     assert choice is not None and choice.resolution.place == SYRIA
 
 
+def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.record import geoparse_text
+
+    for text in (
+        "A crowd protested the arrest of two British nationals; police arrested six.",
+        "Somali refugees were shot dead by an unknown gunman.",
+    ):
+        res = geoparse_text(text, gazetteer=gazetteer)
+        (cand,) = extract_incidents(Article("nat", text), res, gazetteer=gazetteer)
+        assert cand.location is None, cand.evidence
+    # a demonym of a place still is one: "in the Kenyan town of ..." / "Kenyan regions"
+    text = "Five were killed in a cattle raid; raids have risen across arid Kenyan regions."
+    res = geoparse_text(text, gazetteer=gazetteer)
+    (cand,) = extract_incidents(Article("reg", text), res, gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert cand.location.place.country_code == "KE"
+
+
 def test_an_event_without_a_place_of_its_own_takes_the_articles_country(
     gazetteer: Gazetteer,
 ) -> None:
