@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["GROUP_COUNTRIES", "country_hints", "group_spans"]
+__all__ = ["GROUP_COUNTRIES", "IDENTITY_COUNTRIES", "country_hints", "group_spans"]
 
 #: Distinctive group names -> ISO2 codes of the countries they act in.
 GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -41,17 +41,66 @@ GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
     r"OSCE SMM|Special Monitoring Mission": ("UA",),
     r"GNA|Government of National Accord|LNA|Libyan National Army": ("LY",),
 }
-_GROUPS = tuple(GROUP_COUNTRIES.values())
+#: Peoples, parties, leaders and forces whose field is one country or a few: a report
+#: about "Pokot raiders" or "ODM supporters" is in Kenya though it names no place. Names
+#: that are also ordinary words or places elsewhere are left out (NASA, Jubilee, Fur).
+IDENTITY_COUNTRIES: dict[str, tuple[str, ...]] = {
+    # Kenya and its borders
+    r"Kikuyu|Gikuyu|Kalenjin|Luhya|Abagusii|Akamba|Mijikenda|Giriama|Pokomo|Orma|Marakwet"
+    r"|Kipsigis?|Rendille|Luo": ("KE",),
+    r"Kibaki|Odinga|Kenyatta|ODM|Orange Democratic Movement|KANU|SLDF": ("KE",),
+    r"Turkana|Samburu": ("KE",),
+    r"Pokot": ("KE", "UG"),
+    r"Maasai|Masai": ("KE", "TZ"),
+    r"Borana|Gabra|Degodia|Ajuran": ("KE", "ET"),
+    r"Garre": ("KE", "ET", "SO"),
+    # Horn of Africa, Sudan and South Sudan
+    r"Oromo|Oromo Liberation Army|TPLF|ENDF": ("ET",),
+    r"Hawiye|Darod|Habar Gedir|Abgaal|Marehan|Dhulbahante|Majerteen|AMISOM|ATMIS": ("SO",),
+    r"Dinka|Nuer|Murle|Shilluk|SPLA-IO|SSPDF": ("SS",),
+    r"Masalit|Rizeigat|Misseriya": ("SD",),
+    r"Zaghawa": ("SD", "TD"),
+    # Central and West Africa
+    r"Hema|Lendu|CODECO|FARDC|Mai-Mai|Mai Mai|Banyamulenge|Raia Mutomboki|M23": ("CD",),
+    r"ADF|Allied Democratic Forces": ("CD", "UG"),
+    r"Tiv|Ijaw|IPOB|Indigenous People of Biafra|Amotekun": ("NG",),
+    r"Dogon|Dan Na Ambassagou|FAMa|MINUSMA": ("ML",),
+    r"Koglweogo|VDP": ("BF",),
+    r"Ambazonian?|Amba boys": ("CM",),
+    r"Tuareg": ("ML", "NE"),
+    r"Tebu|Toubou": ("LY", "TD", "NE"),
+    # Middle East and Asia
+    r"Alawites?": ("SY",),
+    r"Druze": ("SY", "LB", "IL"),
+    r"Yazidis?|Ezidis?": ("IQ", "SY"),
+    r"Kata'?ib Hezbollah|Saraya al-Salam|Sadrists?": ("IQ",),
+    r"Amal Movement": ("LB",),
+    r"Fatah|Al-Aqsa Martyrs'? Brigades?": ("PS",),
+    r"Hazaras?|Pashtuns?": ("AF", "PK"),
+    r"TTP|Tehrik-i-Taliban Pakistan|PTI|PML-N|MQM|Balochistan Liberation Army|BLA": ("PK",),
+    r"Balochs?|Baluchs?": ("PK", "IR"),
+    r"Naxal(?:ite)?s?|CPI \(Maoist\)|BJP": ("IN",),
+    r"Rohingyas?": ("MM", "BD"),
+    r"Tatmadaw|Arakan Army": ("MM",),
+    r"Awami League": ("BD",),
+    r"New People's Army|Abu Sayyaf|MILF|BIFF": ("PH",),
+    r"FARC|ELN": ("CO",),
+}
+
+_ALL = {**GROUP_COUNTRIES, **IDENTITY_COUNTRIES}
+_GROUPS = tuple(_ALL.values())
+_ARMED = len(GROUP_COUNTRIES)  # alternatives below this index are armed groups
 #: One pass over the text for all groups: alternative i is named g{i}.
 _PATTERN = re.compile(
     r"(?<![\w-])(?:"
-    + "|".join(f"(?P<g{i}>{names})" for i, names in enumerate(GROUP_COUNTRIES))
+    + "|".join(f"(?P<g{i}>{names})" for i, names in enumerate(_ALL))
     + r")(?![\w-])"
 )
 
 
 def country_hints(text: str) -> dict[str, float]:
-    """Votes for countries from the armed groups a text names (each group counted once).
+    """Votes for countries from the armed groups, peoples and parties a text names (each
+    counted once, split between its countries).
 
     >>> country_hints("QSD forces raided the village of al-Farj.")
     {'SY': 1.0}
@@ -68,5 +117,8 @@ def country_hints(text: str) -> dict[str, float]:
 
 
 def group_spans(text: str) -> list[tuple[int, int]]:
-    """Where the text names an armed group of :data:`GROUP_COUNTRIES` (never a place)."""
-    return [m.span() for m in _PATTERN.finditer(text)]
+    """Where the text names an armed group of :data:`GROUP_COUNTRIES` (never a place;
+    peoples such as the Turkana lend their names to places, so they are not listed)."""
+    return [
+        m.span() for m in _PATTERN.finditer(text) if m.lastgroup and int(m.lastgroup[1:]) < _ARMED
+    ]

@@ -487,14 +487,15 @@ def _article_country(
 def _group_country(
     text: str, spans: Sequence[tuple[int, int]], gaz: _GazetteerLike | None
 ) -> PlaceChoice | None:
-    """The country of the armed group the event sentences name, when they name no place
-    ("Police shot five members of the Mungiki sect" is in Kenya): at geo_precision 3."""
+    """The country of the armed groups or peoples the event sentences name, when they name
+    no place ("Police shot five members of the Mungiki sect", "Pokot raiders kill eleven
+    Turkana" are in Kenya): the country with most of their votes, at geo_precision 3."""
     if gaz is None:
         return None
     votes = country_hints(" ".join(text[s:e] for s, e in spans))
-    if len(votes) != 1:
-        return None  # no group, or groups of several countries: no guess
-    (cc,) = votes
+    cc = max(votes, key=lambda k: votes[k], default="")
+    if not cc or votes[cc] * 2 <= sum(votes.values()):
+        return None  # no group, or no country with most of their votes: no guess
     country = _country_of(gaz, cc)
     if country is None:
         return None

@@ -35,3 +35,17 @@ def test_an_armed_group_named_in_the_text_is_not_a_place(gazetteer: Gazetteer) -
     text = "A drone hit a post belonging to the Asayish in Ain al Arab city."
     surfaces = {r.mention.surface for r in geoparse_text(text, gazetteer=gazetteer)}
     assert "Asayish" not in surfaces and "Ain al Arab" in surfaces
+
+
+def test_peoples_and_parties_vote_for_their_countries() -> None:
+    assert country_hints("Pokot raiders killed eleven Turkana herders.") == {"KE": 1.5, "UG": 0.5}
+    assert country_hints("ODM supporters clashed with police.") == {"KE": 1.0}
+    assert country_hints("Druze elders met on Monday.") == {
+        "SY": 1 / 3,
+        "LB": 1 / 3,
+        "IL": 1 / 3,
+    }
+    # peoples lend their names to places: only armed groups are kept out of recognition
+    from geomap.geoparse.hints import group_spans
+
+    assert group_spans("Turkana herders and QSD fighters") == [(20, 23)]

@@ -565,6 +565,11 @@ def test_a_report_naming_no_place_takes_its_armed_groups_country(gazetteer: Gaze
     assert cand.location is not None and cand.location.place is not None
     assert (cand.location.place.country_code, cand.geo_precision) == ("KE", 3)
     assert any(e.rule.startswith("group-country") for e in cand.evidence)
+    # peoples too, by the country with most of their votes (Pokot: Kenya or Uganda)
+    text = "Pokot raiders killed eleven Turkana herders."
+    (cand,) = extract_incidents(Article("ppl", text), [], gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert cand.location.place.country_code == "KE"
     # groups of several countries give no guess
     (none,) = extract_incidents(
         Article("two", "Taliban and Houthi fighters were killed."), [], gazetteer=gazetteer
