@@ -278,6 +278,22 @@ def _countries_named(name: str, gaz: Gazetteer) -> set[str]:
     return ccs | {cc} if cc else ccs
 
 
+#: First words of neighbourhood names: such a place lies in the town the article is about.
+_NEIGHBOURHOOD_HEADS = frozenset(
+    {"colonia", "barrio", "bairro", "barangay", "jardim", "vila", "hay", "harat", "fraccionamiento"}
+)
+_NEIGHBOURHOOD_KM = 50.0
+
+
+def _far_neighbourhood(m: Mention, p: Place, ctx: _Context) -> bool:
+    """A neighbourhood ("Colonia Libertad") far from every other place of the article."""
+    if m.surface.split(maxsplit=1)[0].lower() not in _NEIGHBOURHOOD_HEADS:
+        return False
+    key = _mention_key(m)
+    anchors = [a for a, k in zip(ctx.anchors, ctx.anchor_keys, strict=True) if k != key]
+    return bool(anchors) and min(distance_km(p, a) for a in anchors) > _NEIGHBOURHOOD_KM
+
+
 def _plain(name: str) -> str:
     """Letters and digits only, without case or accents: "Al Bāb" and "al-Bab" agree."""
     text = unicodedata.normalize("NFKD", name)
@@ -440,6 +456,7 @@ def _rank(
         # namesake in a country the parent cannot be in is not X ("X, Y" may be a list; a
         # well-known place by its own name stays: its parent may be a part we misread).
         inside = insides[idx]
+        far = False
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
@@ -458,6 +475,9 @@ def _rank(
                 continue
             if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
                 continue  # "Kitah village" is not Quito (also called Kitah)
+            if ctx is not None and _far_neighbourhood(m, c.place, ctx):
+                far = True
+                continue  # "Colonia Libertad" in an Acapulco report is in Acapulco
             s, shared = _shared_prior(c, m.surface)
             reasons = list(shared)
             if country_named and c.kind > 0 and not c.place.is_country:
@@ -498,7 +518,9 @@ def _rank(
             scored.append((s, c.place, reasons))
         if not scored:
             why = NAMESAKES_ONLY
-            if inside:
+            if far:
+                why = f"only namesakes over {_NEIGHBOURHOOD_KM:g} km from the article's places"
+            elif inside:
                 why = (
                     f"only namesakes outside the place the text puts it in ({parents[idx][0].name})"
                 )

@@ -251,7 +251,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
      r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"
      r"|\b(?:lays?|laid|laying) siege\b"
-     r"|\bfired\b[^.;]{0,60}\b(?:on|at) (?:the )?positions\b"
+     r"|\bfired\b[^.;]{0,60}\b(?:on|at) (?:the )?(?:[\w-]+ ){0,2}positions\b"
      r"|\b(?:observed|recorded|heard|registered) (?:a total of )?(?:\d+|several|many) (?:\w+ )?"
      r"(?:shots|bursts|ceasefire violations)\b"
      r"|\bbattled?s? (?:with |against )?(?:the )?(?:police|troops|soldiers|security forces"

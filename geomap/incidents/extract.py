@@ -593,7 +593,12 @@ def _candidate(
     event_date, precision, date_ev = _date_field(g, infos, article.published)
     if date_ev is not None:
         evidence.append(date_ev)
-    choice = g.place or _fallback_place(text, g, infos, resolutions, gaz)
+    choice = g.place
+    if choice is None or choice.rule == "demonym-country":
+        # "Ukrainian soldiers were wounded": a place named in the lead paragraph is finer
+        found = _fallback_place(text, g, infos, resolutions, gaz)
+        if found is not None and (choice is None or "demonym" not in found.rule):
+            choice = found
     counts, count_ev = _counts_field(g, report_infos)
     country = ""
     if choice is not None:

@@ -276,3 +276,11 @@ def test_a_bare_word_needs_its_own_spelling_when_nothing_points_anywhere(
     # no cue, no other place: "Angry" is not Angri, Italy (the same key: final y and i)
     assert resolved("Angry mob lynches man after he stabbed his wife", gazetteer) == {}
     assert resolved("Farmers marched in Angri on Monday.", gazetteer)["Angri"][1] == "IT"
+
+
+def test_a_neighbourhood_far_from_the_articles_town_is_a_namesake(gazetteer: Gazetteer) -> None:
+    text = "In Acapulco, Guerrero, a man was found dead in Colonia Libertad on Monday."
+    found = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
+    hood = found["Colonia Libertad"]
+    assert hood.place is None, hood.place  # the Colonia Libertad 420 km away is another
+    assert "over 50 km from the article's places" in hood.reasons[0]

@@ -587,6 +587,20 @@ def test_who_struck_is_not_where() -> None:
     assert choice is not None and choice.resolution.place == SYRIA
 
 
+def test_a_place_in_the_lead_beats_a_later_nationality(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.record import geoparse_text
+
+    text = (
+        "On 8 May 2020, rebel forces fired grenade launchers at the governmental positions "
+        "near Marinka, Donetsk. During the day, four Ukrainian soldiers were wounded."
+    )
+    res = geoparse_text(text, gazetteer=gazetteer)
+    (cand,) = extract_incidents(Article("lead", text), res, gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert cand.location.place.name == "Mar'yinka" and cand.geo_precision == 2
+    assert (cand.event_type, cand.sub_event_type) == ("Battles", "Armed clash")
+
+
 def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
     from geomap.geoparse.record import geoparse_text
 
