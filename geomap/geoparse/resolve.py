@@ -266,6 +266,25 @@ def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
 
 
 _PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
+_AREA_CODES = frozenset({"ADM1", "ADM2", "PPLA", "PPLC"})
+
+
+def _inside_areas(text: str, m: Mention, gaz: Gazetteer) -> dict[str, str]:
+    """Country -> the one first-level area the text puts the mention in ("Batish in the
+    countryside of Hama", "Ihie (Ohaji/Egbema LGA, Imo)"): read from the parent's
+    well-known readings (the area itself, its districts, its seat); empty when unsure."""
+    if not _INSIDE_PARENT.match(text, m.end):
+        return {}
+    found = _PARENT_AFTER.match(text, m.end)
+    if not found:
+        return {}
+    paren = _PARENTHESIS.match(text, m.end)
+    name = paren.group(1).split(",")[-1] if paren else found.group(1)
+    areas: dict[str, set[str]] = defaultdict(set)
+    for c in _well_known_first(gaz.candidates(name.strip().rstrip(".,"))):
+        if c.kind == 0 and c.place.feature_code in _AREA_CODES and c.place.admin1_code:
+            areas[c.place.country_code].add(c.place.admin1_code)
+    return {cc: next(iter(codes)) for cc, codes in areas.items() if len(codes) == 1}
 
 
 def _countries_named(name: str, gaz: Gazetteer) -> set[str]:
@@ -434,6 +453,7 @@ def _rank(
     parents: Sequence[list[Place]],
     ctx: _Context | None,
     insides: Sequence[set[str]],
+    inside_areas: Sequence[dict[str, str]],
 ) -> list[tuple[Place | None, float, list[str], tuple[Place, ...]]]:
     out: list[tuple[Place | None, float, list[str], tuple[Place, ...]]] = []
     for idx, (m, cs) in enumerate(zip(mentions, cands, strict=True)):
@@ -456,7 +476,7 @@ def _rank(
         # namesake in a country the parent cannot be in is not X ("X, Y" may be a list; a
         # well-known place by its own name stays: its parent may be a part we misread).
         inside = insides[idx]
-        far = False
+        far = elsewhere = False
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
@@ -473,6 +493,10 @@ def _rank(
             foreign = inside and c.place.feature_class == "P" and c.place.country_code not in inside
             if foreign and not (_well_known(c.place) and c.kind == 0):
                 continue
+            a1 = inside_areas[idx].get(c.place.country_code)
+            if a1 and c.place.admin1_code != a1 and not (_well_known(c.place) and c.kind == 0):
+                elsewhere = True
+                continue  # "Batish in the countryside of Hama" is not the Batish in Homs
             if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
                 continue  # "Kitah village" is not Quito (also called Kitah)
             if ctx is not None and _far_neighbourhood(m, c.place, ctx):
@@ -520,7 +544,7 @@ def _rank(
             why = NAMESAKES_ONLY
             if far:
                 why = f"only namesakes over {_NEIGHBOURHOOD_KM:g} km from the article's places"
-            elif inside:
+            elif elsewhere or inside:
                 why = (
                     f"only namesakes outside the place the text puts it in ({parents[idx][0].name})"
                 )
@@ -678,13 +702,17 @@ def resolve_mentions(
         _parent_places(text, m, gazetteer) if cs else []
         for m, cs in zip(mentions, cands, strict=True)
     ]
+    areas = [
+        _inside_areas(text, m, gazetteer) if ps else {}
+        for m, ps in zip(mentions, parents, strict=True)
+    ]
     insides = [
         _inside_countries(text, m, gazetteer) if ps else set()
         for m, ps in zip(mentions, parents, strict=True)
     ]
-    first = _rank(text, mentions, cands, parents, None, insides)
+    first = _rank(text, mentions, cands, parents, None, insides, areas)
     ctx = _context(mentions, first, gazetteer, country_hints(text))
-    second = _rank(text, mentions, cands, parents, ctx, insides)
+    second = _rank(text, mentions, cands, parents, ctx, insides, areas)
     results = []
     top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):

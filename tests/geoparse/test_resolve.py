@@ -284,3 +284,16 @@ def test_a_neighbourhood_far_from_the_articles_town_is_a_namesake(gazetteer: Gaz
     hood = found["Colonia Libertad"]
     assert hood.place is None, hood.place  # the Colonia Libertad 420 km away is another
     assert "over 50 km from the article's places" in hood.reasons[0]
+
+
+def test_the_area_the_text_puts_a_village_in_rules_out_namesakes_elsewhere(
+    gazetteer: Gazetteer,
+) -> None:
+    # the only Batish the gazetteer knows is in Homs governorate: not the one in Hama
+    text = "Regime forces regained areas in Batish in the countryside of Hama."
+    found = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert found["Batish"].place is None
+    assert "the place the text puts it in (Hama)" in found["Batish"].reasons[0]
+    # in its own governorate it is found
+    out = resolved("Regime forces regained areas in Batish in the countryside of Homs.", gazetteer)
+    assert out["Batish"] == ("Batish", "SY")
