@@ -74,7 +74,10 @@ _AROUND_AFTER = re.compile(
     re.IGNORECASE,
 )
 _PART_AFTER = re.compile(
-    r"^\s+(?:neighbou?rhood|district|quarter|suburb|area)\s+of\b", re.IGNORECASE
+    r"^\s+(?:neighbou?rhood|district|quarter|suburb|area)\s+of\b"
+    # "Al-Thawra and Al-Nadah neighbourhoods of Raqqa", "... neighborhoods in western Raqqa"
+    r"|^(?:\s*(?:,|and)\s+[\w'’-]+(?:\s+[\w'’-]+)?)?\s+(?:neighbou?rhoods?|quarters?)\s+(?:of|in)\b",
+    re.IGNORECASE,
 )
 _SAY = (
     r"(?:said|say|says|saying|announced|announce|announces|stated|claimed|denied|deny|denies"

@@ -601,6 +601,17 @@ def test_a_place_in_the_lead_beats_a_later_nationality(gazetteer: Gazetteer) -> 
     assert (cand.event_type, cand.sub_event_type) == ("Battles", "Armed clash")
 
 
+def test_neighbourhoods_listed_of_a_city_are_in_that_city(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.record import geoparse_text
+
+    text = "Clashes broke out in Diriyah and Mandour neighborhoods in the western part of Raqqa."
+    res = geoparse_text(text, gazetteer=gazetteer)
+    (cand,) = extract_incidents(Article("hood", text), res, gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    # Ad Dirriyah, 240 km away, is a namesake: the event is in Raqqa, at precision 2
+    assert (cand.location.place.name, cand.geo_precision) == ("Ar Raqqah", 2)
+
+
 def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
     from geomap.geoparse.record import geoparse_text
 
