@@ -273,18 +273,38 @@ def _inside_areas(text: str, m: Mention, gaz: Gazetteer) -> dict[str, str]:
     """Country -> the one first-level area the text puts the mention in ("Batish in the
     countryside of Hama", "Ihie (Ohaji/Egbema LGA, Imo)"): read from the parent's
     well-known readings (the area itself, its districts, its seat); empty when unsure."""
-    if not _INSIDE_PARENT.match(text, m.end):
+    if not _INSIDE_AREA.match(text, m.end):
         return {}
     found = _PARENT_AFTER.match(text, m.end)
-    if not found:
-        return {}
-    paren = _PARENTHESIS.match(text, m.end)
-    name = paren.group(1).split(",")[-1] if paren else found.group(1)
+    if found:
+        paren = _PARENTHESIS.match(text, m.end)
+        name = paren.group(1).split(",")[-1] if paren else found.group(1)
+        if areas := _one_area(name, gaz, _AREA_CODES):
+            return areas
+    # "Mullah Faiz village of Mizan district, Zabul": the province further along the clause
+    clause = _CLAUSE.match(text, m.end)
+    for name in _CAPITALISED.findall(clause.group(0) if clause else ""):
+        if areas := _one_area(name, gaz, frozenset({"ADM1"})):
+            return areas
+    return {}
+
+
+_INSIDE_AREA = re.compile(
+    r"(?:\s+(?:town|village|city|areas?|neighbou?rhoods?|district|camp|subdistrict|sub-district"
+    r"|quarter|suburb|hamlet|locality))?(?:\s*\(|\s+(?:in|of)\s)"
+)
+_CLAUSE = re.compile(r"[^.;:!?\n]{0,120}")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}")
+
+
+def _one_area(name: str, gaz: Gazetteer, codes: frozenset[str]) -> dict[str, str]:
+    """Country -> first-level area, for the countries where a name's well-known readings
+    (an area, its districts or its seat) all lie in one first-level area."""
     areas: dict[str, set[str]] = defaultdict(set)
     for c in _well_known_first(gaz.candidates(name.strip().rstrip(".,"))):
-        if c.kind == 0 and c.place.feature_code in _AREA_CODES and c.place.admin1_code:
+        if c.kind == 0 and c.place.feature_code in codes and c.place.admin1_code:
             areas[c.place.country_code].add(c.place.admin1_code)
-    return {cc: next(iter(codes)) for cc, codes in areas.items() if len(codes) == 1}
+    return {cc: next(iter(a1)) for cc, a1 in areas.items() if len(a1) == 1}
 
 
 def _countries_named(name: str, gaz: Gazetteer) -> set[str]:

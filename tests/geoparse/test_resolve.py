@@ -297,3 +297,17 @@ def test_the_area_the_text_puts_a_village_in_rules_out_namesakes_elsewhere(
     # in its own governorate it is found
     out = resolved("Regime forces regained areas in Batish in the countryside of Homs.", gazetteer)
     assert out["Batish"] == ("Batish", "SY")
+
+
+def test_the_province_further_along_the_clause_rules_out_far_namesakes(
+    gazetteer: Gazetteer,
+) -> None:
+    text = (
+        "Taliban fighters attacked a post in the Niazullah village of Dahana i Ghuri "
+        "district, Baghlan."
+    )
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert "Niazullah" in found
+    village = found["Niazullah"]
+    # the Niyazullah the gazetteer knows is in another province: not the one in Baghlan
+    assert village is None or village.admin1 == "Baghlan", village
