@@ -116,9 +116,20 @@ def country_hints(text: str) -> dict[str, float]:
     return votes
 
 
+_PEOPLE_AFTER = re.compile(
+    r"\s+(?:civilians?|youths?|militias?|militiamen|herders?|herdsm[ae]n|raiders?|communit(?:y|ies)"
+    r"|elders?|fighters?|gunmen|men|women|clans?|tribes(?:men)?|villagers|residents|warriors"
+    r"|pastoralists?|traders?|farmers?|people|supporters?)\b"
+)
+
+
 def group_spans(text: str) -> list[tuple[int, int]]:
-    """Where the text names an armed group of :data:`GROUP_COUNTRIES` (never a place;
-    peoples such as the Turkana lend their names to places, so they are not listed)."""
-    return [
-        m.span() for m in _PATTERN.finditer(text) if m.lastgroup and int(m.lastgroup[1:]) < _ARMED
-    ]
+    """Where the text names an armed group of :data:`GROUP_COUNTRIES`, or a people of
+    :data:`IDENTITY_COUNTRIES` as people ("Kikuyu civilians"): never a place. (Alone, a
+    people's name may be a place named after it: Kikuyu, Turkana.)"""
+    out = []
+    for m in _PATTERN.finditer(text):
+        armed = m.lastgroup is not None and int(m.lastgroup[1:]) < _ARMED
+        if armed or _PEOPLE_AFTER.match(text, m.end()):
+            out.append(m.span())
+    return out

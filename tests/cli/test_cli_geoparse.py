@@ -49,6 +49,14 @@ def test_gold_spans_resolve_exactly_the_given_spans() -> None:
     code, [out], _ = run(["geoparse", "--gold-spans"], json.dumps(doc) + "\n")
     assert code == 0
     assert [(p["start"], p["end"]) for p in out["places"]] == [(8, 12), (0, 3)]
+    qwzx, rai = out["places"]
+    assert rai["resolved_name"] is not None
+    # a given span nothing can place: estimated at the article's main town, and said so
+    assert (qwzx["lat"], qwzx["lon"]) == (rai["lat"], rai["lon"]) and qwzx["score"] < 0.3
+    assert "main town" in qwzx["reasons"][-1]
+
+    doc = {"id": 2, "text": "Qwzx", "toponyms": [{"start": 0, "end": 4}]}
+    code, [out], _ = run(["geoparse", "--gold-spans"], json.dumps(doc) + "\n")
     assert out["places"][0]["lat"] is None and out["places"][0]["method"] == "unresolved"
 
 

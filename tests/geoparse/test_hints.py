@@ -48,4 +48,6 @@ def test_peoples_and_parties_vote_for_their_countries() -> None:
     # peoples lend their names to places: only armed groups are kept out of recognition
     from geomap.geoparse.hints import group_spans
 
-    assert group_spans("Turkana herders and QSD fighters") == [(20, 23)]
+    assert group_spans("Turkana and QSD fighters") == [(12, 15)]
+    # named as people, a people is not the place named after it (Kikuyu, a town)
+    assert group_spans("Kalenjin youths killed two Kikuyu civilians.") == [(0, 8), (27, 33)]
