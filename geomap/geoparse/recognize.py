@@ -289,6 +289,16 @@ class _Recognizer:
             and toks[i + 1].text.lower() not in FUNCTION_WORDS
         )
 
+    def name_continues(self, j: int) -> bool:
+        """Whether the capitalised name that ended before token j goes on ("Maghar Elmir")."""
+        toks = self.tokens
+        return (
+            0 < j < len(toks)
+            and toks[j].capitalised
+            and not toks[j].sent_start
+            and _joinable(self.text, toks[j - 1], toks[j])
+        )
+
     def names_a_place_at(self, i: int) -> bool:
         """Whether token i starts a capitalised name the gazetteer knows (any spelling)."""
         toks = self.tokens
@@ -327,7 +337,9 @@ class _Recognizer:
         if first.lower() in MONTHS_AND_DAYS or first.lower() in FIRST_NAMES:
             return None
         cue = _cue_before(self.text, toks, i)
-        strong = cue in STRONG_CUES or cue in EVENT_VERB_CUES
+        # a lower-case Arabic article marks a transliterated name: "in M'adamiyat al-Sham"
+        arabic = any(_ARTICLE_PREFIX.match(t.text) and t.text[0].islower() for t in toks[i:j])
+        strong = cue in STRONG_CUES or cue in EVENT_VERB_CUES or (bool(cue) and arabic)
         for end in range(j, i, -1):
             noun = _place_noun_after(toks, end)
             parent = bool(cue) and self._known_place_follows(end)
@@ -560,6 +572,15 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             i = street
             continue
         j, found = rec.candidates_at(i)
+        if found and rec.name_continues(j):
+            # "near Maghar Elmir": the whole name spelled otherwise, not its first word
+            spelled = rec.spelled_otherwise_at(i)
+            if spelled and spelled[0] > j:
+                end, cue = spelled
+                surface = text[tok.start : toks[end - 1].end]
+                mentions.append(Mention(tok.start, toks[end - 1].end, surface, "name", cue))
+                i = end
+                continue
         if j == i + 1 and tok.text.lower() in DIRECTIONS and rec.names_a_place_at(i + 1):
             i += 1  # "Eastern Ghouta", "Northern Hama": a region of the next name
             continue

@@ -335,8 +335,10 @@ def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> Place
         gap = text[r.mention.end : chosen.mention.start]
         if len(gap) > 80 or not _PARENT_GAP.match(gap):
             continue
-        if p.country_code != place.country_code or distance_km(p, place) > _PARENT_KM:
+        if p.country_code != place.country_code:
             continue
+        if distance_km(p, place) > _PARENT_KM and p.admin1_code != place.admin1_code:
+            continue  # "Qarah Baba village in Aleppo northern countryside": the governorate
         why = f"named with the larger place {chosen.mention.surface} after it"
         return replace(town, reasons=(*town.reasons, why))
     return best

@@ -107,6 +107,12 @@ def test_a_country_still_names_itself_inside_an_organisation(gazetteer: Gazettee
     assert "Jordan" not in found  # after a given name, a man
 
 
+def test_a_transliterated_name_spelled_otherwise_after_in(gazetteer: Gazetteer) -> None:
+    # the lower-case Arabic article marks a place name even with the weak cue "in"
+    text = "Rebels clashed with regime forces in M'adamiyat al-Sham on Monday."
+    assert "M'adamiyat al-Sham" in surfaces(text, gazetteer)
+
+
 def test_longer_unknown_names_are_one_name(gazetteer: Gazetteer) -> None:
     found = {
         m.surface: m.cue for m in recognize("Gunmen clashed in Wadi al-Rabi.", gazetteer=gazetteer)

@@ -612,6 +612,17 @@ def test_neighbourhoods_listed_of_a_city_are_in_that_city(gazetteer: Gazetteer) 
     assert (cand.location.place.name, cand.geo_precision) == ("Ar Raqqah", 2)
 
 
+def test_a_village_in_a_governorates_countryside_is_the_place(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.record import geoparse_text
+
+    # Qarah Baba lies 77 km from Aleppo city, in Aleppo governorate: "Aleppo" is the area
+    text = "Rebel forces took control of Qarah Baba village in Aleppo northern countryside."
+    res = geoparse_text(text, gazetteer=gazetteer)
+    (cand,) = extract_incidents(Article("qb", text), res, gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert cand.location.place.name == "Qarah Baba"
+
+
 def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
     from geomap.geoparse.record import geoparse_text
 
