@@ -13,7 +13,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["GROUP_COUNTRIES", "IDENTITY_COUNTRIES", "country_hints", "group_spans"]
+__all__ = [
+    "GROUP_AREAS",
+    "GROUP_COUNTRIES",
+    "IDENTITY_COUNTRIES",
+    "area_hints",
+    "country_hints",
+    "group_spans",
+]
 
 #: Distinctive group names -> ISO2 codes of the countries they act in.
 GROUP_COUNTRIES: dict[str, tuple[str, ...]] = {
@@ -86,6 +93,29 @@ IDENTITY_COUNTRIES: dict[str, tuple[str, ...]] = {
     r"New People's Army|Abu Sayyaf|MILF|BIFF": ("PH",),
     r"FARC|ELN": ("CO",),
 }
+
+#: Groups whose field is one or two first-level areas ("CC.admin1" codes): a village
+#: named in their report is in that area rather than among its namesakes elsewhere.
+GROUP_AREAS: dict[str, tuple[str, ...]] = {
+    r"Donetsk People's Republic|DPR": ("UA.05",),
+    r"Luhansk People's Republic|LPR": ("UA.14",),
+    r"NAF|Donbass People's Militia|OSCE SMM|Special Monitoring Mission": ("UA.05", "UA.14"),
+}
+_AREA_PATTERNS = tuple(
+    (re.compile(rf"(?<![\w-])(?:{names})(?![\w-])"), areas) for names, areas in GROUP_AREAS.items()
+)
+
+
+def area_hints(text: str) -> list[str]:
+    """The first-level areas ("UA.05") the groups a text names act in.
+
+    >>> area_hints("DPR forces shelled Bohdanivka.")
+    ['UA.05']
+    """
+    if "People" not in text and not any(w in text for w in ("DPR", "LPR", "NAF", "SMM")):
+        return []  # the usual case, without running the patterns
+    return [a for pattern, areas in _AREA_PATTERNS if pattern.search(text) for a in areas]
+
 
 _ALL = {**GROUP_COUNTRIES, **IDENTITY_COUNTRIES}
 _GROUPS = tuple(_ALL.values())

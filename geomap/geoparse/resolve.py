@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from geomap.gazetteer.lookup import KIND_LOOSE, Candidate, Gazetteer
 from geomap.gazetteer.names import match_key
-from geomap.geoparse.hints import country_hints
+from geomap.geoparse.hints import area_hints, country_hints
 from geomap.geoparse.wordlists import (
     COMMON_WORDS,
     FACILITY_WORDS,
@@ -655,12 +655,15 @@ def _context(
     first: Sequence[tuple[Place | None, float, list[str], tuple[Place, ...]]],
     gaz: Gazetteer,
     hints: dict[str, float] | None = None,
+    areas: Sequence[str] = (),
 ) -> _Context:
     countries: defaultdict[str, float] = defaultdict(float)
     sides: list[tuple[Place, str]] = []
     for cc, weight in (hints or {}).items():
         countries[cc] += weight  # as much as a place there: the armed groups it names
     admin1: Counter[str] = Counter()
+    for key in areas or ():
+        admin1[key] += 2  # "DPR forces": a village in Donetsk oblast, among its namesakes
     anchors: list[Place] = []
     dateline_cc = ""
     own: dict[str, tuple[defaultdict[str, float], Counter[str]]] = {}
@@ -731,7 +734,7 @@ def resolve_mentions(
         for m, ps in zip(mentions, parents, strict=True)
     ]
     first = _rank(text, mentions, cands, parents, None, insides, areas)
-    ctx = _context(mentions, first, gazetteer, country_hints(text))
+    ctx = _context(mentions, first, gazetteer, country_hints(text), area_hints(text))
     second = _rank(text, mentions, cands, parents, ctx, insides, areas)
     results = []
     top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])

@@ -51,3 +51,16 @@ def test_peoples_and_parties_vote_for_their_countries() -> None:
     assert group_spans("Turkana and QSD fighters") == [(12, 15)]
     # named as people, a people is not the place named after it (Kikuyu, a town)
     assert group_spans("Kalenjin youths killed two Kikuyu civilians.") == [(0, 8), (27, 33)]
+
+
+def test_groups_of_one_region_vote_for_its_villages(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.hints import area_hints
+
+    assert area_hints("DPR forces shelled the village.") == ["UA.05"]
+    assert area_hints("Farmers protested in Kyiv.") == []
+    text = "The OSCE SMM recorded 52 explosions near Sokilnyky."
+    (res,) = [
+        r for r in geoparse_text(text, gazetteer=gazetteer) if r.mention.surface == "Sokilnyky"
+    ]
+    # the Sokilnyky of Luhansk oblast, not its namesakes near Lviv or in Kirovohrad oblast
+    assert res.place is not None and res.place.admin1 == "Luhansk", res.reasons
