@@ -463,8 +463,8 @@ class _Recognizer:
             # village-level names (Who's On First) are many and often people's names
             # (Hussein, Amir, Tom Thumb): without a cue they need the Arabic article
             return bool(_ARTICLE_PREFIX.match(first.text) and first.text[0].islower())
-        if cue or prominent:
-            return True
+        if cue or prominent or _place_noun_after(toks, j):
+            return True  # "Hazrama front", "Maaraba town": the noun says place
         if _ARTICLE_PREFIX.match(first.text) and first.text[0].islower():
             # "al-Rai", "ar-Raqqa": a lower-case Arabic article marks a transliterated name.
             return True

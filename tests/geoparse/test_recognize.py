@@ -107,6 +107,13 @@ def test_a_country_still_names_itself_inside_an_organisation(gazetteer: Gazettee
     assert "Jordan" not in found  # after a given name, a man
 
 
+def test_a_village_before_its_place_noun_is_a_place(gazetteer: Gazetteer) -> None:
+    # no cue word, but "front" says the village-level name Hazrama is a place
+    text = "Regime forces tried to advance on Hazrama front."
+    found = {m.surface for m in recognize(text, gazetteer=gazetteer)}
+    assert "Hazrama" in found
+
+
 def test_a_transliterated_name_spelled_otherwise_after_in(gazetteer: Gazetteer) -> None:
     # the lower-case Arabic article marks a place name even with the weak cue "in"
     text = "Rebels clashed with regime forces in M'adamiyat al-Sham on Monday."
