@@ -419,6 +419,12 @@ class _Recognizer:
             and not self._unmistakable(surface, top)  # "Edgar County Sheriff's Office"
         ):
             return False
+        if self.name_continues(j) and not top.place.feature_code.startswith("PCL"):
+            k = j
+            while self.name_continues(k):
+                k += 1
+            if _place_noun_after(toks, k):
+                return False  # "Bar Osimbo village": the whole name is the village's, not Bar
         if (
             prev
             and prev.capitalised

@@ -247,7 +247,7 @@ def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
     """The countries the mention's parent may be in, when the text puts the mention inside
     a place the gazetteer knows by its whole name ("X (Y, Z)", "X town in Y"); empty for
     "X, Y" (maybe a list of peers) and for a parent known only by a part of its name."""
-    if not _INSIDE_PARENT.match(text, m.end):
+    if not (_INSIDE_PARENT.match(text, m.end) or _comma_area(text, m, gaz)):
         return set()
     found = _PARENT_AFTER.match(text, m.end)
     if not found:
@@ -266,6 +266,20 @@ def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
 
 
 _PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
+
+
+def _comma_area(text: str, m: Mention, gaz: Gazetteer) -> bool:
+    """ "El-Wak, Mandera County": after a comma, a name that is only ever an area (never a
+    town) puts the mention inside it; "Paris, London" may be a list of peers."""
+    if text[m.end : m.end + 1] != ",":
+        return False
+    found = _PARENT_AFTER.match(text, m.end)
+    if not found:
+        return False
+    known = [c for c in gaz.candidates(found.group(1).rstrip(".,")) if c.kind == 0 and not c.local]
+    return bool(known) and all(c.place.feature_class == "A" for c in known)
+
+
 _AREA_CODES = frozenset({"ADM1", "ADM2", "PPLA", "PPLC"})
 
 
@@ -273,7 +287,7 @@ def _inside_areas(text: str, m: Mention, gaz: Gazetteer) -> dict[str, str]:
     """Country -> the one first-level area the text puts the mention in ("Batish in the
     countryside of Hama", "Ihie (Ohaji/Egbema LGA, Imo)"): read from the parent's
     well-known readings (the area itself, its districts, its seat); empty when unsure."""
-    if not _INSIDE_AREA.match(text, m.end):
+    if not (_INSIDE_AREA.match(text, m.end) or _comma_area(text, m, gaz)):
         return {}
     found = _PARENT_AFTER.match(text, m.end)
     if found:
@@ -510,7 +524,7 @@ def _rank(
                 # an article that points nowhere, a name nothing marks as a place: a small
                 # place needs its own name as written ("Angry" is not Angri, Italy)
                 continue
-            foreign = inside and c.place.feature_class == "P" and c.place.country_code not in inside
+            foreign = inside and not c.place.is_country and c.place.country_code not in inside
             if foreign and not (_well_known(c.place) and c.kind == 0):
                 continue
             a1 = inside_areas[idx].get(c.place.country_code)
@@ -618,7 +632,7 @@ def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -
     In the first pass (no context yet) spelled-otherwise matches are left out, so they never
     shape the context. Later:
 
-    - a spelled-otherwise match, a village from the village-level layer or a town found
+    - a spelled-otherwise match, a village from the village-level layer or a place found
       from a part of the name is only offered in a country the article points to, when it
       points to any (a spelled-otherwise match of an article that points nowhere must be a
       well-known place: "Kitah" is not Quito);
@@ -633,8 +647,8 @@ def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -
         return cc in pointed if pointed else _well_known(c.place)
     if ctx is None or not pointed:
         return True
-    part_town = c.kind == KIND_PART and c.place.feature_class == "P"
-    if c.local or part_town:
+    part = c.kind == KIND_PART and bool(cc) and not (c.place.is_country or c.place.is_admin1)
+    if c.local or part:
         # "Abu Qebab" in a Syrian report is not Ābu in India because its first word matches
         return cc in pointed
     if (

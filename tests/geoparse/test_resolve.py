@@ -311,3 +311,21 @@ def test_the_province_further_along_the_clause_rules_out_far_namesakes(
     village = found["Niazullah"]
     # the Niyazullah the gazetteer knows is in another province: not the one in Baghlan
     assert village is None or village.admin1 == "Baghlan", village
+
+
+def test_a_name_before_a_county_is_in_that_county(gazetteer: Gazetteer) -> None:
+    # "X, Mandera County": an area after a comma puts X inside it (a list has towns)
+    text = "Four gunmen were killed in El-Wak, Mandera County, on Monday."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert found["Mandera County"] is not None
+    assert found["El-Wak"] is None or found["El-Wak"].country_code == "KE", found["El-Wak"]
+
+
+def test_a_long_unknown_name_is_not_its_first_word_abroad(gazetteer: Gazetteer) -> None:
+    text = "Two were killed at Bar Osimbo village in Siaya after a land dispute."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    assert "Bar" not in found  # not Bar, Montenegro: the village's name is "Bar Osimbo"
+    text = "Rebels clashed with regime forces on Hersh Banin frontline in Idleb countryside."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    hersh = found.get("Hersh Banin")
+    assert hersh is None or hersh.country_code == "SY", hersh  # not Gercüş, Turkey
