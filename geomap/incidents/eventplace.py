@@ -65,8 +65,10 @@ _IN = re.compile(
     re.IGNORECASE,
 )
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?" + _ADJ + "$", re.IGNORECASE)
-_PROVINCE_AFTER = re.compile(
-    r"^\s+(?:province|governorate|region|district|county)\b", re.IGNORECASE
+_PROVINCE_AFTER = re.compile(r"^\s+(?:province|governorate|region|county)\b", re.IGNORECASE)
+# "Imam Sahib district", "Shailkupa upazila": the district, placed at its seat (precision 2)
+_DISTRICT_AFTER = re.compile(
+    r"^\s+(?:district|sub-?district|sub-?county|tehsil|upazila|LGA)\b", re.IGNORECASE
 )
 # "Hama countryside", "the Al Burayj axis", "Tal Milh front": near the town, not the province.
 _AROUND_AFTER = re.compile(
@@ -139,6 +141,7 @@ CUE_WEIGHTS: dict[str, float] = {
     "town-of": 4.8,
     "near": 4.6,
     "in": 4.5,
+    "district": 4.4,
     "province": 4.0,
     "from": 3.0,
     "bare": 2.5,
@@ -214,6 +217,8 @@ def score_mention(
         rule, precision = "near", 2
     elif _PROVINCE_AFTER.match(post):
         rule, precision = "province", 3
+    elif _DISTRICT_AFTER.match(post):
+        rule, precision = "district", 2
     elif _IN.search(pre) or cue in ("in", "at"):
         rule, precision = "in", 1
     elif _FROM.search(pre):
@@ -280,6 +285,8 @@ def choose_event_place(
             continue  # "carried out by the United States", "US-led coalition": who, not where
         rank = {"place": 2, "area": 1, "country": 0}[level]
         precision = ms.geo_precision if level == "place" else 3
+        if ms.rule == "district" and r.place.feature_code in ("ADM2", "ADM3"):
+            rank, precision = 2, 2  # "Maywand district, Kandahar": the district, not the city
         res, rule = r, ms.rule
         if ms.rule == "province" and level == "place" and gazetteer is not None:
             area = gazetteer.admin1_place(r.place.country_code, r.place.admin1_code)

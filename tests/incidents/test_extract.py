@@ -623,6 +623,21 @@ def test_a_village_in_a_governorates_countryside_is_the_place(gazetteer: Gazette
     assert cand.location.place.name == "Qarah Baba"
 
 
+def test_a_district_is_placed_at_the_district_not_its_province(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.record import geoparse_text
+
+    for text, name in (
+        ("On 13 March 2020, a Taliban sniper killed a policeman in Imam Sahib district, Kunduz.",
+         "Imām Şāḩib"),
+        ("On 4 March 2020, Afghan forces killed 6 Taliban in Maywand district, Kandahar.",
+         "Maywand"),
+    ):  # fmt: skip
+        res = geoparse_text(text, gazetteer=gazetteer)
+        (cand,) = extract_incidents(Article("dist", text), res, gazetteer=gazetteer)
+        assert cand.location is not None and cand.location.place is not None
+        assert (cand.location.place.name, cand.geo_precision) == (name, 2), cand.evidence
+
+
 def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
     from geomap.geoparse.record import geoparse_text
 
