@@ -107,6 +107,10 @@ def test_a_country_still_names_itself_inside_an_organisation(gazetteer: Gazettee
     assert "Jordan" not in found  # after a given name, a man
 
 
+def test_a_time_of_day_before_a_name_does_not_hide_it(gazetteer: Gazetteer) -> None:
+    assert "Wajir" in surfaces("15/02, PM Wajir: gunmen attacked a school.", gazetteer)
+
+
 def test_a_village_before_its_place_noun_is_a_place(gazetteer: Gazetteer) -> None:
     # no cue word, but "front" says the village-level name Hazrama is a place
     text = "Regime forces tried to advance on Hazrama front."
