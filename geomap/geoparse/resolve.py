@@ -266,6 +266,21 @@ def _inside_countries(text: str, m: Mention, gaz: Gazetteer) -> set[str]:
 
 
 _PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
+_LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)")
+
+
+def _comma_province(text: str, m: Mention, gaz: Gazetteer) -> bool:
+    """ "Myronivskyi, Donetsk." names the province after the comma (Donetsk is also an
+    oblast); "Kafr Nabl, Hama and Idlib" is a list, so a name followed by more is not."""
+    if text[m.end : m.end + 1] != ",":
+        return False
+    found = _PARENT_AFTER.match(text, m.end)
+    if not found:
+        return False
+    name = found.group(1).split(". ")[0].rstrip(".,")  # "Donetsk. During the day"
+    if _LIST_GOES_ON.match(text, found.start(1) + len(name)):
+        return False
+    return any(c.kind == 0 and c.place.is_admin1 for c in gaz.candidates(name))
 
 
 def _comma_area(text: str, m: Mention, gaz: Gazetteer) -> bool:
@@ -287,12 +302,16 @@ def _inside_areas(text: str, m: Mention, gaz: Gazetteer) -> dict[str, str]:
     """Country -> the one first-level area the text puts the mention in ("Batish in the
     countryside of Hama", "Ihie (Ohaji/Egbema LGA, Imo)"): read from the parent's
     well-known readings (the area itself, its districts, its seat); empty when unsure."""
-    if not (_INSIDE_AREA.match(text, m.end) or _comma_area(text, m, gaz)):
+    if not (
+        _INSIDE_AREA.match(text, m.end)
+        or _comma_area(text, m, gaz)
+        or _comma_province(text, m, gaz)
+    ):
         return {}
     found = _PARENT_AFTER.match(text, m.end)
     if found:
         paren = _PARENTHESIS.match(text, m.end)
-        name = paren.group(1).split(",")[-1] if paren else found.group(1)
+        name = paren.group(1).split(",")[-1] if paren else found.group(1).split(". ")[0]
         if areas := _one_area(name, gaz, _AREA_CODES):
             return areas
     # "Mullah Faiz village of Mizan district, Zabul": the province further along the clause
@@ -528,7 +547,7 @@ def _rank(
             if foreign and not (_well_known(c.place) and c.kind == 0):
                 continue
             a1 = inside_areas[idx].get(c.place.country_code)
-            if a1 and c.place.admin1_code != a1 and not (_well_known(c.place) and c.kind == 0):
+            if a1 and c.place.admin1_code != a1 and not (_famous(c.place) and c.kind == 0):
                 elsewhere = True
                 continue  # "Batish in the countryside of Hama" is not the Batish in Homs
             if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
@@ -621,6 +640,17 @@ def _well_known(p: Place) -> bool:
     return (
         p.is_country
         or p.feature_class == "A"
+        or p.population >= _WELL_KNOWN_POPULATION
+        or p.feature_code in _SEATS
+    )
+
+
+def _famous(p: Place) -> bool:
+    """Known well enough to be named anywhere without its province: a country, a
+    first-level area, a capital, a province's seat or a city of 100,000 (not a district)."""
+    return (
+        p.is_country
+        or p.is_admin1
         or p.population >= _WELL_KNOWN_POPULATION
         or p.feature_code in _SEATS
     )

@@ -329,3 +329,14 @@ def test_a_long_unknown_name_is_not_its_first_word_abroad(gazetteer: Gazetteer) 
     found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
     hersh = found.get("Hersh Banin")
     assert hersh is None or hersh.country_code == "SY", hersh  # not Gercüş, Turkey
+
+
+def test_a_province_after_a_comma_rules_out_districts_elsewhere(gazetteer: Gazetteer) -> None:
+    text = "Rebel forces fired mortars near Myronivskyi, Donetsk. Two soldiers were wounded."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    village = found["Myronivskyi"]
+    # the district of that name lies near Kyiv, 500 km away: not in Donetsk oblast
+    assert village is None or village.admin1 == "Donetsk", village
+    # a list goes on after the comma: "Kafr Nabl, Hama and Idlib" are peers
+    out = resolved("Shelling hit Kafr Nabl, Hama and Idlib on Monday.", gazetteer)
+    assert out["Kafr Nabl"][1] == "SY"
