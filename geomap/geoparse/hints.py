@@ -11,6 +11,7 @@ out.
 
 from __future__ import annotations
 
+import functools
 import re
 
 __all__ = [
@@ -121,11 +122,21 @@ _ALL = {**GROUP_COUNTRIES, **IDENTITY_COUNTRIES}
 _GROUPS = tuple(_ALL.values())
 _ARMED = len(GROUP_COUNTRIES)  # alternatives below this index are armed groups
 #: One pass over the text for all groups: alternative i is named g{i}.
+#: Every name starts with a capital but these; the lookahead rejects other positions fast.
 _PATTERN = re.compile(
-    r"(?<![\w-])(?:"
+    r"(?<![\w-])(?=[A-Z]|al[- ]|regime|pro-)(?:"
     + "|".join(f"(?P<g{i}>{names})" for i, names in enumerate(_ALL))
     + r")(?![\w-])"
 )
+
+
+@functools.lru_cache(maxsize=2)  # the text in hand: recognizer, then resolver
+def _named(text: str) -> tuple[tuple[int, int, int], ...]:
+    """(start, end, group index) of every name of the tables in ``text``: the recognizer
+    and the resolver both ask, for the same text."""
+    return tuple(
+        (m.start(), m.end(), int(m.lastgroup[1:])) for m in _PATTERN.finditer(text) if m.lastgroup
+    )
 
 
 def country_hints(text: str) -> dict[str, float]:
@@ -137,7 +148,7 @@ def country_hints(text: str) -> dict[str, float]:
     >>> country_hints("Clashes between the Taliban and Afghan forces.")
     {'AF': 1.0}
     """
-    named = {int(m.lastgroup[1:]) for m in _PATTERN.finditer(text) if m.lastgroup}
+    named = {i for _, _, i in _named(text)}
     votes: dict[str, float] = {}
     for i in sorted(named):
         ccs = _GROUPS[i]
@@ -157,9 +168,8 @@ def group_spans(text: str) -> list[tuple[int, int]]:
     """Where the text names an armed group of :data:`GROUP_COUNTRIES`, or a people of
     :data:`IDENTITY_COUNTRIES` as people ("Kikuyu civilians"): never a place. (Alone, a
     people's name may be a place named after it: Kikuyu, Turkana.)"""
-    out = []
-    for m in _PATTERN.finditer(text):
-        armed = m.lastgroup is not None and int(m.lastgroup[1:]) < _ARMED
-        if armed or _PEOPLE_AFTER.match(text, m.end()):
-            out.append(m.span())
-    return out
+    return [
+        (start, end)
+        for start, end, i in _named(text)
+        if i < _ARMED or _PEOPLE_AFTER.match(text, end)
+    ]

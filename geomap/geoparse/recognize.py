@@ -372,6 +372,8 @@ class _Recognizer:
         prominent = _prominence(top) >= 3
         if prev and prev.text.rstrip(".") in NON_PLACE_BEFORE and not cue:
             return False
+        if prev and prev.text in _ROLES and j - i == 1 and not cue and _prominence(top) < 4:
+            return False  # "IS leader al-Baghdadi", "commander Abu Ali": a person
         if j - i == 1 and (word in FUNCTION_WORDS or word in MONTHS_AND_DAYS):
             return False
         if word in ORGANISATIONS or word in INSTITUTIONS:
@@ -448,6 +450,8 @@ class _Recognizer:
         common = word in COMMON_WORDS or word in self.lower_words
         if common and not (cue and prominent):
             return False
+        if common and self.name_continues(j) and not top.place.feature_code.startswith("PCL"):
+            return False  # "Army of Free Tribes", "Free Parking": a word of a longer name
         if common and j - i == 1 and _HEAD_OF_NAME.match(text, toks[j - 1].end):
             return False  # "the University of Rochester": an institution named after a place
         if (
@@ -644,6 +648,12 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         i = j
     mentions.sort(key=lambda m: m.start)
     return [_with_full_stop(text, m, gazetteer) for m in mentions]
+
+
+#: Lower-case roles written right before a person's name.
+_ROLES = frozenset(
+    "leader commander emir spokesman spokeswoman cleric preacher activist journalist".split()
+)
 
 
 def _tokens_inside(toks: list[Token], spans: list[tuple[int, int]]) -> set[int]:

@@ -177,7 +177,7 @@ PUBLIC_BODIES = frozenset(
 COMMON_WORDS = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday
-    human secretary am pm
+    human secretary am pm free
     of the a an and or but if in on at to for by with as is it its be are was were will
     would can could should may might must shall said says say also just only even still
     mark bath reading nice mobile deal hope police union street cross live lives long

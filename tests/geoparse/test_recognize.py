@@ -75,6 +75,8 @@ def test_a_persons_whole_name_is_remembered(gazetteer: Gazetteer, text: str, per
         ("The PA was worried, officials in Ramallah said.", "PA"),
         ("Marchers met at Northwest 13th Street and Northwest Eighth Avenue.", "Northwest"),
         ("Troops exchanged fire across the LoC near Poonch.", "LoC"),
+        ("The Army of Free Tribes took the dam from the Islamic State.", "Free"),
+        ("Coalition forces killed IS leader al-Baghdadi in a raid.", "al-Baghdadi"),
     ],
 )
 def test_words_that_head_other_names_are_not_places(
