@@ -99,13 +99,30 @@ def tokenize(text: str) -> list[Token]:
             sent_start = not (prev.text in _ABBREVIATIONS and text[prev.end : prev.end + 1] == ".")
         else:
             sent_start = False
+        start = m.start()
+        if "-" in word and _ROUTE_AFTER.match(text, start + len(word)):
+            # "the Khan Arnaba-Jaba road", "the Kenya-Somalia border": two places
+            parts = word.split("-")
+            if all(p[:1].isupper() for p in parts) and parts[0].lower() not in _ARTICLES:
+                for k, part in enumerate(parts):
+                    tokens.append(Token(start, start + len(part), sys.intern(part),
+                                        sent_start and k == 0, True))  # fmt: skip
+                    start += len(part) + 1
+                prev_end = m.start() + len(word)
+                continue
         head = _ARTICLE_PREFIX.sub("", word) if "-" in word[:4] else word
         capitalised = bool(head) and head[0].isupper()
         # Interned: an article repeats its words, and a 6 MB one has a million tokens.
         word = sys.intern(word)
-        tokens.append(Token(m.start(), m.start() + len(word), word, sent_start, capitalised))
-        prev_end = m.start() + len(word)
+        tokens.append(Token(start, start + len(word), word, sent_start, capitalised))
+        prev_end = start + len(word)
     return tokens
+
+
+_ROUTE_AFTER = re.compile(
+    r"\s+(?:road|highway|motorway|railway|border|borders|axis|frontier|route|line|crossing)\b"
+)
+_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "az", "an", "ed", "es", "ez"})
 
 
 def _span_text(text: str, tokens: list[Token], i: int, j: int) -> str:

@@ -109,6 +109,18 @@ def test_a_country_still_names_itself_inside_an_organisation(gazetteer: Gazettee
     assert "Jordan" not in found  # after a given name, a man
 
 
+def test_a_road_or_border_between_two_places_names_both(gazetteer: Gazetteer) -> None:
+    found = surfaces("Gunmen fired on a patrol on the Khan Arnaba-Jaba road.", gazetteer)
+    assert "Khan Arnaba" in found
+    found = surfaces("Militants clashed with police at a Kenya-Somalia border town.", gazetteer)
+    assert found == ["Kenya", "Somalia"]
+    # not split elsewhere: "Guinea-Bissau" and "al-Bab" stay whole
+    assert surfaces("Troops left Guinea-Bissau and al-Bab.", gazetteer) == [
+        "Guinea-Bissau",
+        "al-Bab",
+    ]
+
+
 def test_a_time_of_day_before_a_name_does_not_hide_it(gazetteer: Gazetteer) -> None:
     assert "Wajir" in surfaces("15/02, PM Wajir: gunmen attacked a school.", gazetteer)
 
