@@ -56,7 +56,7 @@ IDENTITY_COUNTRIES: dict[str, tuple[str, ...]] = {
     # Kenya and its borders
     r"Kikuyu|Gikuyu|Kalenjin|Luhya|Abagusii|Akamba|Mijikenda|Giriama|Pokomo|Orma|Marakwet"
     r"|Kipsigis?|Rendille|Luo": ("KE",),
-    r"Kibaki|Odinga|Kenyatta|ODM|Orange Democratic Movement|KANU|SLDF": ("KE",),
+    r"Kibaki|Odinga|Kenyatta|ODM|Orange Democratic Movement|KANU|PNU|SLDF": ("KE",),
     r"Turkana|Samburu": ("KE",),
     r"Pokot": ("KE", "UG"),
     r"Maasai|Masai": ("KE", "TZ"),
@@ -126,7 +126,7 @@ _ARMED = len(GROUP_COUNTRIES)  # alternatives below this index are armed groups
 _PATTERN = re.compile(
     r"(?<![\w-])(?=[A-Z]|al[- ]|regime|pro-)(?:"
     + "|".join(f"(?P<g{i}>{names})" for i, names in enumerate(_ALL))
-    + r")(?![\w-])"
+    + r")(?:['’]?s)?(?![\w-])"  # "the Maasais", "Kibakis win" (an apostrophe lost)
 )
 
 

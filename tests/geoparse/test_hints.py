@@ -40,6 +40,7 @@ def test_an_armed_group_named_in_the_text_is_not_a_place(gazetteer: Gazetteer) -
 def test_peoples_and_parties_vote_for_their_countries() -> None:
     assert country_hints("Pokot raiders killed eleven Turkana herders.") == {"KE": 1.5, "UG": 0.5}
     assert country_hints("ODM supporters clashed with police.") == {"KE": 1.0}
+    assert country_hints("Riots followed the news of Kibakis win.") == {"KE": 1.0}  # Kibaki's
     assert country_hints("Druze elders met on Monday.") == {
         "SY": 1 / 3,
         "LB": 1 / 3,
