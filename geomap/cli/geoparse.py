@@ -52,7 +52,8 @@ def _spans(doc: dict[str, Any], where: str) -> list[tuple[int, int]]:
 @click.option(
     "--gold-spans",
     is_flag=True,
-    help="Resolve the input's toponyms[].start/end as given (skip recognition).",
+    help="Resolve the input's toponyms[].start/end as given (skip recognition); a span "
+    "nothing can place is estimated at the article's main town (score 0.2).",
 )
 @click.option(
     "--no-demonyms",
