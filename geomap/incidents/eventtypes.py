@@ -241,7 +241,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\b(?:withdrew|withdrawn|pulled out|retreated) from [^.;]{0,80}(?:without (?:a fight"
      r"|resistance|clashes|fighting)|leaving it|in the hands of|handing)"),
     (_BAT, "Armed clash", "armed-clash",
-     r"\bclash(?:es|ed)?\b|\bfighting\b|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
+     r"\bclash(?:es|ed)?(?: (?:between|among|with|erupted|broke out))?\b|\bfighting\b"
+     r"|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
      r"|\bexchange(?:d|s)? (?:of )?(?:gun)?fire\b|\bbattle (?:for|with|between|against)\b"
      r"|\bskirmish(?:es|ed)?\b|\bshoot-?outs?\b|\bcrossfire\b|\bconfrontations?\b"
      r"|\blaunched (?:an? )?(?:\w+ )?(?:attack|assault|offensive|operation) (?:on|against)\b"

@@ -126,6 +126,11 @@ _STRONG_TRIGGER = re.compile(
     r"|torch|ambush|raid",
     re.IGNORECASE,
 )
+_AGENT_BY = re.compile(
+    r"\bby (?:an? |the )?(?:\w+ )?(?:armed group|gunmen|militants|bandits|assailants|attackers"
+    r"|raiders|militia|militiamen|thugs|mob|rebels)\b",
+    re.IGNORECASE,
+)
 _VAGUE_PAST = ("last-month-name", "in-month-name", "last-month", "last-year")
 _REFERENCE_BEFORE = re.compile(r"\b(?:since|until|before|than|ahead of)\s+(?:\w+\s+)?$", re.I)
 
@@ -621,6 +626,8 @@ def _candidate(
         and r.mention.kind != "demonym"
         for r in resolutions
     )  # fmt: skip
+    if _AGENT_BY.search(lead.sentence.text):
+        unsupported = False  # "kidnapped and robbed by an armed group": someone did it
     if unsupported and choice is None and not names_a_place and len(th.trigger.split()) < 2:
         # no place (not even one the gazetteer cannot find), no actor, no count and a
         # one-word trigger: a statement or an opinion. A trigger that names its target

@@ -638,6 +638,17 @@ def test_a_district_is_placed_at_the_district_not_its_province(gazetteer: Gazett
         assert (cand.location.place.name, cand.geo_precision) == (name, 2), cand.evidence
 
 
+def test_notes_that_name_who_did_it_or_who_clashed_are_events() -> None:
+    for text, sub in (
+        ("Lands Secretary kidnapped and robbed by armed group", "Abduction/forced disappearance"),
+        ("Clashes between rival ethnic groups over cattle and land", "Armed clash"),
+    ):
+        (cand,) = extract_incidents(Article("who", text), [])
+        assert cand.sub_event_type == sub
+    # an opinion with one weak word is still not an incident
+    assert extract_incidents(Article("op", "Fighting is never the answer."), []) == []
+
+
 def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
     from geomap.geoparse.record import geoparse_text
 
