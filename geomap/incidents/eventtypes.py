@@ -16,7 +16,9 @@ __all__ = ["EVENT_TYPES", "GENERIC_RULES", "TypeHit", "classify_sentence", "esca
 
 #: Rules that only say someone was killed or attacked ("three soldiers were killed"): the
 #: report's more specific sentence ("a Russian air strike hit ...") gives the type.
-GENERIC_RULES = frozenset({"attack-on-armed", "attack-on-civilians", "shooting"})
+GENERIC_RULES = frozenset(
+    {"attack-on-armed", "attack-on-civilians", "perpetrator-attack", "shooting"}
+)
 
 #: The ACLED taxonomy geomap uses: event_type -> sub_event_types.
 EVENT_TYPES: dict[str, tuple[str, ...]] = {
@@ -284,6 +286,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|ten|several|many) (?:(?:people|persons|others) )?(?:were )?(?:killed|dead)\b"
      r"(?![^.;]*\b(?:accident|crash|overturn|collision|collided|flood|drown|collapse|landslide"
      r"|lightning|earthquake|storm|blaze|fire broke out|disease|outbreak|died of)\w*)"),
+    (_VAC, "Attack", "perpetrator-attack",
+     rf"\b(?:gunmen|bandits|assailants|attackers|raiders|thugs|robbers|mob)\b (?:have |has |had )?"
+     rf"(?:\w+ly )?{_KILL_VERB}\b"),
     (_VAC, "Attack", "shooting",
      r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"
      r"|\bsprayed (?:[\w'’-]+ ){0,6}with bullets\b"),

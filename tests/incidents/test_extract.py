@@ -56,6 +56,8 @@ EXP = "Explosions/Remote violence"
         ("Militants seized the town of Deir Hafer.", "Battles",
          "Non-state actor overtakes territory"),
         ("Unidentified gunmen shot dead a shepherd.", "Violence against civilians", "Attack"),
+        ("Gunmen have seriously wounded a conservationist at her ranch.",
+         "Violence against civilians", "Attack"),
         ("Gunmen abducted two aid workers on the road.", "Violence against civilians",
          "Abduction/forced disappearance"),
         ("Thousands of people protested in Ankara on Sunday.", "Protests", "Peaceful protest"),
