@@ -603,10 +603,8 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             # "near Maghar Elmir": the whole name spelled otherwise, not its first word
             spelled = rec.spelled_otherwise_at(i)
             if spelled and spelled[0] > j:
-                end, cue = spelled
-                surface = text[tok.start : toks[end - 1].end]
-                mentions.append(Mention(tok.start, toks[end - 1].end, surface, "name", cue))
-                i = end
+                mentions.append(_name_mention(text, toks, i, *spelled))
+                i = spelled[0]
                 continue
         if j == i + 1 and tok.text.lower() in DIRECTIONS and rec.names_a_place_at(i + 1):
             i += 1  # "Eastern Ghouta", "Northern Hama": a region of the next name
@@ -614,26 +612,10 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
         if found and j == i + 1 and rec.generic_word_starts_name(i):
             found = []  # "Kafr Khasher", "Ein Issa": one name, not the village called Kafr
         if not found:
-            spelled = rec.spelled_otherwise_at(i)
-            if spelled:
-                end, cue = spelled
-                surface = text[tok.start : toks[end - 1].end]
-                mentions.append(Mention(tok.start, toks[end - 1].end, surface, "name", cue))
-                i = end
-                continue
-            unknown = rec.unknown_place_at(i)
-            if unknown:
-                end, cue = unknown
-                mentions.append(
-                    Mention(
-                        tok.start,
-                        toks[end - 1].end,
-                        text[tok.start : toks[end - 1].end],
-                        "name",
-                        cue,
-                    )
-                )
-                i = end
+            named = rec.spelled_otherwise_at(i) or rec.unknown_place_at(i)
+            if named:
+                mentions.append(_name_mention(text, toks, i, *named))
+                i = named[0]
                 continue
             i += 1
             continue
@@ -642,17 +624,8 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
             longer = rec.unknown_place_at(i)
             if longer and longer[0] > j:
                 # "Hafer Mhor neighborhood": one unknown name, not the village Hafar
-                end, noun = longer
-                mentions.append(
-                    Mention(
-                        tok.start,
-                        toks[end - 1].end,
-                        text[tok.start : toks[end - 1].end],
-                        "name",
-                        noun,
-                    )
-                )
-                i = end
+                mentions.append(_name_mention(text, toks, i, *longer))
+                i = longer[0]
                 continue
             i += 1
             continue
@@ -671,6 +644,12 @@ def recognize(text: str, *, gazetteer: Gazetteer, demonyms: bool = True) -> list
 _ROLES = frozenset(
     "leader commander emir spokesman spokeswoman cleric preacher activist journalist".split()
 )
+
+
+def _name_mention(text: str, toks: list[Token], i: int, end: int, cue: str) -> Mention:
+    """The name from token i up to (not including) token ``end``, with its cue."""
+    start, stop = toks[i].start, toks[end - 1].end
+    return Mention(start, stop, text[start:stop], "name", cue)
 
 
 def _tokens_inside(toks: list[Token], spans: list[tuple[int, int]]) -> set[int]:
