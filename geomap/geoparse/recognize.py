@@ -440,8 +440,8 @@ class _Recognizer:
             return False
         if self.name_continues(j) and not top.place.feature_code.startswith("PCL"):
             k = j
-            while self.name_continues(k):
-                k += 1
+            while self.name_continues(k) and k - i < MAX_SPAN_TOKENS:
+                k += 1  # bounded: a run of capitalised words is read in constant time
             if _place_noun_after(toks, k):
                 return False  # "Bar Osimbo village": the whole name is the village's, not Bar
         if (

@@ -769,7 +769,7 @@ def resolve_mentions(
         _parent_places(text, m, gazetteer) if cs else []
         for m, cs in zip(mentions, cands, strict=True)
     ]
-    areas = [
+    inside_areas = [
         _inside_areas(text, m, gazetteer) if ps else {}
         for m, ps in zip(mentions, parents, strict=True)
     ]
@@ -777,9 +777,9 @@ def resolve_mentions(
         _inside_countries(text, m, gazetteer) if ps else set()
         for m, ps in zip(mentions, parents, strict=True)
     ]
-    first = _rank(text, mentions, cands, parents, None, insides, areas)
+    first = _rank(text, mentions, cands, parents, None, insides, inside_areas)
     ctx = _context(mentions, first, gazetteer, country_hints(text), area_hints(text))
-    second = _rank(text, mentions, cands, parents, ctx, insides, areas)
+    second = _rank(text, mentions, cands, parents, ctx, insides, inside_areas)
     results = []
     top_countries = tuple(sorted(ctx.countries, key=lambda cc: -ctx.countries[cc])[:3])
     for m, (place, score, reasons, alts) in zip(mentions, second, strict=True):
