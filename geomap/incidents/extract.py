@@ -425,12 +425,16 @@ def _fallback_place(
     text: str, g: _Group, infos: list[_Info], resolutions: Sequence[Resolution],
     gaz: _GazetteerLike | None,
 ) -> PlaceChoice | None:  # fmt: skip
-    """The best place of the lead paragraph, else the country of the event sentences' places."""
+    """The best place of the lead paragraph, else the country of the event sentences'
+    places, else of their armed groups, else a nationality the paragraph names ("Turkish
+    soldiers" fought in Syria when the YPG attacked them), else the article's country."""
     paragraph = [i.sentence for i in infos if i.sentence.paragraph == g.lead.sentence.paragraph]
     lo, hi = paragraph[0].start, paragraph[-1].end
     choice = choose_event_place(text, resolutions, bounds=(lo, hi), gazetteer=gaz)
     if choice is not None:
-        return replace(choice, rule=f"paragraph-{choice.rule}")
+        choice = replace(choice, rule=f"paragraph-{choice.rule}")
+        if "demonym" not in choice.rule:
+            return choice
     spans = [(i.sentence.start, i.sentence.end) for i in (*g.infos, *g.supporting)]
     for r in resolutions:
         m, place = r.mention, r.place
@@ -447,7 +451,7 @@ def _fallback_place(
         if country is not None:
             res = replace(r, place=country, reasons=(*r.reasons, f"country of {place.name}"))
             return PlaceChoice(res, 3, "country-fallback", None, (f"country of {m.surface}",))
-    return _group_country(text, spans, gaz) or _article_country(text, resolutions, gaz)
+    return _group_country(text, spans, gaz) or choice or _article_country(text, resolutions, gaz)
 
 
 def _country_of(gaz: _GazetteerLike | None, cc: str) -> Place | None:

@@ -651,6 +651,16 @@ def test_notes_that_name_who_did_it_or_who_clashed_are_events() -> None:
     assert extract_incidents(Article("op", "Fighting is never the answer."), []) == []
 
 
+def test_an_armed_groups_country_beats_a_soldiers_nationality(gazetteer: Gazetteer) -> None:
+    from geomap.geoparse.record import geoparse_text
+
+    text = "QSD fighters attacked Turkish soldiers overnight, wounding six."
+    res = geoparse_text(text, gazetteer=gazetteer)
+    (cand,) = extract_incidents(Article("grp", text), res, gazetteer=gazetteer)
+    assert cand.location is not None and cand.location.place is not None
+    assert cand.location.place.country_code == "SY", cand.evidence
+
+
 def test_foreigners_nationality_is_not_where(gazetteer: Gazetteer) -> None:
     from geomap.geoparse.record import geoparse_text
 
