@@ -357,7 +357,10 @@ class _Recognizer:
         # a lower-case Arabic article marks a transliterated name: "in M'adamiyat al-Sham"
         arabic = any(_ARTICLE_PREFIX.match(t.text) and t.text[0].islower() for t in toks[i:j])
         strong = cue in STRONG_CUES or cue in EVENT_VERB_CUES or (bool(cue) and arabic)
+        generic = toks[i].text.lower() in GENERIC_NAME_WORDS
         for end in range(j, i, -1):
+            if generic and end == i + 1 < j:
+                break  # "the Jabal al-Turkman": not the place called Jabal spelled otherwise
             noun = _place_noun_after(toks, end)
             parent = bool(cue) and self._known_place_follows(end)
             if not (strong or noun or parent) or (toks[i].sent_start and not cue):

@@ -682,7 +682,7 @@ def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -
         # "Abu Qebab" in a Syrian report is not Ābu in India because its first word matches
         return cc in pointed
     if (
-        c.kind == 1
+        c.kind in (1, 2)
         and cc
         and cc not in pointed
         and max(pointed.values()) >= 1.0

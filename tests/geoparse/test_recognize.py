@@ -138,6 +138,11 @@ def test_a_transliterated_name_spelled_otherwise_after_in(gazetteer: Gazetteer) 
     assert "M'adamiyat al-Sham" in surfaces(text, gazetteer)
 
 
+def test_a_generic_first_word_is_not_looked_up_alone(gazetteer: Gazetteer) -> None:
+    text = "Fighters exchanged fire in the Jabal al-Turkman on Monday."
+    assert surfaces(text, gazetteer) == ["Jabal al-Turkman"]
+
+
 def test_longer_unknown_names_are_one_name(gazetteer: Gazetteer) -> None:
     found = {
         m.surface: m.cue for m in recognize("Gunmen clashed in Wadi al-Rabi.", gazetteer=gazetteer)

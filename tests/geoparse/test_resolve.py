@@ -340,3 +340,11 @@ def test_a_province_after_a_comma_rules_out_districts_elsewhere(gazetteer: Gazet
     # a list goes on after the comma: "Kafr Nabl, Hama and Idlib" are peers
     out = resolved("Shelling hit Kafr Nabl, Hama and Idlib on Monday.", gazetteer)
     assert out["Kafr Nabl"][1] == "SY"
+
+
+def test_a_name_matched_without_its_article_abroad_is_not_meant(gazetteer: Gazetteer) -> None:
+    # "Al Hill" is not Al Hillah, Iraq, when regime forces point to Syria
+    text = "Syrian regime forces overtook Al Hill from the Islamic State."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    place = found.get("Al Hill")
+    assert place is None or place.country_code == "SY", place
