@@ -15,6 +15,7 @@ import functools
 import re
 
 __all__ = [
+    "ADMIN_WORDS",
     "GROUP_AREAS",
     "GROUP_COUNTRIES",
     "IDENTITY_COUNTRIES",
@@ -139,6 +140,20 @@ def _named(text: str) -> tuple[tuple[int, int, int], ...]:
     )
 
 
+#: Words for a country's own administrative units ("Barangay Pahug", "Shailkupa upazila").
+ADMIN_WORDS: dict[str, tuple[str, ...]] = {
+    r"barangays?": ("PH",),
+    r"upazilas?": ("BD",),
+    r"LGAs?|Local Government Areas?": ("NG",),
+    r"tehsils?": ("PK", "IN"),
+    r"oblasts?": ("UA", "RU"),
+}
+_ADMIN_WORDS = tuple(
+    (re.compile(rf"\b(?:{words})\b", re.IGNORECASE if words.islower() else 0), ccs)
+    for words, ccs in ADMIN_WORDS.items()
+)
+
+
 def country_hints(text: str) -> dict[str, float]:
     """Votes for countries from the armed groups, peoples and parties a text names (each
     counted once, split between its countries).
@@ -150,8 +165,9 @@ def country_hints(text: str) -> dict[str, float]:
     """
     named = {i for _, _, i in _named(text)}
     votes: dict[str, float] = {}
-    for i in sorted(named):
-        ccs = _GROUPS[i]
+    groups = [_GROUPS[i] for i in sorted(named)]
+    groups += [ccs for pattern, ccs in _ADMIN_WORDS if pattern.search(text)]
+    for ccs in groups:
         for cc in ccs:
             votes[cc] = votes.get(cc, 0.0) + 1.0 / len(ccs)
     return votes

@@ -544,8 +544,11 @@ def _rank(
                 # place needs its own name as written ("Angry" is not Angri, Italy)
                 continue
             foreign = inside and not c.place.is_country and c.place.country_code not in inside
-            if foreign and not (_well_known(c.place) and c.kind == 0):
-                continue
+            own_name = c.kind == 0 and (
+                c.place.is_admin1 or _plain(m.surface) == _plain(c.place.name)
+            )  # "Calif. (AP)" is still California; "Djugu" is not Djougou
+            if foreign and not (_well_known(c.place) and own_name):
+                continue  # "Djugu, Ituri" is not Djougou, Benin
             a1 = inside_areas[idx].get(c.place.country_code)
             if a1 and c.place.admin1_code != a1 and not (_famous(c.place) and c.kind == 0):
                 elsewhere = True

@@ -65,3 +65,13 @@ def test_groups_of_one_region_vote_for_its_villages(gazetteer: Gazetteer) -> Non
     ]
     # the Sokilnyky of Luhansk oblast, not its namesakes near Lviv or in Kirovohrad oblast
     assert res.place is not None and res.place.admin1 == "Luhansk", res.reasons
+
+
+def test_a_countrys_own_administrative_words_point_to_it() -> None:
+    assert country_hints("IEDs were found at the boundary of Barangays Pahug and Lusong.") == {
+        "PH": 1.0
+    }
+    assert country_hints("A student was killed in Sheikhpara area of Shailkupa upazila.") == {
+        "BD": 1.0
+    }
+    assert country_hints("Gunmen attacked Dusa in Logo LGA of Benue State.") == {"NG": 1.0}

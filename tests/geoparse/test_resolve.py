@@ -348,3 +348,12 @@ def test_a_name_matched_without_its_article_abroad_is_not_meant(gazetteer: Gazet
     found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
     place = found.get("Al Hill")
     assert place is None or place.country_code == "SY", place
+
+
+def test_a_foreign_city_spelled_otherwise_is_not_the_place_in_brackets(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Troops took a militia stronghold at Bese, near Saliboko (Djugu, Ituri), on Monday."
+    found = {r.mention.surface: r.place for r in geoparse_text(text, gazetteer=gazetteer)}
+    djugu = found.get("Djugu")
+    assert djugu is None or djugu.country_code == "CD", djugu  # not Djougou, Benin
