@@ -198,12 +198,13 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_PRO, "Peaceful protest", "protest",
      r"\bprotest(?:ed|ers|ors|s|ing|d)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\bdemos\b"
      r"|\brall(?:y|ied|ies)\b|(?-i:\bmarch(?:ed|ers|es|ing)?\b)|\bsit-ins?\b|took to the streets"
-     r"|\bpicket(?:ed|s|ing)?\b|\bmotorcade\b|\b(?:gathered|assembled|staged|held) (?:\w+ ){0,6}"
+     r"|\bpicket(?:ed|s|ing)?\b|\bmotorcade\b|\b(?:gathered|assembled|staged|held) (?:\w+ ){0,12}"
      r"(?:to (?:demand|protest|denounce|condemn|call for|express|oppose|support|reject"
      r"|draw attention|press for|mark|commemorate|show)|demanding|calling for|denouncing"
      r"|against|in (?:support|solidarity))|\bon strike\b|\bstrike action\b|\bwent on strike\b"
      r"|\bboycott(?:ed)?\b|\bvigil\b"
-     r"|\bblocked (?:the |a |an )?(?:[\w-]+ ){0,3}(?:road|highway|street|roads|entrance)\b"),
+     r"|\bblocked (?:the |a |an )?(?:[\w'’-]+ ){0,3}(?:road|highway|street|roads|entrance|rails"
+     r"|railway|tracks|bridge)\b"),
     (_VAC, "Sexual violence", "sexual-violence",
      r"\b(?:gang-)?rap(?:ed|es|ing|e)\b|\bsexual(?:ly)? (?:assault|abuse|violence|harass)"),
     (_VAC, "Abduction/forced disappearance", "abduction",
@@ -245,7 +246,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_BAT, "Armed clash", "armed-clash",
      r"\bclash(?:es|ed)?(?: (?:between|among|with|erupted|broke out))?\b|\bfighting\b"
      r"|\bfought\b|\bgun ?battles?\b|\bfirefights?\b"
-     r"|\bexchange(?:d|s)? (?:of )?(?:gun)?fire\b|\bbattle (?:for|with|between|against)\b"
+     r"|\bexchange(?:d|s)? (?:of )?(?:gun ?)?fire\b|\bbattle (?:for|with|between|against)\b"
      r"|\bskirmish(?:es|ed)?\b|\bshoot-?outs?\b|\bcrossfire\b|\bconfrontations?\b"
      r"|\blaunched (?:an? )?(?:\w+ )?(?:attack|assault|offensive|operation) (?:on|against)\b"
      r"|\b(?:tried|attempted|trying|attempting) to advance\b"
@@ -303,12 +304,13 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\barrests? of\b|\bapprehended\b|\bin (?:police )?custody\b|\barrest(?:s|ing)?\b"),
     (_STRAT, "Looting/property destruction", "looting",
      r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b|\bvandali[sz]ed\b"
+     r"|\barson\b|\bcut down (?:[\w-]+ ){0,4}trees\b"
      r"|\b(?:torched|burned|burnt|demolished|bulldozed|razed|destroyed|set fire to) (?:\w+ ){0,2}"
      r"(?:homes|houses|shops|crops|fields|property|properties|buildings|vehicles?|cars?"
      r"|huts|schools?|offices?|a house|a home)\b|\b(?:robbed|stole|stolen|confiscated|seized)"
      r" (?:\w+ ){0,3}(?:property|livestock|cattle|goats|money|goods|houses|homes|land)"
      r"|\brustl(?:ed|ing|ers)\b|\bcattle raid"
-     r"|\b(?:homes|houses|huts|shops|kiosks|property|properties|buildings|vehicles|cars)"
+     r"|\b(?:homes|houses|huts|shops|kiosks|property|properties|buildings|vehicles|cars|villages)"
      r" (?:were |was )?(?:burned|burnt|torched|razed|destroyed|set on fire)\b"),
     (_STRAT, "Change to group/activity", "change-to-group",
      r"\bsurrender(?:ed|s)?\b|\bdefected\b|\bjoined (?:the )?(?:ranks|\w+ forces)"
