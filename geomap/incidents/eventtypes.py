@@ -128,6 +128,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_STRAT, "Disrupted weapons use", "disrupted-weapons",
      r"\b(?:defused|dismantled|disarmed|deactivated|neutrali[sz]ed|safely detonated|cleared)\b"
      r"[^.;]{0,40}\b(?:bombs?|IEDs?|explosives?|devices?|mines?|landmines?|rockets?)\b"
+     r"|\b(?:discover(?:ed|s)?|found|find|finds)\b[^.;]{0,30}\b(?:bombs?|IEDs?|explosive devices?"
+     r"|grenades?)\b[^.;]{0,40}\b(?:disarm|defuse|dismantle)"
      r"|\b(?:bombs?|IEDs?|explosives?|devices?|mines?)\b[^.;]{0,30}\b(?:were|was) (?:defused"
      r"|dismantled|disarmed|found|discovered|seized|detonated in a controlled)"
      r"|\b(?:shot|brought) down (?:a |an |two |\d+ )?(?:\w+ )?(?:drones?|UAVs?|aircraft|planes?"
@@ -294,7 +296,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"
      r"|\bsprayed (?:[\w'’-]+ ){0,6}with bullets\b"),
     (_STRAT, "Agreement", "agreement",
-     r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deal|agreement|accord)\b"
+     r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deals?|agreements?|accords?)\b"
      r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord)\b|\bprisoner (?:swap|exchange)\b"
      r"|\bevacuation (?:deal|agreement)\b|\bagreed (?:to|on) (?:a |an )?(?:\w+ )?(?:ceasefire"
      r"|truce|exchange|evacuation|withdrawal)|\breconciliation (?:deal|agreement)"
@@ -305,6 +307,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_STRAT, "Looting/property destruction", "looting",
      r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b|\bvandali[sz]ed\b"
      r"|\barson\b|\bcut down (?:[\w-]+ ){0,4}trees\b"
+     r"|\bburnt down (?:\w+ ){0,3}(?:villas?|houses?|homes?|shops?|kiosks?|buildings?)\b"
+     r"|\bdestroy(?:ed|s)? (?:the )?property\b"
      r"|\b(?:torched|burned|burnt|demolished|bulldozed|razed|destroyed|set fire to) (?:\w+ ){0,2}"
      r"(?:homes|houses|shops|crops|fields|property|properties|buildings|vehicles?|cars?"
      r"|huts|schools?|offices?|a house|a home)\b|\b(?:robbed|stole|stolen|confiscated|seized)"

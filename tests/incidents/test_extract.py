@@ -63,6 +63,12 @@ EXP = "Explosions/Remote violence"
          "Looting/property destruction"),
         ("An arson attack hit a factory in the district.", "Strategic developments",
          "Looting/property destruction"),
+        ("Traders burnt down three villas in protest at the demolitions.",
+         "Strategic developments", "Looting/property destruction"),
+        ("Police discover a large bomb on a bus and disarm it.", "Strategic developments",
+         "Disrupted weapons use"),
+        ("The two sides signed several peace accords in the capital.", "Strategic developments",
+         "Agreement"),
         ("Students blocked the railway tracks rejecting the new rules.", "Protests",
          "Peaceful protest"),
         ("Nurses gathered in front of the main hospital during a visit of the minister to "
