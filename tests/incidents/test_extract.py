@@ -63,7 +63,7 @@ EXP = "Explosions/Remote violence"
          "Looting/property destruction"),
         ("An arson attack hit a factory in the district.", "Strategic developments",
          "Looting/property destruction"),
-        ("Traders burnt down three villas in protest at the demolitions.",
+        ("Traders burnt down three villas after the demolition of their kiosks.",
          "Strategic developments", "Looting/property destruction"),
         ("Police discover a large bomb on a bus and disarm it.", "Strategic developments",
          "Disrupted weapons use"),
