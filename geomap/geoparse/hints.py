@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 
 __all__ = [
     "ADMIN_WORDS",
@@ -103,9 +104,23 @@ GROUP_AREAS: dict[str, tuple[str, ...]] = {
     r"Luhansk People's Republic|LPR": ("UA.14",),
     r"NAF|Donbass People's Militia|OSCE SMM|Special Monitoring Mission": ("UA.05", "UA.14"),
 }
-_AREA_PATTERNS = tuple(
-    (re.compile(rf"(?<![\w-])(?:{names})(?![\w-])"), areas) for names, areas in GROUP_AREAS.items()
-)
+
+
+def _alternation(names: Iterable[str], head: str = "", tail: str = "") -> re.Pattern[str]:
+    """One pattern for a table's name lists, whole words only, list i matched as group g{i}
+    (one pass over a text, however long the table). ``head`` is a lookahead that rejects
+    positions no name can start at, ``tail`` an ending every name may take."""
+    groups = "|".join(f"(?P<g{i}>{n})" for i, n in enumerate(names))
+    return re.compile(rf"(?<![\w-]){head}(?:{groups}){tail}(?![\w-])")
+
+
+def _tables_named(pattern: re.Pattern[str], text: str) -> list[int]:
+    """The indices of the name lists of ``pattern`` that ``text`` names, in table order."""
+    return sorted({int(m.lastgroup[1:]) for m in pattern.finditer(text) if m.lastgroup})
+
+
+_AREAS = tuple(GROUP_AREAS.values())
+_AREA_PATTERN = _alternation(GROUP_AREAS, head=r"(?=[A-Z])")
 
 
 def area_hints(text: str) -> list[str]:
@@ -114,21 +129,15 @@ def area_hints(text: str) -> list[str]:
     >>> area_hints("DPR forces shelled Bohdanivka.")
     ['UA.05']
     """
-    if "People" not in text and not any(w in text for w in ("DPR", "LPR", "NAF", "SMM")):
-        return []  # the usual case, without running the patterns
-    return [a for pattern, areas in _AREA_PATTERNS if pattern.search(text) for a in areas]
+    return [a for i in _tables_named(_AREA_PATTERN, text) for a in _AREAS[i]]
 
 
 _ALL = {**GROUP_COUNTRIES, **IDENTITY_COUNTRIES}
 _GROUPS = tuple(_ALL.values())
 _ARMED = len(GROUP_COUNTRIES)  # alternatives below this index are armed groups
-#: One pass over the text for all groups: alternative i is named g{i}.
 #: Every name starts with a capital but these; the lookahead rejects other positions fast.
-_PATTERN = re.compile(
-    r"(?<![\w-])(?=[A-Z]|al[- ]|regime|pro-)(?:"
-    + "|".join(f"(?P<g{i}>{names})" for i, names in enumerate(_ALL))
-    + r")(?:['’]?s)?(?![\w-])"  # "the Maasais", "Kibakis win" (an apostrophe lost)
-)
+#: "the Maasais", "Kibakis win": a plural or a possessive whose apostrophe was lost.
+_PATTERN = _alternation(_ALL, head=r"(?=[A-Z]|al[- ]|regime|pro-)", tail=r"(?:['’]?s)?")
 
 
 @functools.lru_cache(maxsize=2)  # the text in hand: recognizer, then resolver
@@ -165,7 +174,7 @@ def country_hints(text: str) -> dict[str, float]:
     """
     named = {i for _, _, i in _named(text)}
     votes: dict[str, float] = {}
-    groups = [_GROUPS[i] for i in sorted(named)]
+    groups = [_GROUPS[i] for i in sorted(named)]  # each group once, in table order
     groups += [ccs for pattern, ccs in _ADMIN_WORDS if pattern.search(text)]
     for ccs in groups:
         for cc in ccs:

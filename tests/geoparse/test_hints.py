@@ -59,6 +59,11 @@ def test_groups_of_one_region_vote_for_its_villages(gazetteer: Gazetteer) -> Non
 
     assert area_hints("DPR forces shelled the village.") == ["UA.05"]
     assert area_hints("Farmers protested in Kyiv.") == []
+    # every name of the table counts, spelled out too
+    assert area_hints("The Special Monitoring Mission recorded 9 explosions.") == [
+        "UA.05",
+        "UA.14",
+    ]
     text = "The OSCE SMM recorded 52 explosions near Sokilnyky."
     (res,) = [
         r for r in geoparse_text(text, gazetteer=gazetteer) if r.mention.surface == "Sokilnyky"
