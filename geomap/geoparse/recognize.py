@@ -103,7 +103,7 @@ def tokenize(text: str) -> list[Token]:
         if "-" in word and _ROUTE_AFTER.match(text, start + len(word)):
             # "the Khan Arnaba-Jaba road", "the Kenya-Somalia border": two places
             parts = word.split("-")
-            if all(p[:1].isupper() for p in parts) and parts[0].lower() not in _ARTICLES:
+            if all(p[:1].isupper() for p in parts) and not _ARTICLE_PREFIX.match(word):
                 for k, part in enumerate(parts):
                     tokens.append(Token(start, start + len(part), sys.intern(part),
                                         sent_start and k == 0, True))  # fmt: skip
@@ -122,7 +122,6 @@ def tokenize(text: str) -> list[Token]:
 _ROUTE_AFTER = re.compile(
     r"\s+(?:road|highway|motorway|railway|border|borders|axis|frontier|route|line|crossing)\b"
 )
-_ARTICLES = frozenset({"al", "el", "ar", "as", "ash", "at", "ad", "az", "an", "ed", "es", "ez"})
 
 
 def _span_text(text: str, tokens: list[Token], i: int, j: int) -> str:
@@ -299,10 +298,7 @@ class _Recognizer:
         toks = self.tokens
         return (
             toks[i].text.lower() in GENERIC_NAME_WORDS
-            and i + 1 < len(toks)
-            and toks[i + 1].capitalised
-            and not toks[i + 1].sent_start
-            and _joinable(self.text, toks[i], toks[i + 1])
+            and self.name_continues(i + 1)
             and toks[i + 1].text.lower() not in FUNCTION_WORDS
         )
 

@@ -530,6 +530,8 @@ def _rank(
         # well-known place by its own name stays: its parent may be a part we misread).
         inside = insides[idx]
         far = elsewhere = False
+        written = _plain(m.surface)
+        pointed_areas = [a for a in areas if a.country_code in pointed]
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
@@ -538,14 +540,14 @@ def _rank(
                 and not pointed
                 and not _well_known(c.place)
                 and not m.cue
-                and (c.kind == 1 or _plain(m.surface) != _plain(c.place.name))
+                and (c.kind == 1 or written != _plain(c.place.name))
             ):
                 # an article that points nowhere, a name nothing marks as a place: a small
                 # place needs its own name as written ("Angry" is not Angri, Italy)
                 continue
             foreign = inside and not c.place.is_country and c.place.country_code not in inside
             own_name = c.kind == 0 and (
-                c.place.is_admin1 or _plain(m.surface) == _plain(c.place.name)
+                c.place.is_admin1 or written == _plain(c.place.name)
             )  # "Calif. (AP)" is still California; "Djugu" is not Djougou
             if foreign and not (_well_known(c.place) and own_name):
                 continue  # "Djugu, Ituri" is not Djougou, Benin
@@ -584,9 +586,7 @@ def _rank(
             if bonus:
                 s += bonus
                 reasons.append(why)
-            elif c.place.feature_class == "P" and (
-                area := _named_after(c.place, [a for a in areas if a.country_code in pointed])
-            ):
+            elif c.place.feature_class == "P" and (area := _named_after(c.place, pointed_areas)):
                 # "Kansas", "Lebanon", "England": the state or country, not the small town
                 # named after it, unless the text names the town's parent ("Lebanon, Pa.")
                 s -= 2.0
@@ -639,15 +639,6 @@ _WELL_KNOWN_POPULATION = 100_000
 _SEATS = frozenset({"PPLC", "PPLA", "PPLG"})
 
 
-def _well_known(p: Place) -> bool:
-    return (
-        p.is_country
-        or p.feature_class == "A"
-        or p.population >= _WELL_KNOWN_POPULATION
-        or p.feature_code in _SEATS
-    )
-
-
 def _famous(p: Place) -> bool:
     """Known well enough to be named anywhere without its province: a country, a
     first-level area, a capital, a province's seat or a city of 100,000 (not a district)."""
@@ -657,6 +648,11 @@ def _famous(p: Place) -> bool:
         or p.population >= _WELL_KNOWN_POPULATION
         or p.feature_code in _SEATS
     )
+
+
+def _well_known(p: Place) -> bool:
+    """Famous, or any area (a district too): named without the article pointing there."""
+    return p.feature_class == "A" or _famous(p)
 
 
 def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -> bool:
