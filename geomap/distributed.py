@@ -34,11 +34,12 @@ from geomap.config import Settings
 from geomap.errors import ConfigError, GeomapError, InputError, StoreError
 from geomap.ingest.readers import InputNotice, iter_sources, read_jsonl_range, read_source
 from geomap.models import Article, IncidentCandidate, Resolution
-from geomap.pipeline import IngestReport, apply_corrections, make_linker
+from geomap.pipeline import IngestReport, apply_corrections, make_linker, outlet_focus
 from geomap.store.sqlite import Store, has_article, write_article
 
 if TYPE_CHECKING:
     from geomap.gazetteer.lookup import Gazetteer
+    from geomap.incidents.outlets import OutletFocus
 
 __all__ = [
     "DistributedError",
@@ -250,8 +251,10 @@ def _write(
     linker: Callable[..., Any],
     gazetteer: Callable[[], Gazetteer],
     counts: _Counts,
+    focus: OutletFocus,
 ) -> None:
-    """Store one processed article as ``geomap.pipeline`` does (corrections, linking)."""
+    """Store one processed article as ``geomap.pipeline`` does (corrections, the outlet's
+    focus country, linking)."""
     if has_article(store, article.id):
         counts.known += 1
         return
@@ -260,6 +263,7 @@ def _write(
         from geomap.incidents.extract import extract_incidents
 
         candidates = extract_incidents(article, corrected, gazetteer=gazetteer())
+    candidates = focus.settle(article, candidates, lambda cc: gazetteer().country(cc))
     try:
         result = write_article(store, article, corrected, candidates, linker=linker)
     except store.db_errors as exc:
@@ -267,6 +271,7 @@ def _write(
     if not result.new:
         counts.known += 1
         return
+    focus.count(article, candidates)
     counts.new += 1
     counts.created += len(result.incidents_created)
     counts.merged += len(result.incidents_merged)
@@ -348,6 +353,7 @@ def ingest_distributed(
     notices: list[tuple[str, str]] = []
     counts = _Counts()
     linker = make_linker()
+    focus = outlet_focus(store)
     gaz: list[Gazetteer] = []
 
     def driver_gazetteer() -> Gazetteer:
@@ -398,7 +404,7 @@ def ingest_distributed(
                     notices.append((item[1], item[2]))
                 else:
                     _write(store, item[1], item[2], item[3], linker=linker,
-                           gazetteer=driver_gazetteer, counts=counts)  # fmt: skip
+                           gazetteer=driver_gazetteer, counts=counts, focus=focus)  # fmt: skip
             write_seconds += time.perf_counter() - t0
         n_workers = len(client.scheduler_info().get("workers", {}))
     finally:

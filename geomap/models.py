@@ -9,6 +9,7 @@ from datetime import date
 METHOD_GAZETTEER = "gazetteer"
 METHOD_GEOCODER = "geocoder"
 METHOD_MANUAL = "manual"
+METHOD_OUTLET = "outlet"  # no place named: the outlet's focus country (a guess)
 METHOD_NONE = "unresolved"
 
 

@@ -25,14 +25,23 @@ from geomap.store.sqlite import (
     find_correction,
     has_article,
     needs_geocoder_retry,
+    outlet_countries,
     write_article,
 )
 
 if TYPE_CHECKING:
     from geomap.gazetteer.lookup import Gazetteer
     from geomap.incidents.link import LinkDecision
+    from geomap.incidents.outlets import OutletFocus
 
-__all__ = ["IngestReport", "apply_corrections", "ingest_articles", "ingest_paths", "make_linker"]
+__all__ = [
+    "IngestReport",
+    "apply_corrections",
+    "ingest_articles",
+    "ingest_paths",
+    "make_linker",
+    "outlet_focus",
+]
 
 Progress = Callable[[int, int | None], None]
 
@@ -86,6 +95,13 @@ def make_linker() -> Callable[[IncidentCandidate, list[dict[str, Any]]], LinkDec
     return linker
 
 
+def outlet_focus(store: Store) -> OutletFocus:
+    """The outlets' focus countries for one ingest run, seeded from ``store``."""
+    from geomap.incidents.outlets import OutletFocus
+
+    return OutletFocus(seed=lambda source: outlet_countries(store, source))
+
+
 def apply_corrections(store: Store, resolutions: Sequence[Resolution]) -> list[Resolution]:
     """Resolutions with analysts' stored corrections applied (same name, same countries)."""
     if store.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM correction)").fetchone()[0]:
@@ -119,6 +135,7 @@ def _process(
     geocoder: object,
     linker: Callable[..., Any],
     tally: _Tally,
+    focus: OutletFocus,
 ) -> None:
     from geomap.geoparse.record import geoparse_text
     from geomap.incidents.extract import extract_incidents
@@ -141,6 +158,7 @@ def _process(
         resolutions = apply_corrections(store, resolutions)
         capped: list[str] = []  # the stated caps this article reached
         candidates = extract_incidents(article, resolutions, gazetteer=gazetteer, notices=capped)
+        candidates = focus.settle(article, candidates, gazetteer.country)
         tally.notices.extend((article.origin, line) for line in capped)
     except Exception as exc:
         # A bug or an odd text in one article must not stop the others; say which one.
@@ -168,6 +186,7 @@ def _process(
         tally.known += 1
         tally.retried += 1
         return
+    focus.count(article, candidates)
     tally.new += 1
     tally.created += len(result.incidents_created)
     tally.merged += len(result.incidents_merged)
@@ -180,9 +199,14 @@ def ingest_articles(
     gazetteer: Gazetteer,
     geocoder: object = None,
     tally: _Tally | None = None,
+    focus: OutletFocus | None = None,
 ) -> _Tally:
-    """Process an iterable of ``Article | InputError | InputNotice`` into the store."""
+    """Process an iterable of ``Article | InputError | InputNotice`` into the store.
+
+    ``focus`` carries the outlets' focus countries across calls (one per ingest run); by
+    default a new one, seeded from the store."""
     tally = tally or _Tally()
+    focus = focus or outlet_focus(store)
     linker = make_linker()
     for item in items:
         if isinstance(item, InputError):
@@ -192,7 +216,7 @@ def ingest_articles(
         else:
             _process(
                 item, store=store, gazetteer=gazetteer, geocoder=geocoder, linker=linker,
-                tally=tally,
+                tally=tally, focus=focus,
             )  # fmt: skip
     return tally
 
@@ -237,13 +261,14 @@ def ingest_paths(
     geocoder = make_geocoder(settings, cache=store.geocode_cache)
     total = count_sources(paths) if progress is not None else None
     tally = _Tally()
+    focus = outlet_focus(store)
     for done, src in enumerate(iter_sources(paths), 1):
         if isinstance(src, InputError):
             tally.failed.append((src.source, src.problem))
         else:
             ingest_articles(
                 _guarded(read_source(src, stdin=stdin), src), store=store,
-                gazetteer=gazetteer, geocoder=geocoder, tally=tally,
+                gazetteer=gazetteer, geocoder=geocoder, tally=tally, focus=focus,
             )  # fmt: skip
         if progress is not None:
             progress(done, total)

@@ -265,3 +265,49 @@ def test_an_article_that_cannot_be_stored_fails_alone(tmp_path: Path, gazetteer:
     assert tally.new == 1
     assert [(s, m.split(":")[0]) for s, m in tally.failed] == [("x.txt", "could not store")]
     assert "UnicodeEncodeError" in tally.failed[0][1]
+
+
+# A county paper of our own invention: located reports, then reports that name no place.
+COUNTY_LINES = [
+    "On 3 May 2021, traders protested in Kisumu town against new market fees.",
+    "On 4 May 2021, motorcycle taxi riders protested in Nakuru town over police harassment.",
+    "On 5 May 2021, students protested in Eldoret town over a rise in fees.",
+    "On 6 May 2021, residents protested in Kakamega town over a broken water supply.",
+    "On 7 May 2021, teachers protested in Kisumu town over delayed salaries.",
+    "On 8 May 2021, hundreds of nurses protested over unpaid allowances.",
+]
+PLACELESS_LATER = "On 8 May 2021, hundreds of nurses protested again over unpaid allowances."
+PLACELESS_ELSEWHERE = "On 8 May 2021, hundreds of cleaners protested over unpaid wages."
+
+
+def write_feed(path: Path, lines: list[str], source: str) -> Path:
+    rows = [{"text": t, "url": f"https://{path.stem}.example/{i}", "source": source}
+            for i, t in enumerate(lines)]  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_a_report_naming_no_place_takes_its_outlets_focus_country(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer, store_location: str
+) -> None:
+    first = write_feed(tmp_path / "county.jsonl", COUNTY_LINES, "County Chronicle")
+    later = write_feed(tmp_path / "later.jsonl", [PLACELESS_LATER], "County Chronicle")
+    world = write_feed(tmp_path / "world.jsonl", [PLACELESS_ELSEWHERE], "World Desk")
+    with open_store(store_location) as store:
+        ingest_paths([first], settings=settings, store=store, gazetteer=gazetteer)
+        # a later run learns the outlet's focus from the store (one indexed query)
+        ingest_paths([later, world], settings=settings, store=store, gazetteer=gazetteer)
+        rows = list(iter_incidents(store, order_by="incident_id"))
+    by_url = {s["url"]: r for r in rows for s in r["sources"]}
+    assert len(by_url) == len(rows) == 8  # nothing merged
+    for i in range(5):
+        r = by_url[f"https://county.example/{i}"]
+        assert (r["country"], r["location_method"]) == ("Kenya", "gazetteer")
+    for url in ("https://county.example/5", "https://later.example/0"):
+        r = by_url[url]
+        assert (r["country"], r["location_method"], r["geo_precision"]) == ("Kenya", "outlet", 3)
+        why = [e["rule"] for e in r["evidence"] if e["field"] == "location"]
+        assert why == ["outlet-country: no place named; 5 of the 5 located reports of "
+                       "'County Chronicle' are in Kenya"]  # fmt: skip
+    # an outlet with nothing located says nothing of where
+    assert by_url["https://world.example/0"]["country"] == ""

@@ -18,7 +18,9 @@ The rules, in order (each failure is a reason that is logged):
 4. compatible places: the same geonameid; one is the admin1 area or the country of the other
    (at geo_precision 3); or their distance is within the combined uncertainty (precision 1
    ~ 2 km, 2 ~ 20 km, 3 ~ 150 km). Two *different* places both located precisely (precision
-   1) never merge, however close: ACLED has village events that share a coordinate;
+   1) never merge, however close: ACLED has village events that share a coordinate; a
+   country guessed from the outlet (location method ``outlet``: the text names no place)
+   links on nothing;
 5. compatible actors: when both sides name actors, they share at least one;
 6. counts are compared but never block a merge (early reports undercount).
 
@@ -43,7 +45,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from geomap.models import IncidentCandidate
+from geomap.models import METHOD_OUTLET, IncidentCandidate
 
 __all__ = [
     "DATE_SLACK_DAYS",
@@ -91,7 +93,8 @@ class LinkTarget:
     Field names follow the incident record (``INCIDENT_FIELDS``). ``country`` is the
     country's name as the gazetteer spells it; ``feature_code`` tells an admin area or a
     country apart from a town (``ADM1``, ``PCLI``) when geo_precision is 3; ``weekday`` is an
-    unanchored weekday (0 Monday .. 6 Sunday) an undated report mentioned.
+    unanchored weekday (0 Monday .. 6 Sunday) an undated report mentioned;
+    ``location_method`` is how the place was found (``Resolution.method``).
     """
 
     incident_id: str
@@ -112,6 +115,7 @@ class LinkTarget:
     fatalities: int | None = None
     injured: int | None = None
     weekday: int | None = None
+    location_method: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def target_from_candidate(candidate: IncidentCandidate, *, incident_id: str) -> 
 
     Examples
     --------
-    >>> from geomap.models import IncidentCandidate
+    >>> from geomap.models import METHOD_OUTLET, IncidentCandidate
     >>> c = IncidentCandidate("a1", "Protests", "Peaceful protest", None, 3, None, 3)
     >>> target_from_candidate(c, incident_id="i1").country
     ''
@@ -173,6 +177,7 @@ def target_from_candidate(candidate: IncidentCandidate, *, incident_id: str) -> 
         fatalities=candidate.fatalities,
         injured=candidate.injured,
         weekday=_weekday_hint(candidate),
+        location_method=candidate.location.method if candidate.location is not None else "",
     )
 
 
@@ -231,6 +236,7 @@ def target_from_record(record: Mapping[str, object]) -> LinkTarget:
         fatalities=_opt_int(record.get("fatalities")),
         injured=_opt_int(record.get("injured")),
         weekday=_opt_int(record.get("weekday")),
+        location_method=str(record.get("location_method") or ""),
     )
 
 
@@ -323,6 +329,8 @@ def _dates(a: LinkTarget, b: LinkTarget) -> tuple[bool, str, float]:
 
 
 def _places(a: LinkTarget, b: LinkTarget, *, strict: bool) -> tuple[bool, str, float]:
+    if METHOD_OUTLET in (a.location_method, b.location_method):
+        return False, "no place named (a country guessed from the outlet)", 0.0
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True, f"same place {a.location} (geonameid {a.geonameid})", 3.0
     if strict:
@@ -429,7 +437,7 @@ def link_candidate(candidate: IncidentCandidate, existing: Sequence[LinkTarget])
 
     Examples
     --------
-    >>> from geomap.models import IncidentCandidate
+    >>> from geomap.models import METHOD_OUTLET, IncidentCandidate
     >>> c = IncidentCandidate("a1", "Protests", "Peaceful protest", None, 3, None, 3)
     >>> link_candidate(c, []).target_id is None
     True

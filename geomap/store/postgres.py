@@ -277,6 +277,7 @@ PG_EXTRAS: Sequence[str] = (
         review_status, reviewed_by, reviewed_at, review_reason, version, fatalities_low,
         fatalities_high FROM incident
     """,
+    "",
 )
 
 

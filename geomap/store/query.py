@@ -29,6 +29,7 @@ __all__ = [
     "iter_incidents",
     "iter_mentions",
     "iter_with_reports",
+    "outlet_countries",
     "report_values",
     "unknown_values",
     "with_reports",
@@ -267,6 +268,21 @@ def iter_candidates(store: Store, incident_id: str) -> Iterator[dict[str, Any]]:
         rec["evidence"] = json.loads(rec["evidence"])
         rec["link_reasons"] = json.loads(rec["link_reasons"])
         yield rec
+
+
+def outlet_countries(store: Store, source: str) -> dict[str, int]:
+    """{country code: articles of ``source`` with a report the text locates there}.
+
+    Located means geo_precision 1 or 2 (a place the text names, not a country guessed for
+    it); ``geomap.incidents.outlets.OutletFocus`` seeds its tallies from this.
+    """
+    cur = store.conn.execute(
+        "SELECT c.country_code, count(DISTINCT a.id) FROM article a JOIN candidate c"
+        " ON c.article_id = a.id WHERE a.source = ? AND c.geo_precision <= 2"
+        " AND c.country_code <> '' GROUP BY c.country_code",
+        (source,),
+    )
+    return {str(cc): int(n) for cc, n in cur}
 
 
 def iter_mentions(

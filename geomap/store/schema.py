@@ -205,6 +205,12 @@ UPDATE incident SET fatalities_low = fatalities, fatalities_high = fatalities;
 CREATE INDEX candidate_place ON candidate (geonameid, sub_event_type);
 """
 
+#: Version 4: an index on the articles' outlet, from which each ingest run seeds the outlets'
+#: focus countries (``geomap.store.query.outlet_countries``) with one indexed query per outlet.
+_V4 = """
+CREATE INDEX article_source ON article (source);
+"""
+
 #: SQLite only (created when a store is opened): an R*Tree of each dated, located report's
 #: date window and place box, keyed by the candidate's rowid, so linking finds the reports
 #: worth comparing by an index on time and space (``geomap.store.write.report_box``).
@@ -215,7 +221,7 @@ SQLITE_BOXES = (
 
 #: One entry per schema version; entry ``i`` moves a store from version ``i`` to ``i + 1``.
 #: Never edit a released entry: append a new one.
-MIGRATIONS: Sequence[str] = (_V1, _V2, _V3)
+MIGRATIONS: Sequence[str] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -21,6 +21,7 @@ from pgserver import PGServer
 from geomap.app.state import load_view
 from geomap.models import IncidentFilter
 from geomap.store.postgres import is_postgres_url, redact_url, translate
+from geomap.store.schema import SCHEMA_VERSION
 from geomap.store.sqlite import count_incidents, iter_incidents, open_store
 
 SAMPLES = REPO / "geomap" / "samples"
@@ -40,7 +41,7 @@ def test_translate_and_urls() -> None:
 def test_points_are_postgis_geometries_with_gist_indexes(pg_server: PGServer) -> None:
     url = pg_server.new_database()
     with open_store(url) as store:
-        assert (store.journal_mode, store.schema_version) == ("postgresql", 3)
+        assert (store.journal_mode, store.schema_version) == ("postgresql", SCHEMA_VERSION)
         geoms = store.conn.execute(
             "SELECT f_table_name, type, srid FROM geometry_columns ORDER BY 1"
         ).fetchall()
@@ -61,7 +62,7 @@ def test_points_are_postgis_geometries_with_gist_indexes(pg_server: PGServer) ->
         # review's `SELECT * FROM incident` reads incident_row: a new column must go there too
         assert columns["incident_row"] == [c for c in columns["incident"] if c != "geom"]
     with open_store(url) as again:  # reopening migrates nothing
-        assert again.schema_version == 3
+        assert again.schema_version == SCHEMA_VERSION
 
 
 def test_a_foreign_database_and_a_missing_server_are_clear_errors(pg_server: PGServer) -> None:

@@ -271,7 +271,7 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
     db.commit()
     db.close()
     with open_store(path) as s:
-        assert s.schema_version == len(MIGRATIONS) == 3
+        assert s.schema_version == len(MIGRATIONS) == 4
         rec = get_incident(s, "x1")
         assert (rec["review_status"], rec["reviewed_by"], rec["reviewed_at"]) == (
             "unreviewed", "", None)  # fmt: skip

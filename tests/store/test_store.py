@@ -123,7 +123,7 @@ def test_open_creates_dirs_wal_version_and_foreign_keys(tmp_path: Path) -> None:
     with open_store(path) as s:
         assert path.exists()
         assert s.journal_mode == "wal"
-        assert s.schema_version == SCHEMA_VERSION == 3
+        assert s.schema_version == SCHEMA_VERSION == 4
         assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 30000
     with open_store(path) as s:  # reopening migrates nothing and keeps the version
@@ -542,5 +542,5 @@ def test_a_version_1_store_gets_its_linking_index_on_open(tmp_path: Path) -> Non
     conn.commit()
     conn.close()
     with open_store(path) as s:
-        assert s.schema_version == 3
+        assert s.schema_version == SCHEMA_VERSION
         assert s.conn.execute("SELECT count(*) FROM candidate_box").fetchone()[0] == 1

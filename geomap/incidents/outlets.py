@@ -1,0 +1,126 @@
+"""An outlet's focus country: where a report that names no place most likely happened.
+
+Coders know their outlets: a Nairobi daily's "Thousands protest police raids on media" is in
+Kenya though the text never says so. :class:`OutletFocus` learns this from the store instead
+of from a list: an outlet (an article's ``source``) has a focus country when at least
+:data:`MIN_PLACED` of its articles name a place the text locates (geo_precision 1 or 2) and at
+least :data:`MIN_SHARE` of them lie in one country. A candidate with no place at all then
+takes that country at geo_precision 3 (location method ``outlet``), and its evidence says so
+with the outlet's figures. Such a guess is no place to link on (``geomap.incidents.link``).
+Wire services and world desks spread over many countries and get no focus.
+
+The tallies are seeded from the store once per outlet (``seed``, an indexed query) and kept up
+to date as reports are written, so the cost stays linear in the reports ingested. The focus
+is read when a report is written: the first reports of a new outlet may come before it has one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from geomap.models import (
+    METHOD_OUTLET,
+    Article,
+    Evidence,
+    IncidentCandidate,
+    Mention,
+    Place,
+    Resolution,
+)
+
+__all__ = ["MIN_PLACED", "MIN_SHARE", "OutletFocus"]
+
+#: Located articles an outlet needs before it has a focus country.
+MIN_PLACED = 5
+#: Share of its located articles that must lie in one country.
+MIN_SHARE = 2 / 3
+#: Score of the country an outlet's focus gives (a guess, below any place the text names).
+FOCUS_SCORE = 0.3
+
+
+def placed_country(candidate: IncidentCandidate) -> str:
+    """The country code of a candidate the text locates (geo_precision 1 or 2), else ""."""
+    res = candidate.location
+    if res is None or res.place is None or candidate.geo_precision > 2:
+        return ""
+    return res.place.country_code
+
+
+@dataclass
+class OutletFocus:
+    """Per-outlet tallies of located articles by country, and the focus they give.
+
+    ``seed(source)`` returns the stored tally of an outlet ({country code: located articles});
+    it is called once per outlet, the first time one of its articles is written.
+    """
+
+    seed: Callable[[str], dict[str, int]] = field(default=lambda source: {})
+    _tallies: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def _tally(self, source: str) -> dict[str, int]:
+        tally = self._tallies.get(source)
+        if tally is None:
+            tally = self._tallies[source] = dict(self.seed(source))
+        return tally
+
+    def focus(self, source: str) -> tuple[str, int, int] | None:
+        """(country code, its articles, located articles) of ``source``'s focus, or None."""
+        if not source:
+            return None
+        tally = self._tally(source)
+        total = sum(tally.values())
+        if total < MIN_PLACED:
+            return None
+        cc, top = max(tally.items(), key=lambda kv: (kv[1], kv[0]))
+        return (cc, top, total) if top >= MIN_SHARE * total else None
+
+    def count(self, article: Article, candidates: Sequence[IncidentCandidate]) -> None:
+        """Count an article just stored once for each country its located candidates are in.
+
+        An outlet not seen by :meth:`settle` is seeded now from the store, which already holds
+        the article: it is not counted twice."""
+        if not article.source:
+            return
+        if article.source not in self._tallies:
+            self._tally(article.source)
+            return
+        tally = self._tallies[article.source]
+        for cc in {placed_country(c) for c in candidates} - {""}:
+            tally[cc] = tally.get(cc, 0) + 1
+
+    def settle(
+        self,
+        article: Article,
+        candidates: Sequence[IncidentCandidate],
+        country_of: Callable[[str], Place] | None,
+    ) -> list[IncidentCandidate]:
+        """``candidates``, those with no place given the outlet's focus country (if any).
+
+        Called before the article is stored (and :meth:`count` after), so that an outlet
+        seen for the first time is seeded from the store without this article.
+        ``country_of(iso2)`` is the country as a place (``Gazetteer.country``)."""
+        if article.source:
+            self._tally(article.source)
+        if country_of is None or all(c.location is not None for c in candidates):
+            return list(candidates)
+        found = self.focus(article.source)
+        if found is None:
+            return list(candidates)
+        cc, top, total = found
+        try:
+            country = country_of(cc)
+        except (KeyError, LookupError):
+            return list(candidates)
+        why = (
+            f"no place named; {top} of the {total} located reports of {article.source!r}"
+            f" are in {country.name}"
+        )
+        res = Resolution(Mention(0, 0, "", kind="outlet"), country, FOCUS_SCORE,
+                         METHOD_OUTLET, (why,), ())  # fmt: skip
+        ev = Evidence("location", country.name, "", f"outlet-country: {why}")
+        return [
+            c if c.location is not None
+            else replace(c, location=res, geo_precision=3, evidence=(*c.evidence, ev))
+            for c in candidates
+        ]  # fmt: skip
