@@ -35,7 +35,7 @@ from geomap.errors import ConfigError, GeomapError, InputError, StoreError
 from geomap.ingest.readers import InputNotice, iter_sources, read_jsonl_range, read_source
 from geomap.models import Article, IncidentCandidate, Resolution
 from geomap.pipeline import IngestReport, apply_corrections, make_linker, outlet_focus
-from geomap.store.sqlite import Store, has_article, write_article
+from geomap.store.sqlite import Store, add_copy, has_article, write_article
 
 if TYPE_CHECKING:
     from geomap.gazetteer.lookup import Gazetteer
@@ -240,6 +240,7 @@ class _Counts:
     known: int = 0
     created: int = 0
     merged: int = 0
+    copies: int = 0
 
 
 def _write(
@@ -257,6 +258,7 @@ def _write(
     focus country, linking)."""
     if has_article(store, article.id):
         counts.known += 1
+        counts.copies += add_copy(store, article)
         return
     corrected = apply_corrections(store, resolutions)
     if corrected != resolutions:  # an analyst's correction changes what extraction sees
@@ -270,6 +272,7 @@ def _write(
         raise StoreError(f"store {store.path}: {exc} (while writing {article.origin})") from exc
     if not result.new:
         counts.known += 1
+        counts.copies += add_copy(store, article)
         return
     focus.count(article, candidates)
     counts.new += 1
@@ -425,4 +428,5 @@ def ingest_distributed(
         incidents_created=counts.created,
         incidents_merged=counts.merged,
         elapsed=time.perf_counter() - started,
+        copies=counts.copies,
     )

@@ -22,6 +22,7 @@ from geomap.ingest.readers import InputNotice, count_sources, iter_sources, read
 from geomap.models import METHOD_MANUAL, Article, IncidentCandidate, Resolution
 from geomap.store.sqlite import (
     Store,
+    add_copy,
     find_correction,
     has_article,
     needs_geocoder_retry,
@@ -58,6 +59,7 @@ class IngestReport:
     incidents_merged: int = 0
     elapsed: float = 0.0
     retried: int = 0  # known articles processed again to resolve what the geocoder could not
+    copies: int = 0  # known articles seen at a new url (listed among their incidents' sources)
 
     @property
     def ok(self) -> bool:
@@ -69,6 +71,7 @@ class IngestReport:
         return (
             f"articles: {self.new} new, {self.known} already known"
             + (f" ({self.retried} re-resolved)" if self.retried else "")
+            + (f" ({self.copies} at a new address)" if self.copies else "")
             + f", {len(self.failed)} failed; "
             f"incidents: {self.incidents_created} created, {self.incidents_merged} merged"
         )
@@ -83,6 +86,7 @@ class _Tally:
     created: int = 0
     merged: int = 0
     retried: int = 0
+    copies: int = 0
 
 
 def make_linker() -> Callable[[IncidentCandidate, list[dict[str, Any]]], LinkDecision]:
@@ -146,6 +150,7 @@ def _process(
         retry = geocoder is not None and needs_geocoder_retry(store, article.id)
         if not retry:
             tally.known += 1
+            tally.copies += add_copy(store, article)
             return
     start_article = getattr(geocoder, "start_article", None)
     if start_article is not None:
@@ -181,6 +186,7 @@ def _process(
         return
     if not result.new:  # stored meanwhile by another process
         tally.known += 1
+        tally.copies += add_copy(store, article)
         return
     if retry:
         tally.known += 1
@@ -281,4 +287,5 @@ def ingest_paths(
         incidents_merged=tally.merged,
         elapsed=time.perf_counter() - started,
         retried=tally.retried,
+        copies=tally.copies,
     )

@@ -37,13 +37,20 @@ def client() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """60 text files (pairs of reports of one shelling: they link) and a JSONL feed of 90."""
+    """60 text files (pairs of reports of one shelling: they link) and a JSONL feed of 90, 30
+    of them copies of files (the same text at a url)."""
     root = tmp_path_factory.mktemp("corpus")
     write_articles(root / "files", 60)
     with (root / "feed.jsonl").open("w", encoding="utf-8") as fh:
         for i in range(30, 120):  # overlaps the files: some articles are already known
             text = article_text(i if i < 60 else i + 300)
-            fh.write(json.dumps({"id": f"f{i}", "text": text, "source": f"Feed {i}"}) + "\n")
+            rec = {
+                "id": f"f{i}",
+                "text": text,
+                "source": f"Feed {i}",
+                "url": f"https://f.example/{i}",
+            }
+            fh.write(json.dumps(rec) + "\n")
         fh.write("not json\n")
     return root
 
@@ -69,7 +76,7 @@ def test_incidents_equal_a_serial_ingest_whatever_the_partitioning(
     with open_store(serial_db) as store:
         serial = ingest_paths(inputs, settings=_settings(settings, serial_db), store=store,
                               gazetteer=gazetteer)  # fmt: skip
-    assert serial.incidents_merged > 0 and serial.new > 100
+    assert serial.incidents_merged > 0 and serial.new > 100 and serial.copies == 30
     expected = _groups(serial_db)
     for files, lines in ((1, 7), (8, 500), (25, 33)):
         db = str(tmp_path / f"d{files}-{lines}.sqlite")
@@ -78,8 +85,10 @@ def test_incidents_equal_a_serial_ingest_whatever_the_partitioning(
                 inputs, settings=_settings(settings, db), store=store, client=client,
                 files_per_partition=files, lines_per_chunk=lines,
             )  # fmt: skip
-        got = (report.new, report.known, report.incidents_created, report.incidents_merged)
-        assert got == (serial.new, serial.known, serial.incidents_created, serial.incidents_merged)
+        got = (report.new, report.known, report.copies, report.incidents_created,
+               report.incidents_merged)  # fmt: skip
+        assert got == (serial.new, serial.known, serial.copies, serial.incidents_created,
+                       serial.incidents_merged)  # fmt: skip
         assert sorted(report.failed) == sorted(serial.failed)  # the bad JSONL line, named
         assert _groups(db) == expected, (files, lines)
 

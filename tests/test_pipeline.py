@@ -311,3 +311,31 @@ def test_a_report_naming_no_place_takes_its_outlets_focus_country(
                        "'County Chronicle' are in Kenya"]  # fmt: skip
     # an outlet with nothing located says nothing of where
     assert by_url["https://world.example/0"]["country"] == ""
+
+
+def test_the_same_text_at_another_address_is_listed_as_a_copy_not_a_new_source(
+    tmp_path: Path, settings: Settings, gazetteer: Gazetteer, store_location: str
+) -> None:
+    rec = {"text": REPORT_C, "url": "https://c.example/idlib", "source": "Wire C"}
+    copy = {**rec, "url": "https://mirror.example/idlib-copy", "source": "Mirror"}
+    (tmp_path / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps(copy) + "\n" + json.dumps(rec) + "\n",
+                                      encoding="utf-8")  # fmt: skip
+    with open_store(store_location) as store:
+        first = ingest_paths([tmp_path / "a.jsonl"], settings=settings, store=store,
+                             gazetteer=gazetteer)  # fmt: skip
+        second = ingest_paths([tmp_path / "b.jsonl"], settings=settings, store=store,
+                              gazetteer=gazetteer)  # fmt: skip
+        again = ingest_paths([tmp_path / "b.jsonl"], settings=settings, store=store,
+                             gazetteer=gazetteer)  # fmt: skip
+        (row,) = iter_incidents(store)
+    assert first.new == 1 and first.incidents_created == 1
+    assert (second.new, second.known, second.copies) == (0, 2, 1)
+    assert "(1 at a new address)" in second.summary()
+    assert (again.known, again.copies) == (2, 0)  # idempotent: the copy is recorded once
+    assert row["source_count"] == 1
+    assert [(s["name"], s["url"], s.get("copy_of")) for s in row["sources"]] == [
+        ("Wire C", "https://c.example/idlib", None),
+        ("Mirror", "https://mirror.example/idlib-copy", "https://c.example/idlib"),
+    ]
+    assert row["sources"][1]["excerpt"] == row["sources"][0]["excerpt"]

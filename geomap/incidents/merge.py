@@ -19,7 +19,8 @@ and ``article_published``), so the rules are testable without a database:
   evidence stays on its candidate); link reasons: those of every report that joined;
 - sources: one per reporting article (name = the article's source, else the url's domain, else
   the file name it came from), with url, published date, excerpt, article id and its own
-  killed / injured figures.
+  killed / injured figures; then one per copy of it (the same text seen at another url),
+  marked ``copy_of``; ``source_count`` counts articles, not copies.
 
 Every rule depends on the set of reports only, not on the order they arrived in, and the
 link reasons end with where the merged date, place and counts came from.
@@ -84,12 +85,17 @@ def _best(figures: Sequence[int]) -> int | None:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
+def merge_candidates(
+    rows: Sequence[Row], *, loads: Any, copies: Mapping[str, Sequence[Row]] | None = None
+) -> dict[str, Any]:
     """The incident columns (all but id and timestamps) merged from its candidate rows.
 
     ``rows`` are the incident's reports in any order (the result does not depend on it);
     ``loads`` decodes the JSON columns (``json.loads``). JSON columns come back as Python
-    lists, ready to be dumped.
+    lists, ready to be dumped. ``copies`` maps an article id to the other addresses its text
+    was seen at (rows with ``url``, ``source``, ``published``, ``origin``): each is listed
+    after the article's own source entry, with ``copy_of`` its url, and is not counted as
+    another source.
     """
     if not rows:
         raise ValueError("an incident needs at least one candidate")
@@ -133,6 +139,10 @@ def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
                 "injured": injured.get(r["article_id"]),
             }
         )
+        for c in sorted((copies or {}).get(r["article_id"], ()), key=lambda c: c["url"]):
+            copy = {"url": c["url"], "published": c["published"] or "", "copy_of": r["article_url"]}
+            name = source_name(source=c["source"], url=c["url"], origin=c["origin"])
+            sources.append({**sources[-1], **copy, "name": name})
     evidence: list[dict[str, Any]] = []
     seen_evidence: set[tuple[str, str]] = set()
     reasons: list[str] = []
@@ -169,7 +179,7 @@ def merge_candidates(rows: Sequence[Row], *, loads: Any) -> dict[str, Any]:
         "fatalities_low": min(killed.values()) if killed else None,
         "fatalities_high": max(killed.values()) if killed else None,
         "injured": _best(list(injured.values())),
-        "source_count": len(sources),
+        "source_count": len(seen),
         "sources": sources,
         "evidence": evidence,
         "link_reasons": reasons,

@@ -151,7 +151,9 @@ def _source_html(source: dict[str, Any], terms: list[str], excerpt_chars: int) -
     )
     excerpt = str(source.get("excerpt") or "")
     body = ""
-    if excerpt:
+    if source.get("copy_of"):  # the same text as the source before it: said, not repeated
+        body = ' <small class="geomap-copy">(the same text, another address)</small>'
+    elif excerpt:
         before, part, after = _excerpt_window(excerpt, terms, excerpt_chars)
         body = (
             '<div class="geomap-excerpt">'

@@ -206,9 +206,20 @@ CREATE INDEX candidate_place ON candidate (geonameid, sub_event_type);
 """
 
 #: Version 4: an index on the articles' outlet, from which each ingest run seeds the outlets'
-#: focus countries (``geomap.store.query.outlet_countries``) with one indexed query per outlet.
+#: focus countries (``geomap.store.query.outlet_countries``) with one indexed query per outlet;
+#: the other addresses an article was seen at (the same text under another url: a copy, listed
+#: among its incidents' sources but not another source of its own).
 _V4 = """
 CREATE INDEX article_source ON article (source);
+CREATE TABLE article_copy (
+    article_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    published TEXT,
+    origin TEXT NOT NULL DEFAULT '',
+    seen_at TEXT NOT NULL,
+    PRIMARY KEY (article_id, url)
+);
 """
 
 #: SQLite only (created when a store is opened): an R*Tree of each dated, located report's

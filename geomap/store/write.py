@@ -37,6 +37,7 @@ __all__ = [
     "LinkChoice",
     "Linker",
     "WriteResult",
+    "add_copy",
     "backfill_boxes",
     "has_article",
     "incident_id_for",
@@ -299,6 +300,49 @@ def backfill_boxes(conn: sqlite3.Connection) -> int:
     return len(boxes)
 
 
+def _copies(conn: sqlite3.Connection, article_ids: set[str]) -> dict[str, list[dict[str, Any]]]:
+    """{article id: the other addresses its text was seen at} (``article_copy`` rows)."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    ids = sorted(article_ids)
+    cur = conn.execute(
+        "SELECT article_id, url, source, published, origin FROM article_copy"
+        f" WHERE article_id IN ({', '.join('?' * len(ids))})",
+        ids,
+    )
+    for article_id, *cells in cur:
+        found.setdefault(article_id, []).append(
+            dict(zip(("url", "source", "published", "origin"), cells, strict=True))
+        )
+    return found
+
+
+def add_copy(store: Store, article: Article) -> bool:
+    """Record that a stored article's text was seen at another url (a copy), and list it
+    among the sources of its incidents; False when there is nothing new (no url, the
+    article's own url, or a copy already recorded)."""
+    if not article.url:
+        return False
+    with store.transaction() as conn:
+        row = conn.execute("SELECT url FROM article WHERE id = ?", (article.id,)).fetchone()
+        if row is None or row[0] == article.url:
+            return False
+        inserted = conn.execute(
+            "INSERT INTO article_copy (article_id, url, source, published, origin, seen_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, url) DO NOTHING",
+            (article.id, article.url, article.source,
+             article.published.isoformat() if article.published else None, article.origin,
+             _now()),
+        ).rowcount  # fmt: skip
+        if not inserted:
+            return False
+        incidents = conn.execute(
+            "SELECT DISTINCT incident_id FROM candidate WHERE article_id = ?", (article.id,)
+        ).fetchall()
+        for (incident_id,) in incidents:
+            refresh_incident(conn, incident_id)
+    return True
+
+
 def refresh_incident(conn: sqlite3.Connection, incident_id: str) -> None:
     """Recompute an incident's merged values from its candidates (and a manual correction);
     deletes the incident when no candidate is left. Call inside a transaction."""
@@ -314,7 +358,8 @@ def refresh_incident(conn: sqlite3.Connection, incident_id: str) -> None:
     if not rows:
         conn.execute("DELETE FROM incident WHERE id = ?", (incident_id,))
         return
-    merged = merge_candidates(rows, loads=json.loads)
+    copies = _copies(conn, {r["article_id"] for r in rows})
+    merged = merge_candidates(rows, loads=json.loads, copies=copies)
     fix = conn.execute(
         "SELECT geonameid, name, lat, lon, country_code, admin1, country, feature_code"
         " FROM correction"

@@ -170,6 +170,17 @@ def test_popup_content() -> None:
     assert "Killed: unknown · Injured: unknown" in unknown and "confidence" not in unknown
 
 
+def test_a_copy_is_named_with_its_link_but_its_excerpt_not_repeated() -> None:
+    first = {"name": "Wire", "url": "https://w.example/1", "excerpt": "Shells hit al-Bab.",
+             "article_id": "a1"}  # fmt: skip
+    copy = {**first, "name": "Mirror <b>", "url": "https://m.example/1",
+            "copy_of": "https://w.example/1"}  # fmt: skip
+    parsed = assert_inert(popup_html(record(sources=[first, copy])))
+    assert [a["href"] for t, a in parsed.tags if t == "a"] == [first["url"], copy["url"]]
+    assert parsed.text.count("Shells hit") == 1
+    assert "Mirror <b> (the same text, another address)" in parsed.text
+
+
 def test_legend_and_marker_size() -> None:
     assert legend_entries() == [*EVENT_COLOURS.items(), ("Other", OTHER_COLOUR)]
     assert legend_entries(["Protests", "Made up", None]) == [
