@@ -18,9 +18,10 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from geomap.gazetteer.lookup import KIND_LOOSE, Candidate, Gazetteer
-from geomap.gazetteer.names import match_key
+from geomap.gazetteer.names import match_key, match_keys
 from geomap.geoparse.hints import area_hints, country_hints
 from geomap.geoparse.wordlists import (
     COMMON_WORDS,
@@ -535,6 +536,11 @@ def _rank(
         for c in cs:
             if not _admissible(c, ctx, pointed):
                 continue
+            if c.kind == KIND_LOOSE and not pointed and not _near_own_name(m.surface, c.place):
+                # an article that points nowhere: a well-known place spelled otherwise by its
+                # own name ("Idleb", "Deir Ezzor"), not by one of its names abroad ("Koibirir"
+                # is not Kabul, "Karatina" not Carrollton)
+                continue
             if (
                 ctx is not None
                 and not pointed
@@ -636,6 +642,9 @@ def _pointed_countries(
 #: A place at least this big, a capital or a province's seat, may be named in an
 #: article about another country without the article pointing to its own.
 _WELL_KNOWN_POPULATION = 100_000
+#: How close a spelled-otherwise name must be to a place's own name when the article points
+#: nowhere ("Idleb"/"Idlib" 0.80, "Deir Ezzor"/"Deir ez-Zor" 0.82; "Rongo"/"Rayong" 0.73).
+_OWN_NAME_SIMILARITY = 0.75
 _SEATS = frozenset({"PPLC", "PPLA", "PPLG"})
 
 
@@ -653,6 +662,16 @@ def _famous(p: Place) -> bool:
 def _well_known(p: Place) -> bool:
     """Famous, or any area (a district too): named without the article pointing there."""
     return p.feature_class == "A" or _famous(p)
+
+
+def _near_own_name(written: str, place: Place) -> bool:
+    """Whether ``written`` is spelled close to the place's own name (a similarity of at
+    least :data:`_OWN_NAME_SIMILARITY` between their match keys)."""
+    return any(
+        SequenceMatcher(None, a, b).ratio() >= _OWN_NAME_SIMILARITY
+        for a in match_keys(written)
+        for b in match_keys(place.name)
+    )
 
 
 def _admissible(c: Candidate, ctx: _Context | None, pointed: dict[str, float]) -> bool:

@@ -98,7 +98,8 @@ _CIVILIANS = (
     r"|MPs?|MCAs?|lawyers?|judges?|priests?|imams?|clerics?|aid workers?|workers?|refugees?"
     r"|IDPs|migrants?|prisoners?|detainees?|captives?|hostages?|suspects?|thie(?:f|ves)"
     r"|individuals?|youths?|teenagers?|minors?|informants?|criminals?|herdsm[ae]n"
-    r"|a (?:local|young|former|retired|suspected) \w+)"
+    r"|employees?|staff(?:ers)?|vendors?|hawkers?|operators?|riders?|patients?|tourists?"
+    r"|pedestrians?|voters?|a (?:local|young|former|retired|suspected) \w+)"
 )
 _KILL_VERB = (
     r"(?:killed|killing|kill|kills|shot(?: and (?:killed|wounded|injured))?|shooting|shoots|shoot"
@@ -171,8 +172,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"|shot (?:and killed|dead)|killing)[^.;]{{0,80}}{_PROTESTERS}"
      rf"|{_PROTESTERS}\b[^.;]{{0,60}}(?:were |was )?(?:shot dead|killed) by {_FORCES}"),
     (_RIOT, "Mob violence", "mob",
-     r"\bmobs?\b[^.;]{0,60}(?:attacked|beat|killed|stormed|lynched|torched|set fire|burned"
-     r"|burnt|injured|assaulted|clashed)|(?:attacked|beaten|killed|lynched|burnt|burned)"
+     r"\bmobs?\b[^.;]{0,60}(?:attack(?:ed|s)|beat|beats|kill(?:ed|s)|storm(?:ed|s)"
+     r"|lynch(?:ed|es)|torch(?:ed|es)|set fire|burn(?:ed|s)|burnt|injured|assaulted|clashed)"
+     r"|(?:attacked|beaten|killed|lynched|burnt|burned)"
      r" (?:\w+ ){0,3}by (?:an? )?(?:angry )?mob|\blynch(?:ed|es)?\b|\bmob justice\b"
      r"|\bvigilantes? (?:attacked|killed|beat)|\bangry (?:youths|residents|villagers|crowd)"
      r"|\b(?:residents|villagers|youths) (?:lynch|attack|beat|torch|burn)(?:ed|ing)?\b"
@@ -181,13 +183,16 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bset (?:\w+ ){0,2}(?:alight|ablaze|on fire)\b"
      r"|\b(?:fights?|brawls?|scuffles?) (?:broke out|erupted)\b"),
     (_RIOT, "Violent demonstration", "violent-demonstration",
-     r"(?:threw|hurled|throwing|hurling|pelted|pelting) (?:\w+ ){0,3}(?:stones|rocks|petrol bombs"
+     r"(?:threw|hurled|throwing|hurling|pelted|pelting|pelts?) (?:\w+ ){0,3}(?:stones|rocks"
+     r"|petrol bombs"
      r"|molotov|fireworks|bottles|missiles)|\brioters?\b|\briot(?:s|ed|ing)?\b(?! (?:police"
      r"|gear|squad|shields?|control))|\b(?:protesters|demonstrators|protestors|rioters"
      r"|supporters|students|youths)\b[^.;]{0,60}(?:set fire|torched|smashed|ransacked"
      r"|vandali[sz]ed|burnt|burned|clashed|attacked|stormed|destroyed)"
      r"|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bbarricad(?:ed|es)\b|\bviolent (?:protests?"
-     r"|demonstrations?)"
+     r"|demonstrations?)|\b(?:go|goes|went|gone|going) on (?:a |the )?\W?rampage\b"
+     r"|\brunning battles?\b|\b(?:post-?election|electoral|election-related) (?:violence"
+     r"|unrest)\b"
      r"|\b(?:throws|hurls|throw|hurl) (?:\w+ ){0,3}(?:stones?|rocks?|petrol bombs?|molotov"
      r"|bottles?)|\bclash(?:es|ed)? (?:\w+ ){0,3}between (?:[\w-]+ ){0,3}(?:protesters"
      r"|demonstrators|protestors|rioters)\b|\b(?:protests?|demonstrations?)\b[^.;]{0,80}"
@@ -198,7 +203,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"|(?:tear ?gas|water cannons?|dispersed|broke up)[^.;]{{0,60}}{_PROTESTERS}"
      rf"|{_FORCES}[^.;]{{0,40}}\b(?:dispersed|broke up)\b"),
     (_PRO, "Peaceful protest", "protest",
-     r"\bprotest(?:ed|ers|ors|s|ing|d)?\b|\bdemonstrat(?:ion|ions|ors|ed)\b|\bdemos\b"
+     r"\bprotest(?:ed|ers|ors|s|ing|d)?\b|\bdemonstrat(?:ion|ions|ors|ed|e|es|ing)\b|\bdemos\b"
+     r"|\bpoured (?:in)?to the streets\b"
      r"|\brall(?:y|ied|ies)\b|(?-i:\bmarch(?:ed|ers|es|ing)?\b)|\bsit-ins?\b|took to the streets"
      r"|\bpicket(?:ed|s|ing)?\b|\bmotorcade\b|\b(?:gathered|assembled|staged|held) (?:\w+ ){0,12}"
      r"(?:to (?:demand|protest|denounce|condemn|call for|express|oppose|support|reject"
@@ -260,8 +266,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bfired\b[^.;]{0,60}\b(?:on|at) (?:the )?(?:[\w-]+ ){0,2}positions\b"
      r"|\b(?:observed|recorded|heard|registered) (?:a total of )?(?:\d+|several|many) (?:\w+ )?"
      r"(?:shots|bursts|ceasefire violations)\b"
-     r"|\bbattled?s? (?:with |against )?(?:the )?(?:police|troops|soldiers|security forces"
-     r"|militants|rebels|fighters|gunmen|forces)\b"),
+     r"|\bbattled?s? (?:with |against )?(?:the )?(?:[\w-]+ ){0,2}(?:police|troops|soldiers"
+     r"|security forces|militants|rebels|fighters|gunmen|forces|raiders|bandits|rustlers"
+     r"|militias?|gangs?|sect|clansmen)\b"
+     r"|\b(?:clans?|communities|militias?|raiders|herders|gangs?|tribes?|police|troops"
+     r"|soldiers|forces|rebels|militants|fighters)\s+battled?\b"),
     (_BAT, "Armed clash", "attack-on-armed",
      rf"\b{_KILL_VERB} {_DET}{_ADJS}{_ARMED}\b"
      rf"|\b{_ARMED} {_PASSIVE}"
@@ -294,10 +303,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"(?:\w+ly )?{_KILL_VERB}\b"),
     (_VAC, "Attack", "shooting",
      r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"
-     r"|\bsprayed (?:[\w'’-]+ ){0,6}with bullets\b"),
+     r"|\bsprayed (?:[\w'’.-]+ ){0,10}with bullets\b"),
     (_STRAT, "Agreement", "agreement",
      r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deals?|agreements?|accords?)\b"
-     r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord)\b|\bprisoner (?:swap|exchange)\b"
+     r"|\bsigned (?:an? |the )?(?:\w+ )?(?:agreement|deal|accord|memorandum of understanding"
+     r"|MoU)\b|\bprisoner (?:swap|exchange)\b"
      r"|\bevacuation (?:deal|agreement)\b|\bagreed (?:to|on) (?:a |an )?(?:\w+ )?(?:ceasefire"
      r"|truce|exchange|evacuation|withdrawal)|\breconciliation (?:deal|agreement)"
      r"|\b(?:released|freed) (?:\w+ ){0,3}(?:prisoners|detainees|hostages)\b"),
@@ -344,7 +354,7 @@ _HINTS: dict[str, re.Pattern[str]] = {
         "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths"
         r"|fight|brawl|scuffle|crowd|traders",
         "violent-demonstration": r"threw|hurl|pelt|riot|protest|demonstrat|supporters|students"
-        r"|youths|tyres|barricad",
+        r"|youths|tyres|barricad|rampage|running battle|election",
     }.items()
 }
 # A trigger right after a modal or hypothetical word reports no event.

@@ -168,6 +168,24 @@ def test_a_village_spelled_otherwise_needs_the_article_to_point_to_its_country(
     assert out["Kitah"][0] != "Quito"  # a village is never a capital of millions
 
 
+def test_an_article_pointing_nowhere_spells_a_place_otherwise_only_close_to_its_own_name(
+    gazetteer: Gazetteer,
+) -> None:
+    # Kabul, Dhaka, Carrollton share a consonant skeleton with these names through names of
+    # theirs in other languages: not a spelling of theirs
+    for text, name in (
+        ("Cattle raiders attacked Koibirir location on Sunday.", "Koibirir"),
+        ("Tenants protested in Nyatike district over title deeds.", "Nyatike"),
+        ("Residents in Karatina town marched over the results.", "Karatina"),
+    ):
+        assert resolved(text, gazetteer)[name] == ("", ""), text
+    # close to the place's own name: still found
+    out = resolved("Shelling hit Deir Ezzor city on Monday.", gazetteer)
+    assert out["Deir Ezzor"] == ("Deir ez-Zor", "SY")
+    out = resolved("Militants attacked a camp in Budgam district.", gazetteer)
+    assert out["Budgam"] == ("Badgam", "IN")
+
+
 def test_the_place_the_text_puts_a_name_in_rules_out_namesakes_elsewhere(
     gazetteer: Gazetteer,
 ) -> None:
