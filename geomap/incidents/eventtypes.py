@@ -191,8 +191,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|vandali[sz]ed|burnt|burned|clashed|attacked|stormed|destroyed)"
      r"|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bbarricad(?:ed|es)\b|\bviolent (?:protests?"
      r"|demonstrations?)|\b(?:go|goes|went|gone|going) on (?:a |the )?\W?rampage\b"
-     r"|\brunning battles?\b|\b(?:post-?election|electoral|election-related) (?:violence"
-     r"|unrest)\b"
+     r"|\brunning battles?\b"
      r"|\b(?:throws|hurls|throw|hurl) (?:\w+ ){0,3}(?:stones?|rocks?|petrol bombs?|molotov"
      r"|bottles?)|\bclash(?:es|ed)? (?:\w+ ){0,3}between (?:[\w-]+ ){0,3}(?:protesters"
      r"|demonstrators|protestors|rioters)\b|\b(?:protests?|demonstrations?)\b[^.;]{0,80}"
@@ -333,6 +332,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bmovement of forces\b|\b(?:was|were) dissolved\b|\bdissolution\b|\brecruit(?:ed|ment)\b"
      r"|\bredeploy(?:ed|ment)\b|\bdeployed (?:\w+ ){0,3}(?:to|in|into|along)\b"
      r"|\bcurfew\b|\bmilitary (?:exercises?|drills?|manoeuvres|maneuvers)\b"),
+    # unrest named only by its occasion, when nothing more specific fired
+    (_RIOT, "Violent demonstration", "election-violence",
+     r"\b(?:post-?election|electoral|election-related) (?:violence|unrest)\b"),
 )  # fmt: skip
 
 _COMPILED = tuple(
@@ -354,7 +356,7 @@ _HINTS: dict[str, re.Pattern[str]] = {
         "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths"
         r"|fight|brawl|scuffle|crowd|traders",
         "violent-demonstration": r"threw|hurl|pelt|riot|protest|demonstrat|supporters|students"
-        r"|youths|tyres|barricad|rampage|running battle|election",
+        r"|youths|tyres|barricad|rampage|running battle",
     }.items()
 }
 # A trigger right after a modal or hypothetical word reports no event.

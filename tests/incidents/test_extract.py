@@ -104,6 +104,8 @@ EXP = "Explosions/Remote violence"
         ("A mob torches two houses after a theft.", "Riots", "Mob violence"),
         ("Post-election violence spread through the valley.", "Riots",
          "Violent demonstration"),
+        ("A battle between two clans (post-election violence) left four dead.", "Battles",
+         "Armed clash"),
         ("Unknown men attack a bank employee at his gate.", "Violence against civilians",
          "Attack"),
         ("Gunmen sprayed the car of a county official parked at the market with bullets.",
