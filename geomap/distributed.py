@@ -265,7 +265,7 @@ def _write(
         from geomap.incidents.extract import extract_incidents
 
         candidates = extract_incidents(article, corrected, gazetteer=gazetteer())
-    candidates = focus.settle(article, candidates, lambda cc: gazetteer().country(cc))
+    candidates = focus.settle(article, candidates, lambda cc: gazetteer().country(cc), corrected)
     try:
         result = write_article(store, article, corrected, candidates, linker=linker)
     except store.db_errors as exc:

@@ -163,7 +163,7 @@ def _process(
         resolutions = apply_corrections(store, resolutions)
         capped: list[str] = []  # the stated caps this article reached
         candidates = extract_incidents(article, resolutions, gazetteer=gazetteer, notices=capped)
-        candidates = focus.settle(article, candidates, gazetteer.country)
+        candidates = focus.settle(article, candidates, gazetteer.country, resolutions)
         tally.notices.extend((article.origin, line) for line in capped)
     except Exception as exc:
         # A bug or an odd text in one article must not stop the others; say which one.

@@ -7,6 +7,10 @@ of from a list: an outlet (an article's ``source``) has a focus country when at 
 least :data:`MIN_SHARE` of them lie in one country. A candidate with no place at all then
 takes that country at geo_precision 3 (location method ``outlet``), and its evidence says so
 with the outlet's figures. Such a guess is no place to link on (``geomap.incidents.link``).
+A candidate placed at a small namesake abroad (under 100,000 people, not a capital) that
+nothing else in the article points to takes the namesake in the focus country when the
+gazetteer offered one, else the focus country, with the same kind of reason: a Kenyan
+paper's "Rongo town" is not Rongo in Burkina Faso.
 Wire services and world desks spread over many countries and get no focus.
 
 The tallies are seeded from the store once per outlet (``seed``, an indexed query) and kept up
@@ -20,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from geomap.models import (
+    METHOD_GAZETTEER,
     METHOD_OUTLET,
     Article,
     Evidence,
@@ -94,33 +99,82 @@ class OutletFocus:
         article: Article,
         candidates: Sequence[IncidentCandidate],
         country_of: Callable[[str], Place] | None,
+        resolutions: Sequence[Resolution] = (),
     ) -> list[IncidentCandidate]:
-        """``candidates``, those with no place given the outlet's focus country (if any).
+        """``candidates`` settled by the outlet's focus country, when it has one.
+
+        A candidate with no place takes the focus country. One placed at a small namesake
+        abroad that nothing else in the article (``resolutions``) points to takes the
+        namesake in the focus country if the gazetteer offered one, else the focus country
+        ("Rongo town" in a Kenyan paper is not Rongo, Burkina Faso).
 
         Called before the article is stored (and :meth:`count` after), so that an outlet
         seen for the first time is seeded from the store without this article.
         ``country_of(iso2)`` is the country as a place (``Gazetteer.country``)."""
         if article.source:
             self._tally(article.source)
-        if country_of is None or all(c.location is not None for c in candidates):
-            return list(candidates)
-        found = self.focus(article.source)
-        if found is None:
+        found = self.focus(article.source) if country_of is not None else None
+        if found is None or country_of is None:
             return list(candidates)
         cc, top, total = found
+        figures = f"{top} of the {total} located reports of {article.source!r}"
+        out = []
+        for c in candidates:
+            if c.location is None or c.location.place is None:
+                out.append(self._to_country(c, cc, country_of, f"no place named; {figures}"))
+            elif _abroad_namesake(c.location, cc, resolutions):
+                out.append(self._from_abroad(c, cc, country_of, figures))
+            else:
+                out.append(c)
+        return out
+
+    @staticmethod
+    def _to_country(
+        c: IncidentCandidate, cc: str, country_of: Callable[[str], Place], why: str
+    ) -> IncidentCandidate:
         try:
             country = country_of(cc)
         except (KeyError, LookupError):
-            return list(candidates)
-        why = (
-            f"no place named; {top} of the {total} located reports of {article.source!r}"
-            f" are in {country.name}"
-        )
-        res = Resolution(Mention(0, 0, "", kind="outlet"), country, FOCUS_SCORE,
-                         METHOD_OUTLET, (why,), ())  # fmt: skip
+            return c
+        why = f"{why} are in {country.name}"
+        mention = c.location.mention if c.location else Mention(0, 0, "", kind="outlet")
+        res = Resolution(mention, country, FOCUS_SCORE, METHOD_OUTLET, (why,), ())
         ev = Evidence("location", country.name, "", f"outlet-country: {why}")
-        return [
-            c if c.location is not None
-            else replace(c, location=res, geo_precision=3, evidence=(*c.evidence, ev))
-            for c in candidates
-        ]  # fmt: skip
+        return replace(c, location=res, geo_precision=3, evidence=(*c.evidence, ev))
+
+    @classmethod
+    def _from_abroad(
+        cls, c: IncidentCandidate, cc: str, country_of: Callable[[str], Place], figures: str
+    ) -> IncidentCandidate:
+        res = c.location
+        assert res is not None and res.place is not None
+        abroad = f"{res.mention.surface!r} read as {res.place.name}, {res.place.country}"
+        home = next((p for p in res.candidates if p.country_code == cc), None)
+        if home is None:
+            return cls._to_country(c, cc, country_of, f"{abroad}, a namesake; {figures}")
+        why = f"{abroad}, a namesake; {figures} are in {home.country}: its namesake there"
+        moved = replace(res, place=home, score=min(res.score, FOCUS_SCORE),
+                        reasons=(*res.reasons, why))  # fmt: skip
+        ev = Evidence("location", home.name, "", f"outlet-namesake: {why}")
+        return replace(c, location=moved, evidence=(*c.evidence, ev))
+
+
+#: A place this big (or a capital) is news abroad: never taken for a namesake.
+_NEWS_ABROAD_POPULATION = 100_000
+
+
+def _abroad_namesake(res: Resolution, cc: str, resolutions: Sequence[Resolution]) -> bool:
+    """Whether ``res`` is a small place outside the focus country ``cc`` that nothing else
+    in the article points to (no other mention in its country, not even a demonym)."""
+    place = res.place
+    if place is None or res.method not in (METHOD_GAZETTEER,) or not place.country_code:
+        return False
+    if place.country_code == cc or place.is_country or place.is_admin1:
+        return False
+    if place.population >= _NEWS_ABROAD_POPULATION or place.feature_code == "PPLC":
+        return False
+    return not any(
+        r.place is not None and r.place.country_code == place.country_code
+        and r.mention != res.mention
+        for r in resolutions
+    )  # fmt: skip

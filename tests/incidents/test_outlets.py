@@ -125,3 +125,53 @@ def test_a_country_guessed_from_the_outlet_links_on_nothing(other: Place | None)
     assert "guessed from the outlet" in decision.reasons[-1]
     back = link_candidate(stored, [target_from_candidate(guessed, incident_id="i2")])
     assert back.target_id is None
+
+
+HOME_NAMESAKE = Place(5, "Hilltop", -0.5, 35.0, country_code="KE", admin1="Nakuru", country="Kenya")
+
+
+def placed(place: Place, *, alts: tuple[Place, ...] = (), method: str = METHOD_GAZETTEER,
+           precision: int = 1) -> IncidentCandidate:  # fmt: skip
+    res = Resolution(Mention(10, 17, "Hilltop"), place, 0.6, method, ("in: Hilltop",), alts)
+    return IncidentCandidate("a", "Protests", "Peaceful protest", date(2021, 5, 3), 1, res,
+                             precision)  # fmt: skip
+
+
+def test_a_small_namesake_abroad_that_nothing_points_to_is_read_at_home() -> None:
+    focus = focus_after([TOWN] * 5)
+    c = placed(ABROAD, alts=(ABROAD, HOME_NAMESAKE))
+    assert c.location is not None
+    (out,) = focus.settle(article(9), [c], country_of, [c.location])
+    assert out.location is not None and out.location.place == HOME_NAMESAKE
+    (ev,) = [e for e in out.evidence if e.rule.startswith("outlet-namesake:")]
+    assert "'Hilltop' read as Hilltop, Uganda, a namesake" in ev.rule
+    # no namesake at home: the focus country, said so
+    c = placed(ABROAD)
+    assert c.location is not None
+    (out,) = focus.settle(article(9), [c], country_of, [c.location])
+    assert out.location is not None and out.location.place == KENYA
+    assert out.geo_precision == 3 and out.location.mention.surface == "Hilltop"
+
+
+@pytest.mark.parametrize(
+    "case", ["big city", "capital", "country named", "analyst's correction", "no focus"]
+)
+def test_a_place_abroad_stays_when_the_article_or_its_size_says_so(case: str) -> None:
+    focus = focus_after([TOWN] * 5)
+    place, method = ABROAD, METHOD_GAZETTEER
+    if case == "big city":
+        place = Place(6, "Lakeport", 0.3, 32.6, country_code="UG", population=150_000,
+                      country="Uganda")  # fmt: skip
+    elif case == "capital":
+        place = Place(7, "Capital", 0.3, 32.6, "P", "PPLC", "UG", country="Uganda")
+    elif case == "analyst's correction":
+        method = "manual"
+    c = placed(place, alts=(place, HOME_NAMESAKE), method=method)
+    assert c.location is not None
+    others = [c.location]
+    if case == "country named":  # "Ugandan traders" elsewhere in the article
+        others.append(Resolution(Mention(30, 37, "Ugandan", kind="demonym"), UGANDA, 0.9,
+                                 METHOD_GAZETTEER))  # fmt: skip
+    src = "Wire" if case == "no focus" else "Lakeside Daily"
+    (out,) = focus.settle(article(9, src), [c], country_of, others)
+    assert out == c
