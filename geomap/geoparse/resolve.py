@@ -533,24 +533,8 @@ def _rank(
         far = elsewhere = False
         written = _plain(m.surface)
         pointed_areas = [a for a in areas if a.country_code in pointed]
-        for c in cs:
-            if not _admissible(c, ctx, pointed):
-                continue
-            if c.kind == KIND_LOOSE and not pointed and not _near_own_name(m.surface, c.place):
-                # an article that points nowhere: a well-known place spelled otherwise by its
-                # own name ("Idleb", "Deir Ezzor"), not by one of its names abroad ("Koibirir"
-                # is not Kabul, "Karatina" not Carrollton)
-                continue
-            if (
-                ctx is not None
-                and not pointed
-                and not _well_known(c.place)
-                and not m.cue
-                and (c.kind == 1 or written != _plain(c.place.name))
-            ):
-                # an article that points nowhere, a name nothing marks as a place: a small
-                # place needs its own name as written ("Angry" is not Angri, Italy)
-                continue
+        offered = [c for c in cs if _offered(c, m, ctx, pointed)]
+        for c in offered:
             foreign = inside and not c.place.is_country and c.place.country_code not in inside
             own_name = c.kind == 0 and (
                 c.place.is_admin1 or written == _plain(c.place.name)
@@ -563,6 +547,8 @@ def _rank(
                 continue  # "Batish in the countryside of Hama" is not the Batish in Homs
             if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
                 continue  # "Kitah village" is not Quito (also called Kitah)
+            if small in _SETTLEMENT_NOUNS and _district_of_town(c.place, offered):
+                continue  # "Tell Abiad town" is the town, not the district named after it
             if ctx is not None and _far_neighbourhood(m, c.place, ctx):
                 far = True
                 continue  # "Colonia Libertad" in an Acapulco report is in Acapulco
@@ -662,6 +648,37 @@ def _famous(p: Place) -> bool:
 def _well_known(p: Place) -> bool:
     """Famous, or any area (a district too): named without the article pointing there."""
     return p.feature_class == "A" or _famous(p)
+
+
+def _offered(c: Candidate, m: Mention, ctx: _Context | None, pointed: dict[str, float]) -> bool:
+    """Whether a candidate may be weighed at all (:func:`_admissible`); in an article that
+    points nowhere, a place spelled otherwise only by its own name ("Idleb", "Deir Ezzor";
+    "Koibirir" is not Kabul, by one of Kabul's names abroad), and for a name nothing marks
+    as a place, a small place only by its own name as written ("Angry" is not Angri)."""
+    if not _admissible(c, ctx, pointed):
+        return False
+    if ctx is None or pointed:
+        return True
+    if c.kind == KIND_LOOSE and not _near_own_name(m.surface, c.place):
+        return False
+    return (
+        _well_known(c.place)
+        or bool(m.cue)
+        or (c.kind != 1 and _plain(m.surface) == _plain(c.place.name))
+    )
+
+
+def _district_of_town(place: Place, cands: Sequence[Candidate]) -> bool:
+    """Whether ``place`` is a district (ADM2/ADM3) and a populated place among ``cands`` lies
+    in the same country and first-level area (the town the district is named after)."""
+    if place.feature_code not in ("ADM2", "ADM3"):
+        return False
+    return any(
+        c.place.feature_class == "P"
+        and c.place.country_code == place.country_code
+        and c.place.admin1_code == place.admin1_code
+        for c in cands
+    )
 
 
 def _near_own_name(written: str, place: Place) -> bool:
@@ -859,8 +876,13 @@ _NAME_ENDINGS = ("", "a", "o", "ia")
 def _spelling_may_differ(m: Mention, found: Sequence[Candidate], text: str) -> bool:
     """Whether to offer places spelled with other vowels beside the exact matches: when the
     text calls the name a village-level place and no exact match is a well-known place."""
-    if not _small_place_cue(text, m):
+    small = _small_place_cue(text, m)
+    if not small:
         return False
+    if small in ("town", "city", "village") and all(
+        c.place.feature_code in ("ADM2", "ADM3") for c in found
+    ):
+        return True  # "Quamishli city": the district of that name hides the city spelled otherwise
     return not any(c.place.population >= 50_000 or c.place.feature_class == "A" for c in found)
 
 

@@ -186,6 +186,23 @@ def test_an_article_pointing_nowhere_spells_a_place_otherwise_only_close_to_its_
     assert out["Budgam"] == ("Badgam", "IN")
 
 
+def test_a_name_called_a_town_is_the_town_not_the_district_named_after_it(
+    gazetteer: Gazetteer,
+) -> None:
+    def feature(text: str, name: str) -> tuple[str, str]:
+        (res,) = [r for r in geoparse_text(text, gazetteer=gazetteer) if r.mention.surface == name]
+        assert res.place is not None, res.reasons
+        return res.place.feature_class, res.place.country_code
+
+    assert feature("Gunmen fired on a market in Tell Abiad town in Raqqa countryside.",
+                   "Tell Abiad") == ("P", "SY")  # fmt: skip
+    # spelled otherwise ("Al Qamishli"): the city all the same
+    assert feature("Clashes broke out in Quamishli city in Hasakah countryside.",
+                   "Quamishli") == ("P", "SY")  # fmt: skip
+    # called a district: the area
+    assert feature("Shelling hit villages of Tell Abiad district in Raqqa.", "Tell Abiad")[0] == "A"
+
+
 def test_the_place_the_text_puts_a_name_in_rules_out_namesakes_elsewhere(
     gazetteer: Gazetteer,
 ) -> None:
