@@ -240,6 +240,10 @@ def score_mention(
     return MentionScore(round(base, 3), precision, rule)
 
 
+# "north Ali town": a direction and a town's name, not a region
+_SETTLEMENT_AFTER = re.compile(r"\s+(?:town|village|city|hamlet)\b", re.IGNORECASE)
+
+
 def _place_level(place: Place) -> str:
     if place.is_country:
         return "country"
@@ -284,6 +288,8 @@ def choose_event_place(
         ):
             continue  # "carried out by the United States", "US-led coalition": who, not where
         rank = {"place": 2, "area": 1, "country": 0}[level]
+        if m.kind == "region" and rank == 2 and not _SETTLEMENT_AFTER.match(text, m.end):
+            rank = 1  # "western Deir ez Zor badia near Ash Shula town": the town is finer
         precision = ms.geo_precision if level == "place" else 3
         if ms.rule == "district" and r.place.feature_code in ("ADM2", "ADM3"):
             rank, precision = 2, 2  # "Maywand district, Kandahar": the district, not the city

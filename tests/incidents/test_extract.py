@@ -305,6 +305,12 @@ def test_event_place_cues_and_statement_places() -> None:
         ("Russian jets struck a market in Aleppo.", [("Russian", RUSSIA, "demonym"),
                                                      ("Aleppo", ALEPPO)], ALEPPO, 1),
         ("Gunmen shot a Turkish soldier.", [("Turkish", TURKEY, "demonym")], TURKEY, 3),
+        # a region named after a city is coarser than a town the clause names
+        ("IS fighters attacked positions in western Aleppo near Sarmin town.",
+         [("western Aleppo", ALEPPO, "region"), ("Sarmin", SARMIN)], SARMIN, 2),
+        # ... but "north Binnish town" is a town with a direction
+        ("A fighter was shot north Binnish town in Idlib countryside.",
+         [("north Binnish", BINNISH, "region"), ("Idlib", IDLIB_CITY)], BINNISH, 2),
     ],
 )  # fmt: skip
 def test_event_place(sentence: str, found: list, expected: object, precision: int) -> None:  # type: ignore[type-arg]
