@@ -461,8 +461,11 @@ class _Recognizer:
             # Acronyms (NATO, IRNA, EU, LoC) are organisations unless an alias says otherwise.
             if top.place.feature_code[:3] != "PCL" and not top.exact_name:
                 return False
-            if len(surface) > 2 and top.place.feature_class == "P":
-                return False
+            if len(surface) > 2 and (
+                top.place.feature_class == "P"
+                or top.place.feature_code in ("ADM2", "ADM3", "ADM4", "ADM5")
+            ):
+                return False  # a town or a district: "ABS" (ABS-CBN) is not Abs, Yemen
         common = word in COMMON_WORDS or word in self.lower_words
         if common and not (cue and prominent):
             return False

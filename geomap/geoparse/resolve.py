@@ -162,6 +162,16 @@ _COUNTY_AFTER = re.compile(
 )
 
 
+# "Andar (Shalgar) district", "Nad Ali, Sangin and Nawa-e Barakzayi districts": the text
+# calls the name a district, perhaps one of a list.
+_DISTRICTS_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,40}\))?"
+    r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w'’.-]*(?:[\s-]+(?:[a-z]{1,3}-)?[A-Z][\w'’.-]*){0,2}"
+    r"(?:\s*\([^()]{1,40}\))?)*"
+    r",?\s+(?i:districts?|sub-?districts?|provinces?|governorates?|counties|county|areas?)\b"
+)
+
+
 def _county_suffix(text: str, m: Mention) -> str:
     """ "County" or "Parish" when the text says the mention is one (or one of a list)."""
     found = _COUNTY_AFTER.match(text, m.end)
@@ -534,6 +544,9 @@ def _rank(
         written = _plain(m.surface)
         pointed_areas = [a for a in areas if a.country_code in pointed]
         offered = [c for c in cs if _offered(c, m, ctx, pointed)]
+        district_named = (
+            bool(admin_cue) or small == "area" or bool(_DISTRICTS_AFTER.match(text, m.end))
+        )
         for c in offered:
             foreign = inside and not c.place.is_country and c.place.country_code not in inside
             own_name = c.kind == 0 and (
@@ -547,8 +560,8 @@ def _rank(
                 continue  # "Batish in the countryside of Hama" is not the Batish in Homs
             if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
                 continue  # "Kitah village" is not Quito (also called Kitah)
-            if small in _SETTLEMENT_NOUNS and _district_of_town(c.place, offered):
-                continue  # "Tell Abiad town" is the town, not the district named after it
+            if not district_named and _district_of_town(c.place, offered):
+                continue  # "Tell Abiad town", "rural Tell Abiad": the town, not its district
             if ctx is not None and _far_neighbourhood(m, c.place, ctx):
                 far = True
                 continue  # "Colonia Libertad" in an Acapulco report is in Acapulco

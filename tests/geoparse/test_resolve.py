@@ -199,8 +199,12 @@ def test_a_name_called_a_town_is_the_town_not_the_district_named_after_it(
     # spelled otherwise ("Al Qamishli"): the city all the same
     assert feature("Clashes broke out in Quamishli city in Hasakah countryside.",
                    "Quamishli") == ("P", "SY")  # fmt: skip
-    # called a district: the area
+    assert feature("Turkish forces shelled a farm in rural Tell Abiad in Raqqa countryside.",
+                   "Tell Abiad") == ("P", "SY")  # fmt: skip
+    # called a district, or one of a list of districts: the area
     assert feature("Shelling hit villages of Tell Abiad district in Raqqa.", "Tell Abiad")[0] == "A"
+    text = "Shelling hit villages in Tell Abiad (north) and Ras al-Ain districts, Raqqa."
+    assert feature(text, "Tell Abiad")[0] == "A"
 
 
 def test_the_place_the_text_puts_a_name_in_rules_out_namesakes_elsewhere(
