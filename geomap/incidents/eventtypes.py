@@ -95,6 +95,7 @@ _CIVILIANS = (
     r"|activists?|teachers?|students?|doctors?|nurses?|traders?|merchants?|businessm[ae]n"
     r"|drivers?|pastoralists?|herders?|herdsm[ae]n|fisherm[ae]n|family|families|relatives?|brothers?|sons?|daughters?"
     r"|wife|husband|elders?|chiefs?|leaders?|officials?|candidates?|politicians?|councill?ors?"
+    r"|businesswom[ae]n|shopkeepers?"
     r"|MPs?|MCAs?|lawyers?|judges?|priests?|imams?|clerics?|aid workers?|workers?|refugees?"
     r"|IDPs|migrants?|prisoners?|detainees?|captives?|hostages?|suspects?|thie(?:f|ves)"
     r"|individuals?|youths?|teenagers?|minors?|informants?|criminals?|herdsm[ae]n"
@@ -178,7 +179,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r" (?:\w+ ){0,3}by (?:an? )?(?:angry )?mob|\blynch(?:ed|es)?\b|\bmob justice\b"
      r"|\bvigilantes? (?:attacked|killed|beat)|\bangry (?:youths|residents|villagers|crowd)"
      r"|\b(?:residents|villagers|youths) (?:lynch|attack|beat|torch|burn)(?:ed|ing)?\b"
-     r"|\b(?:residents|villagers|youths|crowds?|traders)\b[^.;]{0,60}\b(?:beat up|lynched"
+     r"|\b(?:residents|villagers|youths|crowds?|traders|community members|locals)\b[^.;]{0,60}"
+     r"\b(?:beat up|lynched"
      r"|burnt to death|burned to death|stoned)\b"
      r"|\bset (?:\w+ ){0,2}(?:alight|ablaze|on fire)\b"
      r"|\b(?:fights?|brawls?|scuffles?) (?:broke out|erupted)\b"),
@@ -188,7 +190,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|molotov|fireworks|bottles|missiles)|\brioters?\b|\briot(?:s|ed|ing)?\b(?! (?:police"
      r"|gear|squad|shields?|control))|\b(?:protesters|demonstrators|protestors|rioters"
      r"|supporters|students|youths)\b[^.;]{0,60}(?:set fire|torched|smashed|ransacked"
-     r"|vandali[sz]ed|burnt|burned|clashed|attacked|stormed|destroyed)"
+     r"|vandali[sz](?:ed|es?)\b|burnt|burned|clashed|attacked|stormed|destroyed)"
      r"|\bburn(?:ed|t|ing)? (?:\w+ )?tyres\b|\bbarricad(?:ed|es)\b|\bviolent (?:protests?"
      r"|demonstrations?)|\b(?:go|goes|went|gone|going) on (?:a |the )?\W?rampage\b"
      r"|\brunning battles?\b"
@@ -200,7 +202,8 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"(?:{_PROTESTERS}|protests?)\b[^.;]{{0,100}}(?:tear ?gas|water cannons?|rubber bullets"
      rf"|dispersed|broke up|batons|detained|arrested)"
      rf"|(?:tear ?gas|water cannons?|dispersed|broke up)[^.;]{{0,60}}{_PROTESTERS}"
-     rf"|{_FORCES}[^.;]{{0,40}}\b(?:dispersed|broke up)\b"),
+     rf"|{_FORCES}[^.;]{{0,40}}\b(?:dispersed|broke up)\b"
+     rf"|\b(?:were|was) (?:forcibly |violently )?dispersed by\b"),
     (_PRO, "Peaceful protest", "protest",
      r"\bprotest(?:ed|ers|ors|s|ing|d)?\b|\bdemonstrat(?:ion|ions|ors|ed|e|es|ing)\b|\bdemos\b"
      r"|\bpoured (?:in)?to the streets\b"
@@ -210,12 +213,14 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|draw attention|press for|mark|commemorate|show)|demanding|calling for|denouncing"
      r"|against|in (?:support|solidarity))|\bon strike\b|\bstrike action\b|\bwent on strike\b"
      r"|\bboycott(?:ed)?\b|\bvigil\b"
-     r"|\bblocked (?:the |a |an )?(?:[\w'’-]+ ){0,3}(?:road|highway|street|roads|entrance|rails"
+     r"|\bblock(?:ed|s|ing)? (?:the |a |an )?(?:[\w'’-]+ ){0,3}(?:road|highway|street|roads"
+     r"|entrance|rails"
      r"|railway|tracks|bridge)\b"),
     (_VAC, "Sexual violence", "sexual-violence",
      r"\b(?:gang-)?rap(?:ed|es|ing|e)\b|\bsexual(?:ly)? (?:assault|abuse|violence|harass)"),
     (_VAC, "Abduction/forced disappearance", "abduction",
      r"\bkidnapp(?:ed|ing|s)?\b|\babduct(?:ed|ion|ing|s)?\b|taken hostage|forcibly disappeared"
+     r"|\b(?:hold|holds|held|holding) (?:\w+ ){1,3}hostage\b"
      r"|\bkidnap\b|\bwent missing\b"),
     (_STRAT, "Headquarters or base established", "base-established",
      r"(?:set up|established|establish|opened|built|erected|placed|installed) (?:a |an |its "
@@ -257,8 +262,9 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bskirmish(?:es|ed)?\b|\bshoot-?outs?\b|\bcrossfire\b|\bconfrontations?\b"
      r"|\blaunched (?:an? )?(?:\w+ )?(?:attack|assault|offensive|operation) (?:on|against)\b"
      r"|\b(?:tried|attempted|trying|attempting) to advance\b"
-     r"|\binfiltrat(?:ion|ed|e)\b|\b(?:repelled|repulsed|foiled|thwarted) (?:an? )?(?:\w+ )?"
-     r"(?:attack|assault|attempt|offensive|advance)|\battempted to (?:advance|storm|attack)"
+     r"|\binfiltrat(?:ion|ed|e)\b|\b(?:repelled|repulsed|foiled|thwarted) (?:an? )?"
+     r"(?:[\w-]+ ){0,3}(?:attack|assault|attempt|offensive|advance|incursion)"
+     r"|\battempted to (?:advance|storm|attack)"
      r"|\bengag(?:ed|ing) (?:in )?(?:with )?(?:\w+ ){0,3}(?:fighters|militants|forces|troops"
      r"|combat|battle)|\bsnipers?\b|\bsecurity (?:operation|campaign)\b|\bambush(?:ed)?\b"
      r"|\b(?:lays?|laid|laying) siege\b"
@@ -281,11 +287,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"|\bbeheaded\b|\bassassinat(?:ed|ion|e)\b|\bmurder(?:ed)?\b|\bburnt alive\b"
      r"|\bopened fire on (?:\w+ ){0,2}(?:civilians|villagers|worshippers|passengers"
      r"|a bus|a market|a wedding|shoppers)"
-     r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,6}(?:found|discovered|recovered)\b"
+     r"|\b(?:body|bodies|corpses?) (?:\w+ ){0,8}(?:found|discovered|recovered|dumped)\b"
      r"|\b(?:found|discovered) (?:\w+ ){0,3}(?:dead|killed|bodies|body|hanged|hanging)\b"
      r"|\bshot to death\b|\bbeaten to death\b|\bdied (?:of|from) (?:gunshot|stab)"
      r"|\b(?:burnt|burned) to death\b"
-     r"|\b(?:attack(?:ed|s)?|raid(?:ed|s)?) (?:a |an |the )?(?:\w+ )?(?:village|villages"
+     r"|\b(?:attack(?:ed|s)?|raid(?:ed|s)?) (?:on )?(?:a |an |the )?(?:\w+ )?(?:village|villages"
      r"|homesteads?|manyattas?|homes|houses|offices|passenger (?:van|vehicle|bus)|bus|matatu"
      r"|market|farm|church|mosque|school"
      r"|hotel|camp for)\b"),
@@ -314,13 +320,14 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      r"\barrested\b|\bdetain(?:ed|ing|s)?\b|\brounded up\b|\btaken into custody\b"
      r"|\barrests? of\b|\bapprehended\b|\bin (?:police )?custody\b|\barrest(?:s|ing)?\b"),
     (_STRAT, "Looting/property destruction", "looting",
-     r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b|\bvandali[sz]ed\b"
+     r"\bloot(?:ed|ing|ers)?\b|\bpillag(?:ed|ing)\b|\bransack(?:ed|ing)\b|\bvandali[sz](?:ed|es?)\b"
      r"|\barson\b|\bcut down (?:[\w-]+ ){0,4}trees\b"
      r"|\bburnt down (?:\w+ ){0,3}(?:villas?|houses?|homes?|shops?|kiosks?|buildings?)\b"
      r"|\bdestroy(?:ed|s)? (?:the )?property\b"
      r"|\b(?:torched|burned|burnt|demolished|bulldozed|razed|destroyed|set fire to) (?:\w+ ){0,2}"
      r"(?:homes|houses|shops|crops|fields|property|properties|buildings|vehicles?|cars?"
-     r"|huts|schools?|offices?|a house|a home)\b|\b(?:robbed|stole|stolen|confiscated|seized)"
+     r"|huts|schools?|offices?|a house|a home)\b|\b(?:robbed|stole|stolen|steals?|stealing"
+     r"|confiscated|seized)"
      r" (?:\w+ ){0,3}(?:property|livestock|cattle|goats|money|goods|houses|homes|land)"
      r"|\brustl(?:ed|ing|ers)\b|\bcattle raid"
      r"|\b(?:homes|houses|huts|shops|kiosks|property|properties|buildings|vehicles|cars|villages)"
@@ -354,7 +361,7 @@ _HINTS: dict[str, re.Pattern[str]] = {
         r"|detain|arrest",
         "force-on-protesters": r"fire|live|shot|kill",
         "mob": r"mob|lynch|vigilant|angry|alight|ablaze|on fire|residents|villagers|youths"
-        r"|fight|brawl|scuffle|crowd|traders",
+        r"|fight|brawl|scuffle|crowd|traders|community members|locals",
         "violent-demonstration": r"threw|hurl|pelt|riot|protest|demonstrat|supporters|students"
         r"|youths|tyres|barricad|rampage|running battle",
     }.items()
