@@ -188,7 +188,7 @@ _PARENT_AFTER = re.compile(
     r"|north-?western|south-?eastern|south-?western)\s+)?"
     r"(?:(?:countryside|outskirts|suburbs|part|parts|province|governorate|district)\s+of\s+)?"
     r"([A-Z][\w.'’-]*(?:[\s-]+(?:(?i:al|el|ez|ed|ad|as|ar|an|at|az|ash|es|um|umm|bin|ibn|abu"
-    r"|de|la)[\s-]+)?[A-Z][\w.'’-]*){0,2})"
+    r"|de|la|do|da|dos|das|del|di|du|des)[\s-]+)?[A-Z][\w.'’-]*){0,2})"
 )
 
 

@@ -64,6 +64,7 @@ _IN = re.compile(
     r"|rocked|shook)\s+(?:the\s+)?" + _ADJ + "$",
     re.IGNORECASE,
 )
+_ROAD_AFTER = re.compile(r"^\s+(?:road|street|highway|avenue|motorway|expressway)\b", re.I)
 _FROM = re.compile(r"\bfrom\s+(?:the\s+)?" + _ADJ + "$", re.IGNORECASE)
 _PROVINCE_AFTER = re.compile(r"^\s+(?:province|governorate|region|county)\b", re.IGNORECASE)
 # "Imam Sahib district", "Shailkupa upazila": the district, placed at its seat (precision 2)
@@ -144,6 +145,7 @@ CUE_WEIGHTS: dict[str, float] = {
     "district": 4.4,
     "province": 4.0,
     "from": 3.0,
+    "road": 2.6,  # a road named after X: X only when the clause names nothing else
     "bare": 2.5,
 }
 #: Score lost per character between the mention and the event verb, and its cap.
@@ -219,6 +221,8 @@ def score_mention(
         rule, precision = "province", 3
     elif _DISTRICT_AFTER.match(post):
         rule, precision = "district", 2
+    elif _ROAD_AFTER.match(post):
+        rule, precision = "road", 2  # "on Murree road in Rawalpindi": a road named after X
     elif _IN.search(pre) or cue in ("in", "at"):
         rule, precision = "in", 1
     elif _FROM.search(pre):
@@ -345,6 +349,8 @@ def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> Place
         p = r.place
         if p is None or r.mention.end > chosen.mention.start or p == place:
             continue
+        if town.rule == "road":
+            continue  # "Murree road in Rawalpindi": a road, not a town in Rawalpindi
         gap = text[r.mention.end : chosen.mention.start]
         if len(gap) > 80 or not _PARENT_GAP.match(gap):
             continue

@@ -186,6 +186,12 @@ def test_an_article_pointing_nowhere_spells_a_place_otherwise_only_close_to_its_
     assert out["Budgam"] == ("Badgam", "IN")
 
 
+def test_a_parent_name_with_a_particle_is_read_whole(gazetteer: Gazetteer) -> None:
+    # "Mato Grosso do Sul" is not Mato Grosso, the state next to it
+    out = resolved("A man was shot in Corumba, Mato Grosso do Sul, on Friday.", gazetteer)
+    assert out["Corumba"] == ("Corumbá", "BR")
+
+
 def test_a_name_called_a_town_is_the_town_not_the_district_named_after_it(
     gazetteer: Gazetteer,
 ) -> None:

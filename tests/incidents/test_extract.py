@@ -327,6 +327,9 @@ def test_event_place_cues_and_statement_places() -> None:
         # a region named after a city is coarser than a town the clause names
         ("IS fighters attacked positions in western Aleppo near Sarmin town.",
          [("western Aleppo", ALEPPO, "region"), ("Sarmin", SARMIN)], SARMIN, 2),
+        # a road named after a town is not that town
+        ("Gunmen fired on a car on Sarmin road in Idlib.",
+         [("Sarmin", SARMIN), ("Idlib", IDLIB_CITY)], IDLIB_CITY, 1),
         # ... but "north Binnish town" is a town with a direction
         ("A fighter was shot north Binnish town in Idlib countryside.",
          [("north Binnish", BINNISH, "region"), ("Idlib", IDLIB_CITY)], BINNISH, 2),
