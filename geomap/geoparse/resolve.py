@@ -192,6 +192,49 @@ _PARENT_AFTER = re.compile(
 )
 
 
+# "X in Y", "X of eastern Y", "X village near Y" (not "X, Y", which may be a list)
+_IN_PARENT = re.compile(
+    r"(?:\s+(?:town|village|hamlet|area|neighbou?rhood|farms|camp))?\s+(?:in|of|near)\s+"
+    r"(?:the\s+)?(?:(?:north|south|east|west)(?:ern)?\s+|(?:countryside|outskirts) of\s+)?"
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
+)
+
+
+def _named_parent(text: str, m: Mention, parents: Sequence[Place]) -> bool:
+    """Whether the text puts the mention in a place ("X in Y", "X of eastern Y") whose
+    readings were found by its whole name (not a shorter part of it)."""
+    found = _IN_PARENT.match(text, m.end)
+    if not found or not parents:
+        return False
+    key = match_key(found.group(1))
+    return any(match_key(q.name) == key for q in parents)
+
+
+def _far_from_parents(p: Place, parents: Sequence[Place]) -> bool:
+    """Whether a small place lies far from every reading of the place the text puts it in
+    (over :data:`_NEAR_PARENT_KM` from a town, :data:`_IN_DISTRICT_KM` from a district),
+    outside each first-level area among them, and one reading is in its country."""
+    if p.feature_class != "P" or _well_known(p) or not parents:
+        return False
+    if all(q.country_code != p.country_code for q in parents):
+        return False  # the parent's readings are all abroad: one of them is misread
+    for q in parents:
+        if q.is_country:
+            return False  # "X in Syria": any X in the country
+        if q.is_admin1:
+            if (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code):
+                return False
+        elif (
+            q.feature_class == "A"
+            and q.admin1_code
+            and (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code)
+        ):
+            return False  # a district of the same province: its size is unknown
+        elif distance_km(q, p) <= (_NEAR_PARENT_KM if q.feature_class == "P" else _IN_DISTRICT_KM):
+            return False
+    return True
+
+
 def _big_namesake(area: Place, towns: set[tuple[str, int]]) -> bool:
     """A town officially named like the area, in its country, with a tenth of its people."""
     return any(cc == area.country_code and pop * 10 >= area.population for cc, pop in towns)
@@ -207,6 +250,7 @@ def _named_after(town: Place, areas: Sequence[Place]) -> Place | None:
 
 
 _NEAR_PARENT_KM = 60.0  # a village named with its town ("X town in Y countryside")
+_IN_DISTRICT_KM = 120.0  # ... or with its district (whose point may be far from its edge)
 # Cues that call a place a village or town: a big city is not one.
 _SMALL_PLACE_CUES = frozenset(
     {"village", "town", "area", "axis", "front", "frontline", "farms", "hill", "camp",
@@ -544,6 +588,7 @@ def _rank(
         written = _plain(m.surface)
         pointed_areas = [a for a in areas if a.country_code in pointed]
         offered = [c for c in cs if _offered(c, m, ctx, pointed)]
+        in_town = _named_parent(text, m, parents[idx])
         district_named = (
             bool(admin_cue) or small == "area" or bool(_DISTRICTS_AFTER.match(text, m.end))
         )
@@ -560,6 +605,9 @@ def _rank(
                 continue  # "Batish in the countryside of Hama" is not the Batish in Homs
             if small in ("village", "hamlet") and c.place.population >= _BIG_CITY:
                 continue  # "Kitah village" is not Quito (also called Kitah)
+            if in_town and _far_from_parents(c.place, parents[idx]):
+                elsewhere = True
+                continue  # "Shahbah of eastern Afrin" is not Shahba, 400 km south
             if not district_named and _district_of_town(c.place, offered):
                 continue  # "Tell Abiad town", "rural Tell Abiad": the town, not its district
             if ctx is not None and _far_neighbourhood(m, c.place, ctx):

@@ -186,6 +186,20 @@ def test_an_article_pointing_nowhere_spells_a_place_otherwise_only_close_to_its_
     assert out["Budgam"] == ("Badgam", "IN")
 
 
+def test_a_village_the_text_puts_in_a_town_is_not_a_namesake_far_from_it(
+    gazetteer: Gazetteer,
+) -> None:
+    text = "Kurdish fighters clashed with rebels in Shahbah of eastern Afrin on Monday."
+    res = {r.mention.surface: r for r in geoparse_text(text, gazetteer=gazetteer)}
+    afrin, place = res["eastern Afrin"].place, res["Shahbah"].place
+    assert afrin is not None
+    # not Shahba in Suwayda, 400 km south: a village near Afrin, or nothing
+    assert place is None or place.admin1_code == afrin.admin1_code
+    # a district of the same state is not far, whatever its size: Tezpur stays Tezpur
+    out = resolved("Students protested in Tezpur in Chirang district on Monday.", gazetteer)
+    assert out["Tezpur"] == ("Tezpur", "IN")
+
+
 def test_a_parent_name_with_a_particle_is_read_whole(gazetteer: Gazetteer) -> None:
     # "Mato Grosso do Sul" is not Mato Grosso, the state next to it
     out = resolved("A man was shot in Corumba, Mato Grosso do Sul, on Friday.", gazetteer)
