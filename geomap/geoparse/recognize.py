@@ -63,6 +63,10 @@ _DATELINE_AFTER_DATE = re.compile(
     r"[ \t]+(?:\([A-Za-z .]{2,30}\)[ \t]*)?(?=[A-Z](?:[a-z]|[ \t]+[A-Za-z]))"
 )
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+# Arabic articles written apart from the name ("al Bab"); not "at", "as", "an", "en", "es",
+# which are words of their own in English, French or Spanish.
+_SPACED_ARTICLES = frozenset({"al", "el", "ash", "ez", "ed", "az"})
+_CAPITAL_NEXT = re.compile(r" [A-Z][a-z]")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad|ed|es|ez|et|er|en)-", re.I)
 MAX_SPAN_TOKENS = 5
 
@@ -112,6 +116,8 @@ def tokenize(text: str) -> list[Token]:
                 continue
         head = _ARTICLE_PREFIX.sub("", word) if "-" in word[:4] else word
         capitalised = bool(head) and head[0].isupper()
+        if word in _SPACED_ARTICLES and _CAPITAL_NEXT.match(text, start + len(word)):
+            capitalised = True  # "the city of al Bab", "el Marj": the article starts the name
         # Interned: an article repeats its words, and a 6 MB one has a million tokens.
         word = sys.intern(word)
         tokens.append(Token(start, start + len(word), word, sent_start, capitalised))
@@ -128,9 +134,14 @@ def _span_text(text: str, tokens: list[Token], i: int, j: int) -> str:
     return text[tokens[i].start : tokens[j - 1].end]
 
 
+_AYN_GAPS = frozenset({" '", " ‘", " ’", " `", " ʿ", " ʻ"})
+
+
 def _joinable(text: str, a: Token, b: Token) -> bool:
     """Two tokens can be one name when only spaces (or "St." style dots) separate them."""
     gap = text[a.end : b.start]
+    if gap in _AYN_GAPS:
+        return True  # "Tal 'Adah", "Ras ‘Ayn": an ayn written as an apostrophe
     return gap in (" ", "-") or (gap in (". ", ".") and a.text in {"St", "Mt", "Ft", "Ste"})
 
 

@@ -228,3 +228,21 @@ def test_weekday_abbreviations_and_ordinary_words_are_not_places(gazetteer: Gaze
 def test_a_neighbourhood_word_begins_a_name(gazetteer: Gazetteer) -> None:
     text = "In Tijuana, Baja California, a man was found dead in Colonia Jardines la Mesa."
     assert "Colonia" not in surfaces(text, gazetteer)  # not Colonia, New Jersey
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Rebels clashed in the city of al Bab on Monday.", "al Bab"),
+        ("Fighters retook Tal 'Adah town in northern Idlib.", "Tal 'Adah"),
+    ],
+)
+def test_an_article_written_apart_and_an_ayn_apostrophe_stay_in_the_name(
+    gazetteer: Gazetteer, text: str, name: str
+) -> None:
+    assert name in surfaces(text, gazetteer)
+
+
+def test_english_words_that_look_like_articles_do_not_start_a_name(gazetteer: Gazetteer) -> None:
+    assert surfaces("Smith et al. Reported it as Aleppo fell.", gazetteer) == ["Aleppo"]
+    assert "at Aleppo" not in surfaces("Shells landed at Aleppo overnight.", gazetteer)
