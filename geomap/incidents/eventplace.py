@@ -275,6 +275,7 @@ def choose_event_place(
     lo, hi = bounds if bounds is not None else (0, len(text))
     best: tuple[float, int, PlaceChoice] | None = None
     towns: list[PlaceChoice] = []
+    scores: dict[int, float] = {}
     for i in indices if indices is not None else range(len(resolutions)):
         r = resolutions[i]
         m = r.mention
@@ -292,8 +293,6 @@ def choose_event_place(
         ):
             continue  # "carried out by the United States", "US-led coalition": who, not where
         rank = {"place": 2, "area": 1, "country": 0}[level]
-        if m.kind == "region" and rank == 2 and not _SETTLEMENT_AFTER.match(text, m.end):
-            rank = 1  # "western Deir ez Zor badia near Ash Shula town": the town is finer
         precision = ms.geo_precision if level == "place" else 3
         if ms.rule == "district" and r.place.feature_code in ("ADM2", "ADM3"):
             rank, precision = 2, 2  # "Maywand district, Kandahar": the district, not the city
@@ -310,12 +309,32 @@ def choose_event_place(
         )
         if rank == 2:
             towns.append(choice)
+            scores[id(choice)] = ms.score
         key = (rank, ms.score)
         if best is None or key > (best[1], best[0]):
             best = (ms.score, rank, choice)
     if best is None:
         return None
-    return _finest(text, best[2], towns)
+    return _finest(text, _town_in_region(text, best[2], towns, scores), towns)
+
+
+def _town_in_region(
+    text: str, best: PlaceChoice, towns: Sequence[PlaceChoice], scores: dict[int, float]
+) -> PlaceChoice:
+    """A smaller town the clause names beats a region named after a city ("western Deir ez
+    Zor badia near Ash Shula town"), but not the city's parent ("northern Afrin, Aleppo");
+    "north Ali town" is a town with a direction, not a region."""
+    m, region = best.resolution.mention, best.resolution.place
+    if m.kind != "region" or region is None or _SETTLEMENT_AFTER.match(text, m.end):
+        return best
+    finer = [
+        t for t in towns
+        if t is not best and t.resolution.mention.kind != "region"
+        and t.resolution.place is not None
+        and t.resolution.place.country_code == region.country_code
+        and t.resolution.place.population < region.population
+    ]  # fmt: skip
+    return max(finer, key=lambda t: scores[id(t)], default=best)
 
 
 _PARENT_GAP = re.compile(
@@ -337,7 +356,11 @@ def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> Place
     if place is None or best.index is None:
         return best
     if best.rule == "named-part-of-later-place":
-        later = [t for t in towns if t.resolution.mention.start > chosen.mention.end]
+        later = [
+            t for t in towns
+            if t.resolution.mention.start > chosen.mention.end
+            and t.resolution.mention.kind != "region"  # "the Afrin area of northern Aleppo"
+        ]  # fmt: skip
         host = later[0].resolution.place if later else None
         if host is not None and distance_km(host, place) > _NAMESAKE_KM:
             why = f"{place.name} is {distance_km(host, place):.0f} km from {host.name}: a namesake"
@@ -351,6 +374,8 @@ def _finest(text: str, best: PlaceChoice, towns: Sequence[PlaceChoice]) -> Place
             continue
         if town.rule == "road":
             continue  # "Murree road in Rawalpindi": a road, not a town in Rawalpindi
+        if r.mention.kind == "region" and p.population > place.population:
+            continue  # "western Deir ez Zor near Ash Shula town": the region is wider
         gap = text[r.mention.end : chosen.mention.start]
         if len(gap) > 80 or not _PARENT_GAP.match(gap):
             continue

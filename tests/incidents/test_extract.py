@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -326,7 +327,13 @@ def test_event_place_cues_and_statement_places() -> None:
         ("Gunmen shot a Turkish soldier.", [("Turkish", TURKEY, "demonym")], TURKEY, 3),
         # a region named after a city is coarser than a town the clause names
         ("IS fighters attacked positions in western Aleppo near Sarmin town.",
-         [("western Aleppo", ALEPPO, "region"), ("Sarmin", SARMIN)], SARMIN, 2),
+         [("western Aleppo", replace(ALEPPO, population=1_600_000), "region"),
+          ("Sarmin", SARMIN)], SARMIN, 2),
+        # ... not the city's parent: "northern Binnish, Idlib" is Binnish
+        ("Rebels took a hill in northern Binnish, Idlib.",
+         [("northern Binnish", replace(BINNISH, population=30_000), "region"),
+          ("Idlib", replace(IDLIB_CITY, population=160_000))],
+         replace(BINNISH, population=30_000), 2),
         # a road named after a town is not that town
         ("Gunmen fired on a car on Sarmin road in Idlib.",
          [("Sarmin", SARMIN), ("Idlib", IDLIB_CITY)], IDLIB_CITY, 1),
