@@ -81,7 +81,7 @@ _ARMED = (
     r"|gunm[ae]n|policem[ae]n|police(?:wom[ae]n| officers?| personnel| post| station)?"
     r"|officers?|servicem[ae]n|personnel|guards?|members? of (?:the )?(?:\w+ ){0,4}"
     r"(?:forces|army|militia|group|police|brigade|battalion|faction|units?)|commanders?"
-    r"|recruits?|reservists?|combatants?|elements|jihadists?|positions?|checkpoints?"
+    r"|recruits?|reservists?|combatants?|elements|jihadists?|terrorists?|positions?|checkpoints?"
     r"|lieutenants?|captains?|colonels?|sergeants?|tanks?"
     r"|check points?|posts?"
     r"|convoys?|patrols?|bases?|barracks|outposts?|military vehicles?|(?:[\w-]+ )?forces"
@@ -155,9 +155,11 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
     (_EXP, "Air/drone strike", "air-strike",
      r"\bair ?strikes?\b|\bair ?raids?\b|\bwarplanes?\b|\bdrone (?:strikes?|attacks?)"
      r"|\baerial (?:bombardment|attacks?|bombing)|\bbombing raids?\b|\bbarrel bombs?\b"
-     r"|\b(?:jets?|aircraft|helicopters?|drones?|UAVs?|planes?) (?:struck|bombed|hit|pounded"
+     r"|\b(?:jets?|aircraft|helicopters?|choppers?|drones?|UAVs?|planes?) (?:struck|bombed|hit"
+     r"|pounded"
      r"|targeted|attacked|shelled|carried out|conducted|fired|dropped)"
      r"|\b(?:struck|hit|bombed|targeted) by (?:\w+ ){0,2}(?:jets|aircraft|warplanes|drones?)"
+     r"|\braids? by (?:[\w'’-]+ ){0,3}(?:jets|aircraft|warplanes|helicopters|choppers|drones)\b"
      r"|\bair (?:attacks?|bombardment)|\bbombed\b|\bairstrikes?\b|\bkamikaze drones?"
      r"|\b(?:Russian|Syrian|regime|government|coalition|Turkish|Israeli|US|American|Saudi"
      r"|Ukrainian|Iraqi) (?:\w+ )?(?:jets|aircraft|planes|drones)\b"),
@@ -308,6 +310,7 @@ _RULES: tuple[tuple[str, str, str, str], ...] = (
      rf"(?:\w+ly )?{_KILL_VERB}\b"),
     (_VAC, "Attack", "shooting",
      r"\bshots? (?:were )?fired\b|\bopened fire\b|\bshooting\b|\bgunfire\b|\bgunshots?\b"
+     r"|\bgun attacks?\b"
      r"|\bsprayed (?:[\w'’.-]+ ){0,10}with bullets\b"),
     (_STRAT, "Agreement", "agreement",
      r"\bcease-?fires?\b|\btruce\b|\bpeace (?:deals?|agreements?|accords?)\b"

@@ -132,6 +132,9 @@ EXP = "Explosions/Remote violence"
         ("Officers beat up a businesswoman at the market.", "Violence against civilians",
          "Attack"),
         ("Community members stoned a suspected thief.", "Riots", "Mob violence"),
+        ("The army killed dozens of terrorists near the dam.", "Battles", "Armed clash"),
+        ("The gunmen suffered losses in raids by army choppers.", EXP, "Air/drone strike"),
+        ("Gun attacks on two hotels left six dead.", "Violence against civilians", "Attack"),
     ],
 )  # fmt: skip
 def test_each_acled_type(
