@@ -166,7 +166,8 @@ _COUNTY_AFTER = re.compile(
 # calls the name a district, perhaps one of a list.
 _DISTRICTS_AFTER = re.compile(
     r"(?:\s*\([^()]{1,40}\))?"
-    r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w'’.-]*(?:[\s-]+(?:[a-z]{1,3}-)?[A-Z][\w'’.-]*){0,2}"
+    r"(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)[A-Z][\w'’.-]*"
+    r"(?:[\s-]+(?:[a-z]{1,3}-)?[A-Z][\w'’.-]*){0,2}"
     r"(?:\s*\([^()]{1,40}\))?)*"
     r",?\s+(?i:districts?|sub-?districts?|provinces?|governorates?|counties|county|areas?)\b"
 )

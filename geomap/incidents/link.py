@@ -152,7 +152,7 @@ def target_from_candidate(candidate: IncidentCandidate, *, incident_id: str) -> 
 
     Examples
     --------
-    >>> from geomap.models import METHOD_OUTLET, IncidentCandidate
+    >>> from geomap.models import IncidentCandidate
     >>> c = IncidentCandidate("a1", "Protests", "Peaceful protest", None, 3, None, 3)
     >>> target_from_candidate(c, incident_id="i1").country
     ''
@@ -437,7 +437,7 @@ def link_candidate(candidate: IncidentCandidate, existing: Sequence[LinkTarget])
 
     Examples
     --------
-    >>> from geomap.models import METHOD_OUTLET, IncidentCandidate
+    >>> from geomap.models import IncidentCandidate
     >>> c = IncidentCandidate("a1", "Protests", "Peaceful protest", None, 3, None, 3)
     >>> link_candidate(c, []).target_id is None
     True

@@ -167,7 +167,7 @@ def _abroad_namesake(res: Resolution, cc: str, resolutions: Sequence[Resolution]
     """Whether ``res`` is a small place outside the focus country ``cc`` that nothing else
     in the article points to (no other mention in its country, not even a demonym)."""
     place = res.place
-    if place is None or res.method not in (METHOD_GAZETTEER,) or not place.country_code:
+    if place is None or res.method != METHOD_GAZETTEER or not place.country_code:
         return False
     if place.country_code == cc or place.is_country or place.is_admin1:
         return False
