@@ -184,7 +184,7 @@ def test_the_popup_link_opens_the_incident_in_review(page: Page, server: dict[st
     frame = page.frame_locator(MAP_FRAME)
     frame.locator(".geomap-row").first.click(timeout=60_000)
     link = frame.locator("a.geomap-review-link")
-    link.wait_for(timeout=30_000)  # the popups file loads after the markers are drawn
+    link.wait_for(timeout=60_000)  # the popups file loads after the markers are drawn
     incident = link.get_attribute("data-incident")
     assert incident in server["ids"]
     link.click()

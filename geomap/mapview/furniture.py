@@ -157,7 +157,13 @@ function geomapFurniture(map, cfg) {
     function rowClass(i) { return "geomap-row" + (i === active ? " geomap-active" : ""); }
     function openMarker(m) {
         if (!G.group) { return; }
-        G.group.zoomToShowLayer(m, function () { m.openPopup(); });
+        var opened = false;
+        G.group.zoomToShowLayer(m, function () { opened = true; m.openPopup(); });
+        // markercluster drops the callback when the click lands during a zoom animation
+        // (a slow first load): try once more when the map has settled
+        setTimeout(function () {
+            if (!opened) { G.group.zoomToShowLayer(m, function () { m.openPopup(); }); }
+        }, 1200);
     }
     function refresh() {
         if (!box) { return; }
