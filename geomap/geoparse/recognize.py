@@ -68,6 +68,14 @@ _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _SPACED_ARTICLES = frozenset({"al", "el", "ash", "ez", "ed", "az"})
 _CAPITAL_NEXT = re.compile(r" [A-Z][a-z]")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ar|as|ash|at|ad|az|an|ad|ed|es|ez|et|er|en)-", re.I)
+
+
+def _lower_article(word: str) -> bool:
+    """Whether a word begins with a lower-case Arabic article ("al-Rai", "ar-Raqqa"), the
+    mark of a transliterated name."""
+    return bool(_ARTICLE_PREFIX.match(word)) and word[0].islower()
+
+
 MAX_SPAN_TOKENS = 5
 
 
@@ -350,19 +358,13 @@ class _Recognizer:
         first = toks[i].text
         if _ordinary_word(first) or (first.isupper() and len(first) <= 5):
             return None
-        prev = toks[i - 1] if i > 0 else None
-        if (
-            prev
-            and prev.capitalised
-            and not toks[i].sent_start
-            and _joinable(self.text, prev, toks[i])
-        ):
+        if self.name_continues(i) and toks[i - 1].capitalised:
             return None  # "Hafer Mhor": the name began a word earlier
         if first.lower() in MONTHS_AND_DAYS or first.lower() in FIRST_NAMES:
             return None
         cue = _cue_before(self.text, toks, i)
         # a lower-case Arabic article marks a transliterated name: "in M'adamiyat al-Sham"
-        arabic = any(_ARTICLE_PREFIX.match(t.text) and t.text[0].islower() for t in toks[i:j])
+        arabic = any(_lower_article(t.text) for t in toks[i:j])
         strong = cue in STRONG_CUES or cue in EVENT_VERB_CUES or (bool(cue) and arabic)
         generic = toks[i].text.lower() in GENERIC_NAME_WORDS
         for end in range(j, i, -1):
@@ -502,10 +504,10 @@ class _Recognizer:
         if all(c.local for c in found) and not cue and not _place_noun_after(toks, j):
             # village-level names (Who's On First) are many and often people's names
             # (Hussein, Amir, Tom Thumb): without a cue they need the Arabic article
-            return bool(_ARTICLE_PREFIX.match(first.text) and first.text[0].islower())
+            return _lower_article(first.text)
         if cue or prominent or _place_noun_after(toks, j):
             return True  # "Hazrama front", "Maaraba town": the noun says place
-        if _ARTICLE_PREFIX.match(first.text) and first.text[0].islower():
+        if _lower_article(first.text):
             # "al-Rai", "ar-Raqqa": a lower-case Arabic article marks a transliterated name.
             return True
         # A small place with no cue: keep only if its name is an exact official spelling.

@@ -222,16 +222,12 @@ def _far_from_parents(p: Place, parents: Sequence[Place]) -> bool:
     for q in parents:
         if q.is_country:
             return False  # "X in Syria": any X in the country
-        if q.is_admin1:
-            if (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code):
-                return False
-        elif (
-            q.feature_class == "A"
-            and q.admin1_code
-            and (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code)
-        ):
-            return False  # a district of the same province: its size is unknown
-        elif distance_km(q, p) <= (_NEAR_PARENT_KM if q.feature_class == "P" else _IN_DISTRICT_KM):
+        # the province itself, or a district of it (whose size is unknown)
+        in_area = q.feature_class == "A" and (q.is_admin1 or bool(q.admin1_code))
+        if in_area and (q.country_code, q.admin1_code) == (p.country_code, p.admin1_code):
+            return False
+        near = _NEAR_PARENT_KM if q.feature_class == "P" else _IN_DISTRICT_KM
+        if not q.is_admin1 and distance_km(q, p) <= near:
             return False
     return True
 
@@ -325,12 +321,15 @@ _PARENTHESIS = re.compile(r"\s*\(([^()]{1,80})\)")
 _LIST_GOES_ON = re.compile(r"\s*(?:,|and\b|or\b|&)")
 
 
+def _after_comma(text: str, m: Mention) -> re.Match[str] | None:
+    """The parent name right after a comma that follows the mention ("X, Y"), if any."""
+    return _PARENT_AFTER.match(text, m.end) if text[m.end : m.end + 1] == "," else None
+
+
 def _comma_province(text: str, m: Mention, gaz: Gazetteer) -> bool:
     """ "Myronivskyi, Donetsk." names the province after the comma (Donetsk is also an
     oblast); "Kafr Nabl, Hama and Idlib" is a list, so a name followed by more is not."""
-    if text[m.end : m.end + 1] != ",":
-        return False
-    found = _PARENT_AFTER.match(text, m.end)
+    found = _after_comma(text, m)
     if not found:
         return False
     name = found.group(1).split(". ")[0].rstrip(".,")  # "Donetsk. During the day"
@@ -342,9 +341,7 @@ def _comma_province(text: str, m: Mention, gaz: Gazetteer) -> bool:
 def _comma_area(text: str, m: Mention, gaz: Gazetteer) -> bool:
     """ "El-Wak, Mandera County": after a comma, a name that is only ever an area (never a
     town) puts the mention inside it; "Paris, London" may be a list of peers."""
-    if text[m.end : m.end + 1] != ",":
-        return False
-    found = _PARENT_AFTER.match(text, m.end)
+    found = _after_comma(text, m)
     if not found:
         return False
     known = [c for c in gaz.candidates(found.group(1).rstrip(".,")) if c.kind == 0 and not c.local]
